@@ -1,0 +1,301 @@
+package wire
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+)
+
+func sampleHello() *ClientHello {
+	return &ClientHello{
+		Version:             VersionTLS12,
+		Random:              bytes.Repeat([]byte{7}, 32),
+		SessionID:           bytes.Repeat([]byte{1}, 32),
+		CipherSuites:        []uint16{0x1301, 0xc02f, 0x002f},
+		CompressionMethods:  []uint8{0},
+		ServerName:          "api.example.test",
+		SupportedGroups:     []uint16{GroupX25519, GroupP256},
+		PointFormats:        []uint8{0},
+		SignatureAlgorithms: []uint16{SigECDSAP256, SigRSAPSSSHA256},
+		ALPN:                []string{"http/1.1"},
+		SupportedVersions:   []uint16{VersionTLS13, VersionTLS12},
+		KeyShares:           []KeyShare{{GroupX25519, bytes.Repeat([]byte{9}, 32)}},
+		HasKeyShare:         true,
+		PSKModes:            []uint8{1},
+		Extensions:          []Extension{{ExtExtendedMasterSecret, []byte{}}, {0xfe0d, []byte{1, 2, 3}}},
+	}
+}
+
+func TestClientHelloRoundTrip(t *testing.T) {
+	tests := []struct {
+		name string
+		m    *ClientHello
+	}{
+		{"full", sampleHello()},
+		{"tls10-no-extensions", &ClientHello{Version: VersionTLS10, Random: make([]byte, 32), SessionID: []byte{}, CipherSuites: []uint16{0x002f}, CompressionMethods: []uint8{0}}},
+		{"empty-key-share", &ClientHello{Version: VersionTLS12, Random: make([]byte, 32), SessionID: []byte{}, CipherSuites: []uint16{0x1301}, CompressionMethods: []uint8{0}, SupportedVersions: []uint16{VersionTLS13}, HasKeyShare: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := tt.m.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ParseClientHello(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.m) {
+				t.Fatalf("round trip differs:\n got %+v\nwant %+v", got, tt.m)
+			}
+			// No strict prefix parses.
+			for i := 0; i < len(b); i++ {
+				if _, err := ParseClientHello(b[:i]); err == nil {
+					t.Fatalf("prefix of %d bytes parsed", i)
+				}
+			}
+		})
+	}
+}
+
+func TestClientHelloRecordFraming(t *testing.T) {
+	rec, err := sampleHello().Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadRecord(bytes.NewReader(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Type != RecordHandshake || r.Version != VersionTLS10 {
+		t.Fatalf("record %d %x", r.Type, r.Version)
+	}
+	if _, err := ParseClientHello(r.Payload); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServerHelloRoundTrip(t *testing.T) {
+	for _, sh := range []*ServerHello{
+		{Version: VersionTLS12, Random: bytes.Repeat([]byte{3}, 32), CipherSuite: 0x1301, SupportedVersion: VersionTLS13, KeyShareGroup: GroupX25519, ExtensionTypes: []uint16{ExtSupportedVersions, ExtKeyShare}},
+		{Version: VersionTLS12, HelloRetry: true, CipherSuite: 0x1301, SupportedVersion: VersionTLS13, KeyShareGroup: GroupP256, ExtensionTypes: []uint16{ExtSupportedVersions, ExtKeyShare}},
+		{Version: VersionTLS10, Random: bytes.Repeat([]byte{4}, 32), CipherSuite: 0xc013},
+	} {
+		b, err := sh.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParseServerHello(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sh.HelloRetry {
+			sh.Random = helloRetryRandom
+		}
+		if !reflect.DeepEqual(got, sh) {
+			t.Fatalf("got %+v want %+v", got, sh)
+		}
+	}
+}
+
+// flight12 builds a TLS 1.2 ECDHE server flight signed by signer for cert.
+func flight12(t *testing.T, certDER []byte, signer crypto.Signer, clientRandom []byte, withCR bool) []byte {
+	t.Helper()
+	sh := &ServerHello{Version: VersionTLS12, Random: bytes.Repeat([]byte{5}, 32), CipherSuite: 0xc02b}
+	shb, _ := sh.Marshal()
+	params := append([]byte{3, 0, byte(GroupP256), 65}, bytes.Repeat([]byte{4}, 65)...)
+	signed := append(append(append([]byte{}, clientRandom...), sh.Random...), params...)
+	h := sha256.Sum256(signed)
+	sig, err := signer.Sign(rand.Reader, h[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ske := append(append([]byte{}, params...), byte(SigECDSAP256>>8), byte(SigECDSAP256&0xff), byte(len(sig)>>8), byte(len(sig)))
+	ske = append(ske, sig...)
+	var hs []byte
+	hs = append(hs, HandshakeMessage(TypeServerHello, shb)...)
+	hs = append(hs, HandshakeMessage(TypeCertificate, MarshalCertificate12([][]byte{certDER}))...)
+	hs = append(hs, HandshakeMessage(TypeServerKeyExchange, ske)...)
+	if withCR {
+		cr := []byte{1, 1, 0, 2, 4, 3, 0, 6, 0, 4, 0x30, 0x02, 0x31, 0x00}
+		hs = append(hs, HandshakeMessage(TypeCertificateRequest, cr)...)
+	}
+	hs = append(hs, HandshakeMessage(TypeServerHelloDone, nil)...)
+	// Split across records at an awkward point to exercise reassembly.
+	return append(MarshalRecord(RecordHandshake, VersionTLS12, hs[:10]), MarshalRecord(RecordHandshake, VersionTLS12, hs[10:])...)
+}
+
+func TestReadFlightTLS12AndSignature(t *testing.T) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cr := bytes.Repeat([]byte{8}, 32)
+	for _, tc := range []struct {
+		name    string
+		signer  crypto.Signer
+		wantErr error
+	}{
+		{"matching-key", key, nil},
+		{"key-mismatch", other, ErrBadSignature},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := ReadFlight(bytes.NewReader(flight12(t, []byte{0x30, 0x00}, tc.signer, cr, true)), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !f.Done || f.ServerHello == nil || len(f.Certificates) != 1 || f.ServerKeyExchange == nil || f.CertificateRequest == nil {
+				t.Fatalf("incomplete flight %+v", f)
+			}
+			if got := len(f.CertificateRequest.AcceptableCAs); got != 1 {
+				t.Fatalf("CAs %d", got)
+			}
+			err = VerifyServerKeyExchange(&key.PublicKey, VersionTLS12, cr, f.ServerHello.Random, f.ServerKeyExchange)
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+				t.Fatalf("verify: %v, want %v", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestVerifyRSAWrongKeyType(t *testing.T) {
+	rk, _ := rsa.GenerateKey(rand.Reader, 1024)
+	ske := &ServerKeyExchange{Params: []byte{3, 0, 23, 1, 4}, SigAlg: SigECDSAP256, Signature: []byte{1}}
+	if err := VerifyServerKeyExchange(&rk.PublicKey, VersionTLS12, nil, nil, ske); !errors.Is(err, ErrBadSignature) {
+		t.Fatal(err)
+	}
+}
+
+func TestReadFlightOutcomes(t *testing.T) {
+	big := HandshakeMessage(TypeServerHello, nil)[:1]
+	big = append(big, 0xa0, 0, 0) // claims 10 MiB
+	tests := []struct {
+		name  string
+		in    []byte
+		check func(t *testing.T, f *Flight, err error)
+	}{
+		{"alert", MarshalRecord(RecordAlert, VersionTLS12, []byte{2, 70}), func(t *testing.T, f *Flight, err error) {
+			if err != nil || f.Alert == nil || f.Alert.Name() != "protocol_version" {
+				t.Fatalf("%v %+v", err, f)
+			}
+		}},
+		{"http", []byte("HTTP/1.1 400 Bad Request\r\n\r\n"), func(t *testing.T, f *Flight, err error) {
+			var nt *NotTLSError
+			if !errors.As(err, &nt) || Sniff(nt.First).Kind != "http" {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"ssh-short", []byte("SSH"), func(t *testing.T, f *Flight, err error) {
+			var nt *NotTLSError
+			if !errors.As(err, &nt) {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"eof", nil, func(t *testing.T, f *Flight, err error) {
+			if !errors.Is(err, io.EOF) {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"truncated", MarshalRecord(RecordHandshake, VersionTLS12, []byte{2, 0, 0, 50})[:7], func(t *testing.T, f *Flight, err error) {
+			if !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"huge-message", MarshalRecord(RecordHandshake, VersionTLS12, big), func(t *testing.T, f *Flight, err error) {
+			var tl *TooLargeError
+			if !errors.As(err, &tl) || tl.Length != 10<<20 {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"garbage-handshake", MarshalRecord(RecordHandshake, VersionTLS12, []byte{2, 0, 0, 1, 0}), func(t *testing.T, f *Flight, err error) {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("%v", err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := ReadFlight(bytes.NewReader(tt.in), 0)
+			tt.check(t, f, err)
+		})
+	}
+}
+
+func TestSniff(t *testing.T) {
+	for in, want := range map[string]string{
+		"HTTP/1.1 400 Bad Request\r\n": "http",
+		"SSH-2.0-OpenSSH_9.2\r\n":      "ssh",
+		"220 mail ESMTP\r\n":           "smtp",
+		"hello there":                  "text",
+		"\x00\x01\xff":                 "binary",
+		"":                             "empty",
+	} {
+		if got := Sniff([]byte(in)).Kind; got != want {
+			t.Errorf("Sniff(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestNames(t *testing.T) {
+	if VersionName(VersionTLS13) != "TLS 1.3" || AlertName(112) != "unrecognized_name" || GroupName(29) != "x25519" ||
+		SuiteName(0x1301) != "TLS_AES_128_GCM_SHA256" || SignatureName(0x0807) != "ed25519" || SuiteName(0xfefe) != "0xfefe" {
+		t.Fatal("names")
+	}
+}
+
+func FuzzParseClientHello(f *testing.F) {
+	b, _ := sampleHello().Marshal()
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		m, err := ParseClientHello(in)
+		if err != nil {
+			return
+		}
+		out, err := m.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, err := ParseClientHello(out)
+		if err != nil {
+			t.Fatalf("re-marshalled hello does not parse: %v", err)
+		}
+		if !reflect.DeepEqual(m, m2) {
+			t.Fatalf("round trip differs")
+		}
+	})
+}
+
+func FuzzReadFlight(f *testing.F) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	t := &testing.T{}
+	f.Add(flight12(t, []byte{0x30, 0}, key, make([]byte, 32), true))
+	f.Add(MarshalRecord(RecordAlert, VersionTLS12, []byte{2, 40}))
+	f.Add([]byte("HTTP/1.0 200 OK\r\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		fl, _ := ReadFlight(bytes.NewReader(in), 4096)
+		if fl == nil {
+			t.Fatal("nil flight")
+		}
+		if len(fl.First) > 64 {
+			t.Fatal("First unbounded")
+		}
+	})
+}
+
+func FuzzParseServerHello(f *testing.F) {
+	b, _ := (&ServerHello{Version: VersionTLS12, CipherSuite: 0x1301, SupportedVersion: VersionTLS13, KeyShareGroup: 29}).Marshal()
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		sh, err := ParseServerHello(in)
+		if err != nil {
+			return
+		}
+		_ = sh.NegotiatedVersion()
+	})
+}
