@@ -1,0 +1,173 @@
+// Package evidence holds what a probe observed on the wire, as plain data
+// with no logic and no I/O. A Run round-trips through JSON, so a saved run
+// (tlsdoctor check --save run.json) can be diagnosed again offline
+// (tlsdoctor diagnose run.json), attached to a bug report, or used as a test.
+//
+// Failures are recorded by kind (Failure.Kind), which the probe decides from
+// the error's type, never from its message.
+package evidence
+
+import (
+	"time"
+
+	"github.com/tlsdoctor/tlsdoctor/wire"
+)
+
+// SchemaVersion is the version of the Run JSON document.
+const SchemaVersion = 1
+
+// Run is everything observed while checking one target for one client profile.
+type Run struct {
+	SchemaVersion int       `json:"schema_version"`
+	Tool          string    `json:"tool"`
+	Target        Target    `json:"target"`
+	Profile       string    `json:"profile"`
+	Started       time.Time `json:"started"`
+	// At is the time certificates are judged at (--at); zero means Started.
+	At time.Time `json:"at,omitzero"`
+	// ExtraRoots holds the DER of the CAs added with --ca-bundle, so that an
+	// offline diagnosis trusts what the live one trusted.
+	ExtraRoots [][]byte `json:"extra_roots,omitempty"`
+	// NoSystemRoots records that the system trust store was not used.
+	NoSystemRoots bool      `json:"no_system_roots,omitempty"`
+	DNS           *DNS      `json:"dns,omitempty"`
+	Addresses     []Address `json:"addresses"`
+	AIA           []AIA     `json:"aia,omitempty"`
+}
+
+// JudgeTime is the time certificates are judged at.
+func (r *Run) JudgeTime() time.Time {
+	if !r.At.IsZero() {
+		return r.At
+	}
+	return r.Started
+}
+
+// Target is what was asked for.
+type Target struct {
+	Input      string   `json:"input"`
+	Scheme     string   `json:"scheme"` // "https" or "tls"
+	Host       string   `json:"host"`   // name or IP literal, without brackets
+	Port       int      `json:"port"`
+	Path       string   `json:"path,omitempty"`
+	ServerName string   `json:"server_name"` // the name checked against the certificate
+	SNI        string   `json:"sni"`         // what the profile sends as SNI ("" = none)
+	IsIP       bool     `json:"is_ip,omitempty"`
+	Connect    []string `json:"connect,omitempty"` // --connect addresses
+	HTTP       bool     `json:"http"`              // an HTTP request was to be sent
+}
+
+// Failure is an error, recorded by kind.
+type Failure struct {
+	// Kind is one of: dns_not_found, dns_error, refused, timeout,
+	// unreachable, reset, eof, not_tls, alert, too_large, malformed,
+	// local (the client itself refused), other.
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+}
+
+// DNS is the name resolution.
+type DNS struct {
+	Name      string        `json:"name"`
+	Addresses []string      `json:"addresses,omitempty"`
+	Err       *Failure      `json:"error,omitempty"`
+	Duration  time.Duration `json:"duration_ns"`
+}
+
+// Address is everything observed at one address.
+type Address struct {
+	Addr string `json:"addr"` // ip:port
+	Dial Step   `json:"dial"`
+	// Hello is the profile's own ClientHello, answered.
+	Hello *Hello `json:"hello,omitempty"`
+	// Variants are follow-up hellos, each changing one feature of Hello.
+	Variants []Hello `json:"variants,omitempty"`
+	// Handshake is a full handshake (crypto/tls) that captures the chain,
+	// sending the profile's SNI.
+	Handshake *Handshake `json:"handshake,omitempty"`
+	// AltHandshake is the same with the other SNI choice: without SNI when
+	// the profile sends it, with SNI when it does not.
+	AltHandshake *Handshake `json:"alt_handshake,omitempty"`
+	HTTP         *HTTP      `json:"http,omitempty"`
+}
+
+// Step is a phase that either worked or failed.
+type Step struct {
+	Err      *Failure      `json:"error,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Offer is what a ClientHello offered.
+type Offer struct {
+	Versions []uint16 `json:"versions"`
+	Suites   []uint16 `json:"suites"`
+	Groups   []uint16 `json:"groups"`
+	SigAlgs  []uint16 `json:"sig_algs,omitempty"`
+	SNI      string   `json:"sni,omitempty"`
+}
+
+// Hello is one hand-built ClientHello and the server's answer.
+type Hello struct {
+	Name   string `json:"name"`             // "profile", "no-sni", "tls1.0", ...
+	Change string `json:"change,omitempty"` // the one change from the profile's hello, for people
+	Offer  Offer  `json:"offer"`
+	// Outcome: server_hello, hello_retry, alert, not_tls, eof, reset,
+	// timeout, too_large, malformed, dial_failed.
+	Outcome            string                   `json:"outcome"`
+	Err                *Failure                 `json:"error,omitempty"`
+	ClientRandom       []byte                   `json:"client_random,omitempty"`
+	ServerHello        *wire.ServerHello        `json:"server_hello,omitempty"`
+	Alert              *wire.Alert              `json:"alert,omitempty"`
+	First              []byte                   `json:"first_bytes,omitempty"`
+	Certificates       [][]byte                 `json:"certificates,omitempty"` // TLS 1.2 and older: plaintext
+	ServerKeyExchange  *wire.ServerKeyExchange  `json:"server_key_exchange,omitempty"`
+	CertificateRequest *wire.CertificateRequest `json:"certificate_request,omitempty"`
+	Duration           time.Duration            `json:"duration_ns"`
+}
+
+// Accepted reports whether the server went on with the handshake.
+func (h *Hello) Accepted() bool {
+	return h != nil && (h.Outcome == "server_hello" || h.Outcome == "hello_retry")
+}
+
+// Handshake is a full TLS handshake made with crypto/tls.
+type Handshake struct {
+	SNI          string      `json:"sni,omitempty"`
+	OK           bool        `json:"ok"`
+	Err          *Failure    `json:"error,omitempty"`
+	Alert        *wire.Alert `json:"alert,omitempty"` // the server's alert, when one ended it
+	Version      uint16      `json:"version,omitempty"`
+	CipherSuite  uint16      `json:"cipher_suite,omitempty"`
+	ALPN         string      `json:"alpn,omitempty"`
+	Certificates [][]byte    `json:"certificates,omitempty"` // DER, as sent
+	// CertificateRequested records that the server asked for a client
+	// certificate; AcceptableCAs are the CA names it listed (DER).
+	CertificateRequested bool     `json:"certificate_requested,omitempty"`
+	AcceptableCAs        [][]byte `json:"acceptable_cas,omitempty"`
+	// PostHandshake is what happened on the first read after the handshake
+	// when the server asked for a certificate (TLS 1.3 reports rejection then).
+	PostHandshakeAlert *wire.Alert   `json:"post_handshake_alert,omitempty"`
+	Duration           time.Duration `json:"duration_ns"`
+}
+
+// HTTP is the HTTP/1.1 exchange after the handshake.
+type HTTP struct {
+	Request string `json:"request"` // the request line
+	// Outcome: response, not_http, tls_record, eof, reset, timeout, alert.
+	Outcome    string        `json:"outcome"`
+	StatusLine string        `json:"status_line,omitempty"`
+	StatusCode int           `json:"status_code,omitempty"`
+	Server     string        `json:"server,omitempty"`
+	First      []byte        `json:"first_bytes,omitempty"`
+	Alert      *wire.Alert   `json:"alert,omitempty"`
+	Err        *Failure      `json:"error,omitempty"`
+	Duration   time.Duration `json:"duration_ns"`
+}
+
+// AIA is one fetch of a caIssuers URL.
+type AIA struct {
+	URL         string   `json:"url"`
+	For         string   `json:"for"` // subject of the certificate whose issuer was fetched
+	Certificate []byte   `json:"certificate,omitempty"`
+	Err         *Failure `json:"error,omitempty"`
+}

@@ -1,0 +1,132 @@
+// Package profile describes TLS clients as data: what each offers in its
+// ClientHello (versions, cipher suites, groups, signature algorithms, SNI)
+// and how it judges certificates (trust store, hostname rules, weak
+// algorithms, AIA fetching). A diagnosis is always for one profile.
+//
+// Facts come from docs/client-profiles.md, whose sources are cited there;
+// each profile names the sections it rests on and says what is unconfirmed.
+package profile
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/wire"
+)
+
+// Trust says which trust anchors a client uses.
+type Trust string
+
+const (
+	// TrustSystem is the system store as Go loads it (SSL_CERT_FILE and
+	// SSL_CERT_DIR honoured), falling back to the embedded Mozilla roots,
+	// plus any --ca-bundle.
+	TrustSystem Trust = "system"
+	// TrustBundleOnly is only the CAs configured on the client (--ca-bundle),
+	// as with nginx's proxy_ssl_trusted_certificate.
+	TrustBundleOnly Trust = "bundle-only"
+	// TrustNone means the client does not verify certificates at all.
+	TrustNone Trust = "none"
+)
+
+// Profile is one client.
+type Profile struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+
+	Versions            []uint16 `json:"versions"` // offered, highest first
+	CipherSuites        []uint16 `json:"cipher_suites"`
+	Groups              []uint16 `json:"groups"`
+	KeyShares           []uint16 `json:"key_shares"` // groups sent a TLS 1.3 key share
+	SignatureAlgorithms []uint16 `json:"signature_algorithms"`
+	SendsSNI            bool     `json:"sends_sni"` // for names; no client sends an IP literal as SNI
+
+	Trust          Trust `json:"trust"`
+	ChecksHostname bool  `json:"checks_hostname"`
+	CNFallback     bool  `json:"cn_fallback"` // matches the subject CN when the certificate has no DNS SAN
+	RejectSHA1     bool  `json:"reject_sha1"` // refuses SHA-1 and MD5 certificate signatures
+	MinRSABits     int   `json:"min_rsa_bits"`
+	MinECBits      int   `json:"min_ec_bits"`
+	FetchesAIA     bool  `json:"fetches_aia"` // completes a missing intermediate from the AIA URL
+
+	// Logs holds what this client logs for a cause, when known.
+	Logs map[cause.Code]string `json:"logs,omitempty"`
+	// Sources names the sections of docs/client-profiles.md this rests on.
+	Sources []string `json:"sources"`
+	// Unconfirmed lists facts of this profile not confirmed by a source.
+	Unconfirmed []string `json:"unconfirmed,omitempty"`
+}
+
+// Verifies reports whether the client verifies certificates at all.
+func (p *Profile) Verifies() bool { return p.Trust != TrustNone }
+
+// MaxVersion is the highest version offered.
+func (p *Profile) MaxVersion() uint16 {
+	var m uint16
+	for _, v := range p.Versions {
+		m = max(m, v)
+	}
+	return m
+}
+
+// MinVersion is the lowest version offered.
+func (p *Profile) MinVersion() uint16 {
+	m := uint16(0xffff)
+	for _, v := range p.Versions {
+		m = min(m, v)
+	}
+	return m
+}
+
+// Offers reports whether the profile offers version v.
+func (p *Profile) Offers(v uint16) bool {
+	for _, x := range p.Versions {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// VersionNames lists the offered versions for people ("TLS 1.3, TLS 1.2").
+func (p *Profile) VersionNames() string {
+	var s []string
+	for _, v := range p.Versions {
+		s = append(s, wire.VersionName(v))
+	}
+	return strings.Join(s, ", ")
+}
+
+// Get returns the profile with the given ID.
+func Get(id string) (*Profile, error) {
+	for i := range builtin {
+		if builtin[i].ID == id {
+			p := builtin[i]
+			return &p, nil
+		}
+	}
+	return nil, fmt.Errorf("profile: unknown profile %q (known: %s)", id, strings.Join(IDs(), ", "))
+}
+
+// IDs lists the profile IDs, sorted.
+func IDs() []string {
+	var ids []string
+	for _, p := range builtin {
+		ids = append(ids, p.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// All returns every profile (copies).
+func All() []*Profile {
+	var out []*Profile
+	for i := range builtin {
+		p := builtin[i]
+		out = append(out, &p)
+	}
+	return out
+}
