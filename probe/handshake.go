@@ -1,0 +1,193 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/wire"
+)
+
+// goSuites is every suite crypto/tls can speak, secure and insecure, so the
+// chain can be captured from as many servers as possible.
+var goSuites = func() []uint16 {
+	var ids []uint16
+	for _, s := range tls.CipherSuites() {
+		ids = append(ids, s.ID)
+	}
+	for _, s := range tls.InsecureCipherSuites() {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}()
+
+// fullHandshake completes a handshake with crypto/tls, verifying nothing,
+// and records the chain and any certificate request. It returns the open
+// connection when the handshake succeeded.
+func fullHandshake(ctx context.Context, addr, sni string, maxVersion uint16, http bool, opts *Options) (*evidence.Handshake, *tls.Conn) {
+	h := &evidence.Handshake{SNI: sni}
+	start := time.Now()
+	defer func() { h.Duration = time.Since(start) }()
+	conn, _, err := opts.dial(ctx, addr)
+	if err != nil {
+		h.Err = Classify(err)
+		return h, nil
+	}
+	cfg := &tls.Config{
+		InsecureSkipVerify: true, // verification is done later, by package chain, per profile
+		ServerName:         sni,
+		MinVersion:         tls.VersionTLS10,
+		MaxVersion:         maxVersion,
+		CipherSuites:       goSuites,
+		CurvePreferences:   []tls.CurveID{tls.X25519, tls.CurveP256, tls.CurveP384, tls.CurveP521},
+		Rand:               opts.Rand,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			h.Certificates = nil
+			for _, c := range cs.PeerCertificates {
+				h.Certificates = append(h.Certificates, c.Raw)
+			}
+			return nil
+		},
+		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			h.CertificateRequested = true
+			h.AcceptableCAs = cri.AcceptableCAs
+			return &tls.Certificate{}, nil // present none, as a client without one does
+		},
+	}
+	if http {
+		cfg.NextProtos = []string{"http/1.1"}
+	}
+	// Record the raw bytes too: crypto/tls refuses a certificate it cannot
+	// parse before VerifyConnection runs, and the TLS 1.2 chain is plaintext.
+	rc := &rawConn{Conn: conn}
+	tc := tls.Client(rc, cfg)
+	tc.SetDeadline(time.Now().Add(opts.timeout()))
+	hctx, cancel := context.WithTimeout(ctx, opts.timeout())
+	defer cancel()
+	if err := tc.HandshakeContext(hctx); err != nil {
+		h.Err = Classify(err)
+		h.Alert = alertOf(err)
+		if len(h.Certificates) == 0 {
+			if f, _ := wire.ReadFlight(bytes.NewReader(rc.buf.Bytes()), 0); f != nil {
+				h.Certificates = f.Certificates
+			}
+		}
+		closeRST(conn)
+		return h, nil
+	}
+	rc.stop = true
+	cs := tc.ConnectionState()
+	h.OK, h.Version, h.CipherSuite, h.ALPN = true, cs.Version, cs.CipherSuite, cs.NegotiatedProtocol
+	tc.SetDeadline(time.Time{})
+	return h, tc
+}
+
+// rawConn keeps the first bytes read (up to 1 MiB).
+type rawConn struct {
+	net.Conn
+	buf  bytes.Buffer
+	stop bool
+}
+
+func (c *rawConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if !c.stop && c.buf.Len() < 1<<20 {
+		c.buf.Write(p[:n])
+	}
+	return n, err
+}
+
+// readAlert waits briefly for the server's verdict on a missing client
+// certificate, which TLS 1.3 delivers after the handshake.
+func readAlert(tc *tls.Conn, opts *Options) *wire.Alert {
+	tc.SetReadDeadline(time.Now().Add(min(opts.timeout(), 2*time.Second)))
+	var b [1]byte
+	_, err := tc.Read(b[:])
+	return alertOf(err)
+}
+
+// exchangeHTTP sends one HTTP/1.1 request and reads the start of the reply.
+func exchangeHTTP(tc *tls.Conn, t evidence.Target, opts *Options) *evidence.HTTP {
+	host := t.ServerName
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if t.Port != 443 {
+		host += ":" + strconv.Itoa(t.Port)
+	}
+	path := t.Path
+	if path == "" {
+		path = "/"
+	}
+	reqLine := "GET " + path + " HTTP/1.1"
+	h := &evidence.HTTP{Request: reqLine}
+	start := time.Now()
+	defer func() { h.Duration = time.Since(start) }()
+	tc.SetDeadline(time.Now().Add(opts.timeout()))
+	req := reqLine + "\r\nHost: " + host + "\r\nUser-Agent: tlsdoctor\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+	if _, err := tc.Write([]byte(req)); err != nil {
+		h.Err = Classify(err)
+		h.Outcome = h.Err.Kind
+		h.Alert = alertOf(err)
+		return h
+	}
+	buf := make([]byte, 0, 4096)
+	var rerr error
+	for len(buf) < 16<<10 && !bytes.Contains(buf, []byte("\r\n\r\n")) {
+		tmp := make([]byte, 4096)
+		n, err := tc.Read(tmp)
+		buf = append(buf, tmp[:n]...)
+		if err != nil {
+			rerr = err
+			break
+		}
+		if len(buf) >= 5 && !bytes.HasPrefix(buf, []byte("HTTP/")) {
+			break // not HTTP: enough to say what it is
+		}
+	}
+	h.First = buf[:min(len(buf), 64)]
+	if len(buf) == 0 {
+		h.Err = Classify(rerr)
+		h.Alert = alertOf(rerr)
+		switch {
+		case h.Alert != nil:
+			h.Outcome = "alert"
+		case h.Err != nil:
+			h.Outcome = h.Err.Kind
+		default:
+			h.Outcome = "eof"
+		}
+		return h
+	}
+	switch {
+	case bytes.HasPrefix(buf, []byte("HTTP/")):
+		line, _, _ := bytes.Cut(buf, []byte("\r\n"))
+		h.StatusLine = string(line)
+		parts := strings.SplitN(h.StatusLine, " ", 3)
+		if len(parts) < 2 || len(parts[1]) != 3 {
+			h.Outcome = "not_http"
+			return h
+		}
+		code, err := strconv.Atoi(parts[1])
+		if err != nil || code < 100 || code > 999 {
+			h.Outcome = "not_http"
+			return h
+		}
+		h.StatusCode, h.Outcome = code, "response"
+		for _, l := range strings.Split(string(buf), "\r\n")[1:] {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "server") {
+				h.Server = strings.TrimSpace(v)
+			}
+		}
+	case wire.Sniff(buf).Kind == "tls":
+		h.Outcome = "tls_record"
+	default:
+		h.Outcome = "not_http"
+	}
+	return h
+}

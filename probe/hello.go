@@ -1,0 +1,153 @@
+package probe
+
+import (
+	"crypto/ecdh"
+	"crypto/rand"
+	"io"
+	"slices"
+	"sync"
+
+	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/profile"
+	"github.com/tlsdoctor/tlsdoctor/wire"
+)
+
+// helloSpec is one ClientHello to send.
+type helloSpec struct {
+	name, change string
+	versions     []uint16 // highest first
+	suites       []uint16
+	groups       []uint16
+	keyShares    []uint16
+	sigalgs      []uint16
+	sni          string
+}
+
+var allVersions = []uint16{wire.VersionTLS13, wire.VersionTLS12, wire.VersionTLS11, wire.VersionTLS10, wire.VersionSSL30}
+
+var allGroups = []uint16{wire.GroupX25519, wire.GroupP256, wire.GroupP384, wire.GroupP521, wire.GroupX448,
+	wire.GroupBrainpoolP256, wire.GroupBrainpoolP384, wire.GroupBrainpoolP512,
+	wire.GroupFFDHE2048, wire.GroupFFDHE3072, wire.GroupFFDHE4096, wire.GroupFFDHE6144, wire.GroupFFDHE8192}
+
+var allSigAlgs = []uint16{wire.SigECDSAP256, wire.SigRSAPSSSHA256, wire.SigRSAPKCS1SHA256, wire.SigECDSAP384,
+	wire.SigRSAPSSSHA384, wire.SigRSAPKCS1SHA384, wire.SigRSAPSSSHA512, wire.SigRSAPKCS1SHA512,
+	wire.SigECDSAP521, wire.SigEd25519, wire.SigEd448, wire.SigRSAPSSPSSSHA256, wire.SigRSAPSSPSSSHA384,
+	wire.SigRSAPSSPSSSHA512, wire.SigRSAPKCS1SHA1, wire.SigECDSASHA1}
+
+func profileSpec(p *profile.Profile, sni string) helloSpec {
+	return helloSpec{name: "profile", versions: p.Versions, suites: p.CipherSuites, groups: p.Groups,
+		keyShares: p.KeyShares, sigalgs: p.SignatureAlgorithms, sni: sni}
+}
+
+// variants are the follow-up hellos sent when the profile's hello is
+// refused: each changes one feature, so the one that is accepted names the
+// cause. name is the SNI to try when the profile's hello sent none.
+func variants(base helloSpec, name string) []helloSpec {
+	var out []helloSpec
+	if base.sni == "" && name != "" {
+		v := base
+		v.name, v.change, v.sni = "with-sni", "send SNI "+name, name
+		out = append(out, v)
+	}
+	g := base
+	g.name, g.change, g.groups = "all-groups", "offer every named group", allGroups
+	out = append(out, g)
+	s := base
+	s.name, s.change, s.suites = "all-suites", "offer every known cipher suite", append(wire.TLS13Suites(), wire.LegacySuites()...)
+	out = append(out, s)
+	for _, v := range allVersions {
+		if slices.Contains(base.versions, v) {
+			continue
+		}
+		x := base
+		x.name = "only-" + wire.VersionName(v)
+		x.change = "offer " + wire.VersionName(v) + " (with every suite and group)"
+		x.versions = []uint16{v}
+		x.suites = append(wire.TLS13Suites(), wire.LegacySuites()...)
+		x.groups = allGroups
+		x.sigalgs = allSigAlgs
+		out = append(out, x)
+	}
+	return out
+}
+
+// tls12Spec is a TLS 1.2 ECDHE hello used to see the ServerKeyExchange in
+// plaintext (the proof of a key mismatch).
+func tls12Spec(base helloSpec) helloSpec {
+	s := base
+	s.name, s.change = "tls1.2-ecdhe", "offer TLS 1.2 only, ECDHE suites, to read the signed ServerKeyExchange"
+	s.versions = []uint16{wire.VersionTLS12}
+	s.suites = nil
+	for _, x := range wire.Suites() {
+		if x.Kex == "ECDHE" {
+			s.suites = append(s.suites, x.ID)
+		}
+	}
+	s.groups = allGroups[:4]
+	s.sigalgs = allSigAlgs
+	return s
+}
+
+var (
+	sharesOnce sync.Once
+	x25519Pub  []byte
+	p256Pub    []byte
+)
+
+func keyShare(g uint16) []byte {
+	sharesOnce.Do(func() {
+		if k, err := ecdh.X25519().GenerateKey(rand.Reader); err == nil {
+			x25519Pub = k.PublicKey().Bytes()
+		}
+		if k, err := ecdh.P256().GenerateKey(rand.Reader); err == nil {
+			p256Pub = k.PublicKey().Bytes()
+		}
+	})
+	switch g {
+	case wire.GroupX25519:
+		return x25519Pub
+	case wire.GroupP256:
+		return p256Pub
+	}
+	return nil
+}
+
+func (s helloSpec) build(rnd io.Reader) (*wire.ClientHello, []byte) {
+	random := make([]byte, 32)
+	io.ReadFull(rnd, random)
+	sid := make([]byte, 32)
+	io.ReadFull(rnd, sid)
+	maxV := uint16(0)
+	for _, v := range s.versions {
+		maxV = max(maxV, v)
+	}
+	var suites []uint16
+	for _, id := range s.suites {
+		su, ok := wire.LookupSuite(id)
+		if ok && su.Kex == "TLS13" && maxV < wire.VersionTLS13 {
+			continue
+		}
+		suites = append(suites, id)
+	}
+	m := &wire.ClientHello{
+		Version: min(maxV, wire.VersionTLS12), Random: random, SessionID: sid,
+		CipherSuites: suites, CompressionMethods: []uint8{0}, ServerName: s.sni,
+		SupportedGroups: s.groups, PointFormats: []uint8{0}, SignatureAlgorithms: s.sigalgs,
+		Extensions: []wire.Extension{{Type: wire.ExtExtendedMasterSecret, Data: []byte{}}, {Type: wire.ExtRenegotiationInfo, Data: []byte{0}}},
+	}
+	if maxV >= wire.VersionTLS13 {
+		m.SupportedVersions = s.versions
+		m.PSKModes = []uint8{1}
+		m.HasKeyShare = true
+		for _, g := range s.keyShares {
+			if d := keyShare(g); d != nil && slices.Contains(s.groups, g) {
+				m.KeyShares = append(m.KeyShares, wire.KeyShare{Group: g, Data: d})
+			}
+		}
+	}
+	return m, random
+}
+
+func (s helloSpec) offer() evidence.Offer {
+	return evidence.Offer{Versions: s.versions, Suites: s.suites, Groups: s.groups, SigAlgs: s.sigalgs, SNI: s.sni}
+}

@@ -1,0 +1,366 @@
+// Package probe is the only package of tlsdoctor that touches the network.
+// It records; it never decides. For every address of a target it dials,
+// sends the client profile's hand-built ClientHello (package wire) and reads
+// the answer, sends follow-up hellos that each change one feature when the
+// server refuses, captures the chain with a crypto/tls handshake
+// (InsecureSkipVerify plus VerifyConnection, so the evidence exists even
+// when verification would fail), repeats it with the other SNI choice, makes
+// one HTTP/1.1 request, and fetches missing issuers from AIA URLs. The result
+// is an evidence.Run for package diagnose to judge.
+//
+// Every phase has its own time-out; every read is bounded in size.
+package probe
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/profile"
+	"github.com/tlsdoctor/tlsdoctor/wire"
+)
+
+// Resolver resolves names; *net.Resolver satisfies it.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+// Dialer dials; *net.Dialer satisfies it.
+type Dialer interface {
+	DialContext(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// DefaultTimeout bounds each phase (dial, hello, handshake, HTTP, AIA).
+const DefaultTimeout = 5 * time.Second
+
+// MaxAddresses bounds how many addresses of one name are probed.
+const MaxAddresses = 16
+
+// Options say how to probe. The zero value uses the system resolver and
+// dialer, DefaultTimeout, and crypto/rand.
+type Options struct {
+	Profile    *profile.Profile // required
+	Timeout    time.Duration    // per phase
+	Resolver   Resolver
+	Dialer     Dialer
+	ServerName string   // overrides the name used for SNI, Host and the certificate check
+	NoSNI      bool     // send no SNI whatever the profile does
+	Connect    []string // dial these addresses instead of resolving the name
+	NoHTTP     bool
+	NoAIA      bool
+	ExtraRoots []*x509.Certificate // recorded in the run (the --ca-bundle CAs)
+	NoSystem   bool                // recorded: the system store is not used
+	At         time.Time           // recorded: judge certificates at this time
+	Now        func() time.Time
+	Rand       io.Reader
+	Tool       string                           // recorded as Run.Tool
+	Progress   func(format string, args ...any) // optional progress reports
+}
+
+func (o *Options) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (o *Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+func (o *Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		o.Progress(format, args...)
+	}
+}
+
+// Run probes the target and returns what it observed. The error is non-nil
+// only when the options are unusable; every network failure is evidence.
+func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, error) {
+	if opts.Profile == nil {
+		return nil, errors.New("probe: no profile")
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Reader
+	}
+	if opts.Dialer == nil {
+		opts.Dialer = &net.Dialer{}
+	}
+	if opts.Resolver == nil {
+		opts.Resolver = net.DefaultResolver
+	}
+	if opts.ServerName != "" {
+		t.ServerName = opts.ServerName
+	}
+	t.SNI = ""
+	if opts.Profile.SendsSNI && !opts.NoSNI && !isIP(t.ServerName) {
+		t.SNI = t.ServerName
+	}
+	t.Connect = opts.Connect
+	if opts.NoHTTP {
+		t.HTTP = false
+	}
+	run := &evidence.Run{
+		SchemaVersion: evidence.SchemaVersion, Tool: opts.Tool, Target: t, Profile: opts.Profile.ID,
+		Started: opts.now().UTC(), At: opts.At, NoSystemRoots: opts.NoSystem,
+	}
+	for _, c := range opts.ExtraRoots {
+		run.ExtraRoots = append(run.ExtraRoots, c.Raw)
+	}
+
+	addrs, err := addresses(ctx, t, &opts, run)
+	if err != nil {
+		return nil, err
+	}
+	run.Addresses = make([]evidence.Address, len(addrs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, a := range addrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			opts.progress("probing %s", a)
+			run.Addresses[i] = probeAddress(ctx, a, t, &opts)
+		}()
+	}
+	wg.Wait()
+	if !opts.NoAIA {
+		run.AIA = fetchAIA(ctx, run, &opts)
+	}
+	return run, nil
+}
+
+func isIP(h string) bool { _, err := netip.ParseAddr(h); return err == nil }
+
+// addresses returns the addresses to probe, recording DNS in run.
+func addresses(ctx context.Context, t evidence.Target, opts *Options, run *evidence.Run) ([]string, error) {
+	if len(opts.Connect) > 0 {
+		var out []string
+		for _, c := range opts.Connect {
+			a, err := connectAddr(c, t.Port)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, a)
+		}
+		return dedupe(out), nil
+	}
+	if t.IsIP {
+		return []string{HostPort(t.Host, t.Port)}, nil
+	}
+	start := time.Now()
+	dctx, cancel := context.WithTimeout(ctx, opts.timeout())
+	defer cancel()
+	ips, err := opts.Resolver.LookupNetIP(dctx, "ip", t.Host)
+	run.DNS = &evidence.DNS{Name: t.Host, Duration: time.Since(start)}
+	if err == nil && len(ips) == 0 {
+		err = &net.DNSError{Err: "no addresses", Name: t.Host, IsNotFound: true}
+	}
+	if err != nil {
+		run.DNS.Err = Classify(err)
+		return nil, nil
+	}
+	var out []string
+	for _, ip := range ips {
+		s := HostPort(ip.Unmap().WithZone("").String(), t.Port)
+		run.DNS.Addresses = append(run.DNS.Addresses, s)
+		out = append(out, s)
+	}
+	out = dedupe(out)
+	if len(out) > MaxAddresses {
+		out = out[:MaxAddresses]
+	}
+	return out, nil
+}
+
+func connectAddr(c string, port int) (string, error) {
+	if a, err := netip.ParseAddr(c); err == nil {
+		return HostPort(a.String(), port), nil
+	}
+	h, p, err := net.SplitHostPort(c)
+	if err != nil {
+		return "", &TargetError{Input: c, Reason: "--connect wants IP or IP:port"}
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+		return "", &TargetError{Input: c, Reason: "port must be 1-65535"}
+	}
+	return net.JoinHostPort(h, p), nil
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (o *Options) dial(ctx context.Context, addr string) (net.Conn, time.Duration, error) {
+	start := time.Now()
+	dctx, cancel := context.WithTimeout(ctx, o.timeout())
+	defer cancel()
+	c, err := o.Dialer.DialContext(dctx, "tcp", addr)
+	return c, time.Since(start), err
+}
+
+// closeRST closes c with a reset, as a prober should: no TIME_WAIT pile-up.
+func closeRST(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	}
+	c.Close()
+}
+
+func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Options) evidence.Address {
+	a := evidence.Address{Addr: addr}
+	conn, d, err := opts.dial(ctx, addr)
+	a.Dial = evidence.Step{Duration: d, Err: Classify(err)}
+	if err != nil {
+		return a
+	}
+	base := profileSpec(opts.Profile, t.SNI)
+	h := sendHello(ctx, conn, base, opts)
+	a.Hello = &h
+	altName := ""
+	if !isIP(t.ServerName) {
+		altName = t.ServerName
+	}
+	negotiationFailure := h.Outcome == "alert" || h.Outcome == "eof" || h.Outcome == "reset"
+	if negotiationFailure {
+		a.Variants = helloAll(ctx, addr, variants(base, altName), opts)
+	}
+	accepted := h.Accepted()
+	for _, v := range a.Variants {
+		accepted = accepted || v.Accepted()
+	}
+	if !accepted {
+		return a
+	}
+	maxV := opts.Profile.MaxVersion()
+	if !h.Accepted() {
+		maxV = wire.VersionTLS13 // only to capture the chain for the report
+	}
+	hs, tc := fullHandshake(ctx, addr, t.SNI, maxV, t.HTTP && h.Accepted(), opts)
+	a.Handshake = hs
+	if tc != nil {
+		if t.HTTP {
+			a.HTTP = exchangeHTTP(tc, t, opts)
+			if a.HTTP.Alert != nil && hs.CertificateRequested {
+				hs.PostHandshakeAlert = a.HTTP.Alert
+			}
+		} else if hs.CertificateRequested {
+			hs.PostHandshakeAlert = readAlert(tc, opts)
+		}
+		tc.Close()
+	}
+	// A handshake refused by the client after the certificate arrived, with
+	// no alert from the server: see the signed ServerKeyExchange in TLS 1.2.
+	if hs.Err != nil && hs.Err.Kind == KindLocal && len(hs.Certificates) > 0 && (h.ServerHello == nil || h.ServerKeyExchange == nil) {
+		a.Variants = append(a.Variants, helloAll(ctx, addr, []helloSpec{tls12Spec(base)}, opts)...)
+	}
+	// The other SNI choice, for SNI_REQUIRED and for the findings.
+	if altName != "" {
+		alt := ""
+		if t.SNI == "" {
+			alt = altName
+		}
+		ah, atc := fullHandshake(ctx, addr, alt, wire.VersionTLS13, false, opts)
+		if atc != nil {
+			atc.Close()
+		}
+		a.AltHandshake = ah
+	}
+	return a
+}
+
+// helloAll sends each spec on its own connection, concurrently.
+func helloAll(ctx context.Context, addr string, specs []helloSpec, opts *Options) []evidence.Hello {
+	out := make([]evidence.Hello, len(specs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i, s := range specs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			conn, d, err := opts.dial(ctx, addr)
+			if err != nil {
+				out[i] = evidence.Hello{Name: s.name, Change: s.change, Offer: s.offer(), Outcome: "dial_failed", Err: Classify(err), Duration: d}
+				return
+			}
+			out[i] = sendHello(ctx, conn, s, opts)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// sendHello writes the spec's ClientHello on conn, reads the answer, and
+// closes conn.
+func sendHello(ctx context.Context, conn net.Conn, s helloSpec, opts *Options) evidence.Hello {
+	defer closeRST(conn)
+	start := time.Now()
+	m, random := s.build(opts.Rand)
+	h := evidence.Hello{Name: s.name, Change: s.change, Offer: s.offer(), ClientRandom: random}
+	rec, err := m.Record()
+	if err != nil {
+		h.Outcome, h.Err = "malformed", Classify(err)
+		return h
+	}
+	deadline := time.Now().Add(opts.timeout())
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	conn.SetDeadline(deadline)
+	if _, err := conn.Write(rec); err != nil {
+		h.Outcome, h.Err, h.Duration = kindOf(err), Classify(err), time.Since(start)
+		return h
+	}
+	f, err := wire.ReadFlight(conn, 0)
+	h.Duration = time.Since(start)
+	h.First = f.First
+	h.ServerHello = f.ServerHello
+	h.Certificates = f.Certificates
+	h.ServerKeyExchange = f.ServerKeyExchange
+	h.CertificateRequest = f.CertificateRequest
+	switch {
+	case f.Alert != nil && f.ServerHello == nil:
+		h.Outcome, h.Alert = "alert", f.Alert
+	case f.ServerHello != nil && f.ServerHello.HelloRetry:
+		h.Outcome = "hello_retry"
+	case f.ServerHello != nil && (err == nil || f.ServerHello.NegotiatedVersion() >= wire.VersionTLS13):
+		h.Outcome = "server_hello"
+		if f.Alert != nil {
+			h.Alert = f.Alert
+		}
+	case err != nil:
+		h.Err = Classify(err)
+		h.Outcome = h.Err.Kind
+		if f.ServerHello != nil && (h.Outcome == "eof" || h.Outcome == "reset" || h.Outcome == "timeout") {
+			// The server chose parameters, then stopped: still an acceptance
+			// of the offer, though the flight was cut short.
+			h.Outcome = "server_hello"
+		}
+	default:
+		h.Outcome = "eof"
+	}
+	return h
+}
