@@ -38,6 +38,7 @@ func fullHandshake(ctx context.Context, addr, sni string, maxVersion uint16, htt
 		h.Err = Classify(err)
 		return h, nil
 	}
+	verified := false
 	cfg := &tls.Config{
 		InsecureSkipVerify: true, // verification is done later, by package chain, per profile
 		ServerName:         sni,
@@ -47,6 +48,7 @@ func fullHandshake(ctx context.Context, addr, sni string, maxVersion uint16, htt
 		CurvePreferences:   []tls.CurveID{tls.X25519, tls.CurveP256, tls.CurveP384, tls.CurveP521},
 		Rand:               opts.Rand,
 		VerifyConnection: func(cs tls.ConnectionState) error {
+			verified = true
 			h.Certificates = nil
 			for _, c := range cs.PeerCertificates {
 				h.Certificates = append(h.Certificates, c.Raw)
@@ -72,6 +74,13 @@ func fullHandshake(ctx context.Context, addr, sni string, maxVersion uint16, htt
 	if err := tc.HandshakeContext(hctx); err != nil {
 		h.Err = Classify(err)
 		h.Alert = alertOf(err)
+		if h.Err.Kind == KindOther && verified {
+			// The chain had been received and accepted by VerifyConnection;
+			// what failed after it, with no alert from the server and no
+			// network error, is the client's own check of the server's
+			// handshake (its signature or Finished).
+			h.Err.Kind = KindLocal
+		}
 		if len(h.Certificates) == 0 {
 			if f, _ := wire.ReadFlight(bytes.NewReader(rc.buf.Bytes()), 0); f != nil {
 				h.Certificates = f.Certificates
