@@ -273,21 +273,28 @@ func (c *ctx) certificate(a *evidence.Address, r *AddressResult, rep *chain.Repo
 	if rep.Inferred {
 		r.Confidence = "inferred"
 	}
-	r.Summary = capitalize(primary.Detail)
-	r.Evidence = []string{primary.Detail}
+	r.Summary = primary.Detail
 	leaf := rep.Path[0]
+	r.Evidence = []string{fmt.Sprintf("the server sent %s; judged at %s against %s", plural(len(rep.Served), "certificate"), c.at.UTC().Format(time.RFC3339), c.trustText())}
 	r.Evidence = append(r.Evidence, "leaf: "+certLine(leaf))
 	if primary.Cert > 0 && primary.Cert < len(rep.Path) {
 		r.Evidence = append(r.Evidence, chain.Role(rep.Path, primary.Cert)+": "+certLine(rep.Path[primary.Cert]))
 	}
-	r.Evidence = append(r.Evidence, fmt.Sprintf("served chain: %d certificate(s); judged at %s", len(rep.Served), c.at.UTC().Format(time.RFC3339)))
+	if rep.MissingIssuer != "" {
+		r.Evidence = append(r.Evidence, fmt.Sprintf("no certificate named %q was sent, fetched or found in the trust store", rep.MissingIssuer))
+	}
+	for i, e := range rep.FromExtra {
+		if e {
+			r.Evidence = append(r.Evidence, fmt.Sprintf("the AIA URL of %q serves %q, and with it the chain reaches a trusted root", chain.Name(rep.Path[i-1]), chain.Name(rep.Path[i])))
+		}
+	}
 	for _, p := range problems[1:] {
 		r.Findings = append(r.Findings, Finding{Code: p.Code, Message: "also: " + p.Detail})
 	}
 	r.Fix = c.certFix(primary, rep)
 	r.Artifacts = c.certArtifacts(primary.Code, rep)
 	for _, f := range r.Artifacts {
-		r.Evidence = append(r.Evidence, "--write-fix writes "+f.Name+": "+f.Description)
+		r.Fix = append(r.Fix, "--write-fix DIR writes "+f.Name+": "+f.Description)
 	}
 	return true
 }
@@ -299,7 +306,7 @@ func (c *ctx) certFix(p chain.Problem, rep *chain.Report) []string {
 		fix := []string{"serve the full chain: the leaf followed by every intermediate (nginx: ssl_certificate fullchain.pem; Apache: SSLCertificateFile with the chain appended; AWS ACM/ALB and OCI: upload the certificate chain)"}
 		for i, fromAIA := range rep.FromExtra {
 			if fromAIA {
-				fix = append(fix, fmt.Sprintf("the missing intermediate is %q (fetched from the leaf's AIA URL); --write-fix writes the corrected chain", chain.Name(rep.Path[i])))
+				fix = append(fix, fmt.Sprintf("the missing intermediate is %q (tlsdoctor fetched it from the AIA URL)", chain.Name(rep.Path[i])))
 				break
 			}
 		}
@@ -317,7 +324,7 @@ func (c *ctx) certFix(p chain.Problem, rep *chain.Report) []string {
 			"or use a certificate from a publicly trusted CA"}
 	case cause.SelfSigned:
 		return []string{"replace the self-signed certificate with one issued by a CA the client trusts",
-			"or trust this exact certificate on the client (--write-fix writes it)"}
+			"or trust this exact certificate on the client"}
 	case cause.CertExpired:
 		return []string{fmt.Sprintf("renew the certificate %q and deploy it (then reload the server); fix the renewal job so it does not happen again", chain.Name(rep.Path[max(p.Cert, 0)]))}
 	case cause.CertNotYetValid:
@@ -474,4 +481,25 @@ func pemOf(certs ...*x509.Certificate) []byte {
 		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
 	}
 	return out
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// trustText says which trust anchors were used.
+func (c *ctx) trustText() string {
+	n := len(c.run.ExtraRoots)
+	switch {
+	case c.p.Trust == "bundle-only":
+		return fmt.Sprintf("the client's configured CAs only (%s)", plural(n, "CA"))
+	case c.run.NoSystemRoots:
+		return fmt.Sprintf("the --ca-bundle CAs only (%s)", plural(n, "CA"))
+	case n > 0:
+		return fmt.Sprintf("the system trust store plus %s from --ca-bundle", plural(n, "CA"))
+	}
+	return "the system trust store"
 }

@@ -64,6 +64,7 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 	}
 	if run.DNS != nil && run.DNS.Err != nil || len(run.Addresses) == 0 {
 		r := c.dnsFailure()
+		r.Summary = capitalize(r.Summary)
 		d.apply(r)
 		return d
 	}
@@ -130,6 +131,7 @@ func (c *ctx) address(a *evidence.Address) AddressResult {
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
+	r.Summary = capitalize(r.Summary)
 	return r
 }
 

@@ -38,7 +38,7 @@ func (d *Diagnosis) merge() {
 			bad = append(bad, a.Addr)
 		}
 	}
-	d.Summary = fmt.Sprintf("the %d addresses behind %s disagree: %s", len(d.Addresses), d.ServerName, verdictList(d.Addresses))
+	d.Summary = fmt.Sprintf("The %d addresses behind %s disagree: %s", len(d.Addresses), d.ServerName, verdictList(d.Addresses))
 	for _, a := range d.Addresses {
 		d.Evidence = append(d.Evidence, fmt.Sprintf("%s: %s: %s", a.Addr, a.Cause, a.Summary))
 	}

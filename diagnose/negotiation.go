@@ -24,7 +24,7 @@ func (c *ctx) helloRefused(a *evidence.Address, r *AddressResult) {
 			r.Evidence = []string{"ClientHello sent; no byte came back before the time-out",
 				"a port that speaks a client-first plain protocol, or a stalled server, behaves like this"}
 		} else {
-			r.Summary = fmt.Sprintf("the server at %s started answering but sent only %d bytes in %s, then stalled", a.Addr, len(h.First), durStr(h.Duration))
+			r.Summary = fmt.Sprintf("the server at %s started answering but sent only %s in %s, then stalled", a.Addr, plural(len(h.First), "byte"), durStr(h.Duration))
 			r.Evidence = []string{fmt.Sprintf("first bytes: %s", hexdump(h.First))}
 		}
 		r.Fix = []string{"check that this port is the TLS listener and that the server process is not hung (thread pool exhausted, blocked accept loop)",
@@ -98,7 +98,9 @@ func (c *ctx) helloRefused(a *evidence.Address, r *AddressResult) {
 	case len(versions) > 0:
 		var names []string
 		for _, v := range versions {
-			names = append(names, wire.VersionName(v.ServerHello.NegotiatedVersion()))
+			if n := wire.VersionName(v.ServerHello.NegotiatedVersion()); !slices.Contains(names, n) {
+				names = append(names, n)
+			}
 		}
 		r.Cause = cause.ProtocolVersionMismatch
 		r.Summary = fmt.Sprintf("the server only speaks %s; this client offers %s", strings.Join(names, ", "), versionList(offer.Versions))

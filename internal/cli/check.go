@@ -1,0 +1,378 @@
+package cli
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/probe"
+	"github.com/tlsdoctor/tlsdoctor/profile"
+	"github.com/tlsdoctor/tlsdoctor/report"
+)
+
+const checkHelp = `Usage: tlsdoctor check TARGET [flags]
+
+Connects as a client (the --profile), records what happens on the wire, and
+prints one cause from 'tlsdoctor causes', the evidence that proves it, the fix,
+and secondary findings. Every address the name resolves to is checked.
+
+TARGET is https://host[:port][/path] (an HTTP request follows the handshake),
+or host[:port] (TLS only; port 443 by default). IPv6: https://[::1]:8443/.
+
+Examples:
+  tlsdoctor check https://api.internal.example:8443/health
+  tlsdoctor check api.internal.example:8443 --ca-bundle corp-ca.pem --json
+  tlsdoctor check https://shop.example.com --connect 10.0.3.7:443,10.0.3.8:443
+  tlsdoctor check https://backend.internal:8443 --profile nginx-proxy
+  tlsdoctor check https://10.0.0.5:8443 --servername api.example.com
+  tlsdoctor check https://api.example.com --at 2027-01-15      # will it still work then?
+  tlsdoctor check https://api.example.com --write-fix ./fix     # write the corrected chain / CA
+
+Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input error.
+`
+
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
+
+type checkFlags struct {
+	json, noSNI, noHTTP, noSystem, noAIA, verbose bool
+	profile, servername, at, save, writeFix       string
+	caBundles, connect                            stringList
+	timeout                                       time.Duration
+}
+
+func (e *env) check(ctx context.Context, args []string) int {
+	fs := newFlags("check", checkHelp, e.stderr)
+	var f checkFlags
+	fs.BoolVar(&f.json, "json", false, "print the diagnosis as JSON")
+	fs.StringVar(&f.profile, "profile", "default", "the client to check for ('tlsdoctor profiles' lists them)")
+	fs.Var(&f.caBundles, "ca-bundle", "a PEM `FILE` of CAs the client trusts besides the system store (repeatable)")
+	fs.BoolVar(&f.noSystem, "no-system-roots", false, "trust only the --ca-bundle CAs, as a gateway with only a custom bundle does")
+	fs.StringVar(&f.servername, "servername", "", "the `NAME` to send as SNI and Host and to check on the certificate")
+	fs.BoolVar(&f.noSNI, "no-sni", false, "send no SNI")
+	fs.Var(&f.connect, "connect", "dial these `ADDR[,ADDR...]` (IP or IP:port) instead of resolving the name")
+	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "time-out of each phase (dial, hello, handshake, HTTP)")
+	fs.BoolVar(&f.noHTTP, "no-http", false, "skip the HTTP request after the handshake")
+	fs.BoolVar(&f.noAIA, "no-aia", false, "do not fetch missing issuers from AIA URLs")
+	fs.StringVar(&f.at, "at", "", "judge certificate validity at `TIME` (RFC 3339, YYYY-MM-DD, or +30d / -2h from now)")
+	fs.StringVar(&f.save, "save", "", "write the raw evidence to `FILE` (re-diagnose with 'tlsdoctor diagnose FILE')")
+	fs.StringVar(&f.writeFix, "write-fix", "", "write fix artifacts (the corrected full chain, the CA to trust) to `DIR`")
+	fs.BoolVar(&f.verbose, "v", false, "show every address and certificate")
+	pos, code, ok := e.parse(fs, checkHelp, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return e.errorf(ExitUsage, "check takes one TARGET, got %d", "tlsdoctor check https://host[:port]/path  (or host:port)", len(pos))
+	}
+	target, err := probe.ParseTarget(pos[0])
+	if err != nil {
+		var te *probe.TargetError
+		errors.As(err, &te)
+		return e.errorf(ExitUsage, "bad target %q: %s", "a target is https://host[:port][/path] or host[:port], e.g. https://api.example.com:8443/health", pos[0], te.Reason)
+	}
+	p, err := profile.Get(f.profile)
+	if err != nil {
+		return e.errorf(ExitUsage, "unknown profile %q", "known profiles: "+strings.Join(profile.IDs(), ", "), f.profile)
+	}
+	if f.timeout <= 0 || f.timeout > 5*time.Minute {
+		return e.errorf(ExitUsage, "--timeout must be between 1ms and 5m, got %s", "", f.timeout)
+	}
+	var extra []*x509.Certificate
+	for _, file := range f.caBundles {
+		certs, err := LoadCertificates(file)
+		if err != nil {
+			return e.errorf(ExitUsage, "--ca-bundle %s: %v", "a CA bundle is a file of PEM 'BEGIN CERTIFICATE' blocks (or one DER certificate)", file, err)
+		}
+		extra = append(extra, certs...)
+	}
+	if f.noSystem && len(extra) == 0 && p.Trust == profile.TrustSystem {
+		return e.errorf(ExitUsage, "--no-system-roots leaves no trusted CA", "add --ca-bundle FILE", "")
+	}
+	var at time.Time
+	if f.at != "" {
+		if at, err = ParseTime(f.at, time.Now()); err != nil {
+			return e.errorf(ExitUsage, "--at %q: %v", "use 2027-01-15, 2027-01-15T10:00:00Z, +30d or -12h", f.at, err)
+		}
+	}
+	var connect []string
+	for _, c := range f.connect {
+		for _, x := range strings.Split(c, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				connect = append(connect, x)
+			}
+		}
+	}
+	opts := probe.Options{
+		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
+		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
+		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(),
+	}
+	run, err := probe.Run(ctx, target, opts)
+	e.progressDone()
+	if err != nil {
+		var te *probe.TargetError
+		if errors.As(err, &te) {
+			return e.errorf(ExitUsage, "%s: %s", "--connect takes IP or IP:port, comma-separated", te.Input, te.Reason)
+		}
+		return e.errorf(ExitUsage, "%v", "", err)
+	}
+	if f.save != "" {
+		if err := writeJSONFile(f.save, run); err != nil {
+			return e.errorf(ExitUsage, "--save: %v", "", err)
+		}
+	}
+	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots()})
+	d.ClientLog = p.Logs[d.Cause]
+	if f.writeFix != "" {
+		if err := writeArtifacts(f.writeFix, d); err != nil {
+			return e.errorf(ExitUsage, "--write-fix: %v", "", err)
+		}
+	}
+	return e.output(d, f.json, recheck(args), f.verbose)
+}
+
+func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck string, verbose bool) int {
+	if asJSON {
+		report.JSON(e.stdout, d)
+	} else {
+		report.Text(e.stdout, d, report.Style{Color: colorOK(e.stdout), Recheck: recheck, Verbose: verbose})
+	}
+	if d.Cause.Failed() {
+		return ExitFailure
+	}
+	return ExitOK
+}
+
+// recheck rebuilds the command line without the one-off flags.
+func recheck(args []string) string {
+	skipNext := false
+	out := []string{"tlsdoctor", "check"}
+	for _, a := range args {
+		if skipNext {
+			skipNext = false
+			continue
+		}
+		name := strings.TrimLeft(a, "-")
+		name, _, hasValue := strings.Cut(name, "=")
+		if strings.HasPrefix(a, "-") {
+			switch name {
+			case "json", "v":
+				continue
+			case "save", "write-fix":
+				skipNext = !hasValue
+				continue
+			}
+		}
+		if strings.ContainsAny(a, " \t'\"$&;|<>()") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out = append(out, a)
+	}
+	return strings.Join(out, " ")
+}
+
+// LoadCertificates reads a PEM bundle (or one DER certificate) of at most 16 MiB.
+func LoadCertificates(file string) ([]*x509.Certificate, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, errors.Unwrap(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 16<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > 16<<20 {
+		return nil, errors.New("larger than 16 MiB: not a CA bundle")
+	}
+	var certs []*x509.Certificate
+	rest := data
+	blocks := 0
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		blocks++
+		if b.Type != "CERTIFICATE" && b.Type != "TRUSTED CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d does not parse: %v", len(certs)+1, err)
+		}
+		certs = append(certs, c)
+	}
+	if blocks == 0 {
+		if c, err := x509.ParseCertificate(data); err == nil {
+			return []*x509.Certificate{c}, nil
+		}
+		return nil, errors.New("no PEM block found: not a PEM file")
+	}
+	if len(certs) == 0 {
+		return nil, errors.New("no CERTIFICATE block (is this a key or a CSR?)")
+	}
+	return certs, nil
+}
+
+var relTime = regexp.MustCompile(`^([+-])(\d+)([dhm])$`)
+
+// ParseTime parses --at: RFC 3339, YYYY-MM-DD (midnight UTC), or +Nd/-Nh/+Nm from now.
+func ParseTime(s string, now time.Time) (time.Time, error) {
+	if m := relTime.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		if n > 100000 {
+			return time.Time{}, errors.New("too far")
+		}
+		unit := map[string]time.Duration{"d": 24 * time.Hour, "h": time.Hour, "m": time.Minute}[m[3]]
+		d := time.Duration(n) * unit
+		if m[1] == "-" {
+			d = -d
+		}
+		return now.Add(d), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, errors.New("not a time")
+}
+
+// SystemRoots is the system trust store as Go loads it; when the system has
+// none, Go returns the embedded Mozilla roots that cmd/tlsdoctor registers.
+var SystemRoots = sync.OnceValue(func() *x509.CertPool {
+	p, err := x509.SystemCertPool()
+	if err != nil || p == nil {
+		return x509.NewCertPool()
+	}
+	return p
+})
+
+func writeJSONFile(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+func writeArtifacts(dir string, d *diagnose.Diagnosis) error {
+	if len(d.Artifacts) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, a := range d.Artifacts {
+		if err := os.WriteFile(filepath.Join(dir, a.Name), a.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// progress returns a progress reporter that writes to stderr only on a terminal.
+func (e *env) progress() func(string, ...any) {
+	if !isTerminal(e.stderr) {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		msg := fmt.Sprintf(format, args...)
+		if len(msg) > 76 {
+			msg = msg[:76]
+		}
+		fmt.Fprintf(e.stderr, "\r\x1b[K%s", msg)
+	}
+}
+
+func (e *env) progressDone() {
+	if isTerminal(e.stderr) {
+		fmt.Fprint(e.stderr, "\r\x1b[K")
+	}
+}
+
+func (e *env) diagnoseCmd(ctx context.Context, args []string) int {
+	const help = `Usage: tlsdoctor diagnose RUN.json [--json]
+
+Diagnoses a run saved with 'tlsdoctor check --save RUN.json' again, with no
+network: the verdict is the one check gave, given the same trust store.
+
+Examples:
+  tlsdoctor check https://api.example.com --save run.json
+  tlsdoctor diagnose run.json --json
+
+Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input error.
+`
+	fs := newFlags("diagnose", help, e.stderr)
+	asJSON := fs.Bool("json", false, "print the diagnosis as JSON")
+	verbose := fs.Bool("v", false, "show every address and certificate")
+	pos, code, ok := e.parse(fs, help, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return e.errorf(ExitUsage, "diagnose takes one file", "tlsdoctor diagnose run.json", "")
+	}
+	run, err := readRun(pos[0])
+	if err != nil {
+		return e.errorf(ExitUsage, "%s: %v", "the file is written by 'tlsdoctor check --save FILE'", pos[0], err)
+	}
+	p, err := profile.Get(run.Profile)
+	if err != nil {
+		return e.errorf(ExitUsage, "%s: %v", "the run was saved by a tlsdoctor that knows this profile", pos[0], err)
+	}
+	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots()})
+	d.ClientLog = p.Logs[d.Cause]
+	return e.output(d, *asJSON, "tlsdoctor check "+run.Target.Input+" --profile "+run.Profile, *verbose)
+}
+
+func readRun(path string) (*evidence.Run, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errors.Unwrap(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 64<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > 64<<20 {
+		return nil, errors.New("larger than 64 MiB: not a tlsdoctor run")
+	}
+	var run evidence.Run
+	if err := json.Unmarshal(data, &run); err != nil {
+		return nil, fmt.Errorf("not a tlsdoctor run (%v)", err)
+	}
+	if run.SchemaVersion != evidence.SchemaVersion {
+		return nil, fmt.Errorf("schema_version %d; this tlsdoctor reads %d", run.SchemaVersion, evidence.SchemaVersion)
+	}
+	if run.Profile == "" || run.Target.Input == "" {
+		return nil, errors.New("not a tlsdoctor run (no profile or target)")
+	}
+	return &run, nil
+}

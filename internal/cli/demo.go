@@ -1,0 +1,274 @@
+package cli
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/lab"
+	"github.com/tlsdoctor/tlsdoctor/probe"
+	"github.com/tlsdoctor/tlsdoctor/profile"
+	"github.com/tlsdoctor/tlsdoctor/report"
+)
+
+// checkEndpoint checks a lab endpoint as 'tlsdoctor check' would, trusting
+// the lab root only.
+func checkEndpoint(ctx context.Context, l *lab.Lab, e *lab.Endpoint) (*diagnose.Diagnosis, error) {
+	p, err := profile.Get(e.Profile)
+	if err != nil {
+		return nil, err
+	}
+	t, err := probe.ParseTarget(e.URL())
+	if err != nil {
+		return nil, err
+	}
+	timeout := 3 * time.Second
+	if e.Slow {
+		timeout = time.Second
+	}
+	run, err := probe.Run(ctx, t, probe.Options{Profile: p, Timeout: timeout, Resolver: l.Resolver(), NoSNI: e.NoSNI,
+		ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true, Tool: "tlsdoctor " + Version})
+	if err != nil {
+		return nil, err
+	}
+	d := diagnose.Run(run, diagnose.Options{Profile: p})
+	d.ClientLog = p.Logs[d.Cause]
+	return d, nil
+}
+
+type demoRow struct {
+	Endpoint  string              `json:"endpoint"`
+	URL       string              `json:"url"`
+	Profile   string              `json:"profile"`
+	Expected  cause.Code          `json:"expected"`
+	Diagnosed cause.Code          `json:"diagnosed"`
+	Match     bool                `json:"match"`
+	Diagnosis *diagnose.Diagnosis `json:"diagnosis"`
+}
+
+func (e *env) demo(ctx context.Context, args []string) int {
+	const help = `Usage: tlsdoctor demo [--json] [--show NAME]
+
+Starts the built-in lab (deliberately broken TLS endpoints on loopback, one per
+cause), checks every endpoint as a client would, and prints what tlsdoctor
+diagnosed next to what each endpoint was built to break. Nothing leaves the
+machine.
+
+Examples:
+  tlsdoctor demo
+  tlsdoctor demo --show chain-incomplete-aia     # the full report for one endpoint
+  tlsdoctor demo --json | jq '.[] | select(.match | not)'
+
+Exit status: 0 every endpoint was diagnosed as expected; 1 some were not; 2 usage error.
+`
+	fs := newFlags("demo", help, e.stderr)
+	asJSON := fs.Bool("json", false, "print every endpoint's diagnosis as JSON")
+	show := fs.String("show", "", "print the full report of the endpoint `NAME`")
+	pos, code, ok := e.parse(fs, help, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return e.errorf(ExitUsage, "demo takes no arguments", "tlsdoctor demo --show "+pos[0], "")
+	}
+	start := time.Now()
+	l, err := lab.Start(ctx)
+	if err != nil {
+		return e.errorf(ExitUsage, "starting the lab: %v", "the lab listens on 127.0.0.1 and 127.0.0.2; is loopback available?", err)
+	}
+	defer l.Close()
+	eps := l.Endpoints
+	if *show != "" {
+		ep := l.Endpoint(*show)
+		if ep == nil {
+			return e.errorf(ExitUsage, "no lab endpoint %q", "endpoints: "+strings.Join(l.Names(), ", "), *show)
+		}
+		d, err := checkEndpoint(ctx, l, ep)
+		if err != nil {
+			return e.errorf(ExitUsage, "%v", "", err)
+		}
+		fmt.Fprintf(e.stderr, "lab endpoint %q: %s (expected %s)\n\n", ep.Name, ep.Description, ep.Want)
+		e.output(d, *asJSON, "", true)
+		if d.Cause == ep.Want {
+			return ExitOK
+		}
+		return ExitFailure
+	}
+	rows := make([]demoRow, len(eps))
+	progress := e.progress()
+	var mu sync.Mutex
+	done := 0
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 6)
+	for i, ep := range eps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			d, err := checkEndpoint(ctx, l, ep)
+			row := demoRow{Endpoint: ep.Name, URL: ep.URL(), Profile: ep.Profile, Expected: ep.Want, Diagnosis: d}
+			if err == nil {
+				row.Diagnosed = d.Cause
+				row.Match = d.Cause == ep.Want
+			}
+			rows[i] = row
+			mu.Lock()
+			done++
+			if progress != nil {
+				progress("checked %d/%d endpoints", done, len(eps))
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	e.progressDone()
+	matched := 0
+	for _, r := range rows {
+		if r.Match {
+			matched++
+		}
+	}
+	if *asJSON {
+		report.JSON(e.stdout, rows)
+	} else {
+		color := colorOK(e.stdout)
+		st := report.Style{Color: color}
+		_ = st
+		fmt.Fprintf(e.stdout, "tlsdoctor demo: %d lab endpoints on loopback, each checked as its client would connect\n\n", len(rows))
+		fmt.Fprintf(e.stdout, "%-22s %-12s %-26s %-26s    %s\n", "ENDPOINT", "CLIENT", "BUILT TO FAIL WITH", "DIAGNOSED", "SUMMARY")
+		for _, r := range rows {
+			mark := "ok"
+			if !r.Match {
+				mark = "XX"
+			}
+			summary := ""
+			if r.Diagnosis != nil {
+				summary = r.Diagnosis.Summary
+			}
+			if len(summary) > 90 {
+				summary = summary[:87] + "..."
+			}
+			diag := string(r.Diagnosed)
+			if color {
+				if r.Match {
+					diag = "\x1b[32m" + fmt.Sprintf("%-26s", diag) + "\x1b[0m"
+				} else {
+					diag = "\x1b[1;31m" + fmt.Sprintf("%-26s", diag) + "\x1b[0m"
+				}
+			} else {
+				diag = fmt.Sprintf("%-26s", diag)
+			}
+			fmt.Fprintf(e.stdout, "%-22s %-12s %-26s %s %s  %s\n", r.Endpoint, r.Profile, r.Expected, diag, mark, summary)
+		}
+		fmt.Fprintf(e.stdout, "\n%d of %d endpoints diagnosed as expected in %.1fs.\n", matched, len(rows), time.Since(start).Seconds())
+		fmt.Fprintf(e.stdout, "Full report for one: tlsdoctor demo --show chain-incomplete-aia\n")
+		fmt.Fprintf(e.stdout, "Point your own gateway or client at them: tlsdoctor lab\n")
+	}
+	if matched != len(rows) {
+		return ExitFailure
+	}
+	return ExitOK
+}
+
+func (e *env) labCmd(ctx context.Context, args []string) int {
+	const help = `Usage: tlsdoctor lab [--dir DIR] [--json]
+
+Runs the built-in lab until interrupted (Ctrl-C): one loopback endpoint per
+failure, so that a gateway, proxy or client can be pointed at each one to learn
+how it reports that failure. The lab's root CA is written to DIR/lab-root.pem.
+
+Lab names (*.tlsdoctor.test) do not resolve outside tlsdoctor: use --connect
+with tlsdoctor, --resolve with curl, or the addresses themselves.
+
+Examples:
+  tlsdoctor lab --dir /tmp/tlsdoctor-lab
+  curl --cacert /tmp/tlsdoctor-lab/lab-root.pem --resolve expired.tlsdoctor.test:PORT:127.0.0.1 https://expired.tlsdoctor.test:PORT/
+
+Exit status: 0 after an interrupt; 2 the lab could not start.
+`
+	fs := newFlags("lab", help, e.stderr)
+	dir := fs.String("dir", "", "write lab-root.pem to `DIR` (default: a new temporary directory)")
+	asJSON := fs.Bool("json", false, "print the endpoints as JSON")
+	if _, code, ok := e.parse(fs, help, args); !ok {
+		return code
+	}
+	l, err := lab.Start(ctx)
+	if err != nil {
+		return e.errorf(ExitUsage, "starting the lab: %v", "", err)
+	}
+	defer l.Close()
+	if *dir == "" {
+		if *dir, err = os.MkdirTemp("", "tlsdoctor-lab-"); err != nil {
+			return e.errorf(ExitUsage, "%v", "", err)
+		}
+	} else if err := os.MkdirAll(*dir, 0o755); err != nil {
+		return e.errorf(ExitUsage, "--dir: %v", "", err)
+	}
+	rootFile := filepath.Join(*dir, "lab-root.pem")
+	if err := os.WriteFile(rootFile, l.RootPEM(), 0o644); err != nil {
+		return e.errorf(ExitUsage, "%v", "", err)
+	}
+	if *asJSON {
+		report.JSON(e.stdout, map[string]any{"root_ca": rootFile, "endpoints": l.Endpoints})
+	} else {
+		fmt.Fprintf(e.stdout, "tlsdoctor lab: %d endpoints on loopback; root CA: %s\n\n", len(l.Endpoints), rootFile)
+		fmt.Fprintf(e.stdout, "%-22s %-26s %-22s %s\n", "ENDPOINT", "BUILT TO FAIL WITH", "ADDRESS", "CHECK IT")
+		for _, ep := range l.Endpoints {
+			cmd := fmt.Sprintf("tlsdoctor check %s --connect %s --ca-bundle %s", ep.URL(), strings.Join(ep.Addrs, ","), rootFile)
+			if ep.Profile != "default" {
+				cmd += " --profile " + ep.Profile
+			}
+			if ep.NoSNI {
+				cmd += " --no-sni"
+			}
+			if ep.Want == cause.DNSFailure {
+				cmd = "(the name " + ep.Host + " resolves nowhere)"
+			}
+			fmt.Fprintf(e.stdout, "%-22s %-26s %-22s %s\n", ep.Name, ep.Want, strings.Join(ep.Addrs, ","), cmd)
+		}
+		fmt.Fprintf(e.stdout, "\nRunning until interrupted (Ctrl-C).\n")
+	}
+	<-ctx.Done()
+	return ExitOK
+}
+
+func (e *env) causes(args []string) int {
+	const help = "Usage: tlsdoctor causes [--json]\n\nLists the stable cause codes a diagnosis names.\n"
+	fs := newFlags("causes", help, e.stderr)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, code, ok := e.parse(fs, help, args); !ok {
+		return code
+	}
+	if *asJSON {
+		report.JSON(e.stdout, cause.All())
+	} else {
+		report.Causes(e.stdout)
+	}
+	return ExitOK
+}
+
+func (e *env) profiles(args []string) int {
+	const help = "Usage: tlsdoctor profiles [--json]\n\nLists the client profiles a check can be made for (--profile ID).\n"
+	fs := newFlags("profiles", help, e.stderr)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, code, ok := e.parse(fs, help, args); !ok {
+		return code
+	}
+	if *asJSON {
+		report.JSON(e.stdout, profile.All())
+		return ExitOK
+	}
+	for _, p := range profile.All() {
+		fmt.Fprintf(e.stdout, "%-14s %s\n", p.ID, p.Name)
+		fmt.Fprintf(e.stdout, "%-14s %s; SNI %v; trust %s\n", "", p.VersionNames(), p.SendsSNI, p.Trust)
+	}
+	return ExitOK
+}

@@ -1,0 +1,153 @@
+// Package report renders a diagnosis for people (Text) and for programs
+// (JSON, whose document carries schema_version). It does no I/O beyond
+// writing to the io.Writer it is given.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/diagnose"
+)
+
+// JSON writes d as an indented JSON document.
+func JSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// Style says how to render text.
+type Style struct {
+	Color   bool   // ANSI colour
+	Recheck string // the command that re-checks after the fix
+	Verbose bool   // certificates and per-address detail even for one address
+}
+
+func (s Style) paint(code, text string) string {
+	if !s.Color {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+
+func (s Style) bold(t string) string   { return s.paint("1", t) }
+func (s Style) red(t string) string    { return s.paint("1;31", t) }
+func (s Style) green(t string) string  { return s.paint("1;32", t) }
+func (s Style) dim(t string) string    { return s.paint("2", t) }
+func (s Style) yellow(t string) string { return s.paint("33", t) }
+
+// Text writes the human report: the cause first, then evidence, fix and
+// findings, then per-address verdicts and the certificates.
+func Text(w io.Writer, d *diagnose.Diagnosis, s Style) {
+	mark, code := s.green("OK"), s.green(string(d.Cause))
+	if d.Cause.Failed() {
+		mark, code = s.red("FAIL"), s.red(string(d.Cause))
+	}
+	fmt.Fprintf(w, "%s %s  %s\n", mark, code, d.Target)
+	fmt.Fprintf(w, "  %s\n", d.Summary)
+	fmt.Fprintf(w, "  %s\n", s.dim(fmt.Sprintf("client: %s (%s)", d.Profile, d.ProfileName)))
+	if d.Confidence == "inferred" {
+		fmt.Fprintf(w, "  %s\n", s.yellow("inferred: the evidence points here but cannot prove it; see below"))
+	}
+	if d.Cause.Failed() {
+		section(w, s, "Evidence", d.Evidence, "- ")
+		numbered(w, s, "Fix", d.Fix)
+		if d.ClientLog != "" {
+			fmt.Fprintf(w, "\n%s\n  %s\n", s.bold("This client logs"), d.ClientLog)
+		}
+	} else {
+		section(w, s, "Evidence", d.Evidence, "- ")
+	}
+	if len(d.Findings) > 0 {
+		var lines []string
+		for _, f := range d.Findings {
+			if f.Code != "" {
+				lines = append(lines, fmt.Sprintf("[%s] %s", f.Code, f.Message))
+			} else {
+				lines = append(lines, f.Message)
+			}
+		}
+		section(w, s, "Findings", lines, "- ")
+	}
+	if len(d.Addresses) > 1 || s.Verbose {
+		fmt.Fprintf(w, "\n%s\n", s.bold("Addresses"))
+		for _, a := range d.Addresses {
+			c := s.green(string(a.Cause))
+			if a.Cause.Failed() {
+				c = s.red(string(a.Cause))
+			}
+			neg := ""
+			if a.Negotiated != nil {
+				neg = s.dim(fmt.Sprintf("  %s %s", a.Negotiated.Version, a.Negotiated.CipherSuite))
+			}
+			fmt.Fprintf(w, "  %-22s %s%s\n", a.Addr, c, neg)
+		}
+	}
+	for i, a := range d.Addresses {
+		if len(a.Certificates) == 0 || (i > 0 && !s.Verbose && !differs(d.Addresses, i)) {
+			continue
+		}
+		title := "Certificates"
+		if len(d.Addresses) > 1 {
+			title += " at " + a.Addr
+		}
+		fmt.Fprintf(w, "\n%s\n", s.bold(title))
+		for _, c := range a.Certificates {
+			src := ""
+			if c.Source != "served" {
+				src = s.dim(" (from " + c.Source + ")")
+			}
+			fmt.Fprintf(w, "  %-12s %s%s\n", c.Role, c.Subject, src)
+			fmt.Fprintf(w, "  %-12s %s\n", "", s.dim(fmt.Sprintf("issuer %s; %s to %s; %s; %s", c.Issuer, c.NotBefore[:10], c.NotAfter[:10], c.Key, c.Signature)))
+			if len(c.Names) > 0 {
+				fmt.Fprintf(w, "  %-12s %s\n", "", s.dim("names: "+strings.Join(c.Names, ", ")))
+			}
+		}
+	}
+	if s.Recheck != "" {
+		label := "Re-check after the fix"
+		if !d.Cause.Failed() {
+			label = "Re-check"
+		}
+		fmt.Fprintf(w, "\n%s: %s\n", label, s.bold(s.Recheck))
+	}
+}
+
+func differs(as []diagnose.AddressResult, i int) bool {
+	if len(as[0].Certificates) == 0 {
+		return true
+	}
+	return as[i].Certificates[0].SHA256 != as[0].Certificates[0].SHA256
+}
+
+func section(w io.Writer, s Style, title string, lines []string, bullet string) {
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", s.bold(title))
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %s%s\n", bullet, l)
+	}
+}
+
+func numbered(w io.Writer, s Style, title string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", s.bold(title))
+	for i, l := range lines {
+		fmt.Fprintf(w, "  %d. %s\n", i+1, l)
+	}
+}
+
+// Causes writes the cause catalog as a table.
+func Causes(w io.Writer) {
+	fmt.Fprintf(w, "%-26s %-12s %s\n", "CODE", "LAYER", "WHAT HAPPENED")
+	for _, in := range cause.All() {
+		fmt.Fprintf(w, "%-26s %-12s %s\n", in.Code, in.Layer, in.Summary)
+	}
+}
