@@ -15,7 +15,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -428,7 +428,7 @@ func MatchName(pattern, host string) bool {
 	if pattern == "" || host == "" {
 		return false
 	}
-	if net.ParseIP(host) != nil {
+	if _, err := netip.ParseAddr(host); err == nil {
 		return pattern == host
 	}
 	if strings.HasPrefix(pattern, "*.") {

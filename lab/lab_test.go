@@ -92,3 +92,48 @@ func TestLabCoversCauses(t *testing.T) {
 		}
 	}
 }
+
+// The same server, judged for different clients.
+func TestProfilesJudgeDifferently(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the whole lab")
+	}
+	l, err := lab.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	tests := []struct {
+		endpoint, profile string
+		want              cause.Code
+		finding           cause.Code // expected among the findings
+	}{
+		{"rsa1024", "go", cause.OK, cause.WeakKey},           // Go accepts 1024-bit RSA
+		{"rsa1024", "openssl", cause.WeakKey, ""},            // security level 2 does not
+		{"cn-only", "openssl", cause.OK, cause.CNWithoutSAN}, // X509_check_host falls back to the CN
+		{"cn-only", "go", cause.CNWithoutSAN, ""},
+		{"expired", "nginx-proxy", cause.OK, cause.CertExpired},    // proxy_ssl_verify off
+		{"self-signed", "nginx-proxy", cause.OK, cause.SelfSigned}, // likewise
+		{"sni-default-cert", "nginx-proxy", cause.OK, ""},          // no verification, so no name check
+		{"sni-required", "default", cause.OK, cause.SNIRequired},   // default sends SNI; the finding warns
+		{"tls10-only", "nginx-proxy", cause.ProtocolVersionMismatch, ""},
+		{"chain-incomplete", "nginx-proxy", cause.OK, cause.ChainIncomplete},
+	}
+	for _, tt := range tests {
+		t.Run(tt.endpoint+"/"+tt.profile, func(t *testing.T) {
+			d := check(t, l, l.Endpoint(tt.endpoint), tt.profile)
+			if d.Cause != tt.want {
+				t.Fatalf("cause %s, want %s: %s", d.Cause, tt.want, d.Summary)
+			}
+			if tt.finding != "" {
+				found := false
+				for _, f := range d.Findings {
+					found = found || f.Code == tt.finding
+				}
+				if !found {
+					t.Fatalf("no %s finding in %+v", tt.finding, d.Findings)
+				}
+			}
+		})
+	}
+}

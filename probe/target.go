@@ -68,8 +68,14 @@ func ParseTarget(in string) (evidence.Target, error) {
 		if u.RawQuery != "" {
 			t.Path += "?" + u.RawQuery
 		}
-		if t.Path == "" {
+		if t.Path == "" && t.HTTP {
 			t.Path = "/"
+		}
+		if !t.HTTP && t.Path != "" && t.Path != "/" {
+			return bad("a tls:// target has no path")
+		}
+		if !t.HTTP {
+			t.Path = ""
 		}
 	} else {
 		t.Scheme = "tls"
@@ -80,6 +86,9 @@ func ParseTarget(in string) (evidence.Target, error) {
 		if a, err := netip.ParseAddr(s); err == nil && a.Is6() {
 			host = a.String()
 		} else if h, p, err := net.SplitHostPort(s); err == nil {
+			if p == "" {
+				return bad("empty port")
+			}
 			host, port = h, p
 		} else if strings.Count(s, ":") == 1 || strings.HasPrefix(s, "[") {
 			return bad("cannot split host and port")

@@ -99,6 +99,9 @@ func NewRoot(s Spec) (*CA, error) {
 		return nil, err
 	}
 	t := s.template(time.Now())
+	if s.NotBefore.IsZero() {
+		t.NotBefore = time.Now().Add(-2 * 365 * 24 * time.Hour) // CAs are older than their leaves
+	}
 	if s.NotAfter.IsZero() {
 		t.NotAfter = time.Now().Add(10 * 365 * 24 * time.Hour)
 	}
@@ -123,6 +126,9 @@ func (ca *CA) Intermediate(s Spec) (*CA, error) {
 		return nil, err
 	}
 	t := s.template(time.Now())
+	if s.NotBefore.IsZero() {
+		t.NotBefore = time.Now().Add(-2 * 365 * 24 * time.Hour)
+	}
 	if s.NotAfter.IsZero() {
 		t.NotAfter = time.Now().Add(5 * 365 * 24 * time.Hour)
 	}

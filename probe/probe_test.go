@@ -1,0 +1,157 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+
+	"github.com/tlsdoctor/tlsdoctor/wire"
+)
+
+func TestParseTarget(t *testing.T) {
+	tests := []struct {
+		in                 string
+		host, scheme, path string
+		port               int
+		ip, http           bool
+	}{
+		{"https://api.example.com", "api.example.com", "https", "/", 443, false, true},
+		{"https://API.Example.com.:8443/health?x=1", "api.example.com", "https", "/health?x=1", 8443, false, true},
+		{"api.example.com", "api.example.com", "tls", "", 443, false, false},
+		{"api.example.com:8443", "api.example.com", "tls", "", 8443, false, false},
+		{"10.0.0.5:8443", "10.0.0.5", "tls", "", 8443, true, false},
+		{"https://[::1]:8443/", "::1", "https", "/", 8443, true, true},
+		{"[::1]:9443", "::1", "tls", "", 9443, true, false},
+		{"::1", "::1", "tls", "", 443, true, false},
+		{"tls://db.internal:5433", "db.internal", "tls", "", 5433, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseTarget(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Host != tt.host || got.Port != tt.port || got.Scheme != tt.scheme || got.Path != tt.path || got.IsIP != tt.ip || got.HTTP != tt.http || got.ServerName != tt.host {
+				t.Fatalf("got %+v", got)
+			}
+		})
+	}
+}
+
+func TestParseTargetRejects(t *testing.T) {
+	for _, in := range []string{
+		"", " ", "http://plain.example", "ftp://x", "https://", "https://host:0", "https://host:99999",
+		"host:abc", "host:", "https://user:pw@host", "api.example.com/path", "bad host", "a..b",
+		"https://exa mple.com", "under_score$.com", "[::1", "https://host:-1", string(make([]byte, 300)),
+	} {
+		if _, err := ParseTarget(in); err == nil {
+			t.Errorf("ParseTarget(%q) accepted", in)
+		} else {
+			var te *TargetError
+			if !errors.As(err, &te) || te.Reason == "" {
+				t.Errorf("ParseTarget(%q): untyped error %v", in, err)
+			}
+		}
+	}
+}
+
+func FuzzParseTarget(f *testing.F) {
+	for _, s := range []string{"https://a.b:1/x", "[::1]:2", "a:b:c", "https://[::1]/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		tg, err := ParseTarget(in)
+		if err == nil && (tg.Host == "" || tg.Port < 1 || tg.Port > 65535) {
+			t.Fatalf("accepted %q as %+v", in, tg)
+		}
+	})
+}
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+func TestClassifyByType(t *testing.T) {
+	op := func(err error) error {
+		return &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: err}}
+	}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"refused", op(syscall.ECONNREFUSED), KindRefused},
+		{"host-unreachable", op(syscall.EHOSTUNREACH), KindUnreachable},
+		{"net-unreachable", op(syscall.ENETUNREACH), KindUnreachable},
+		{"reset", &net.OpError{Op: "read", Err: &os.SyscallError{Syscall: "read", Err: syscall.ECONNRESET}}, KindReset},
+		{"deadline", &net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}, KindTimeout},
+		{"dial-ctx-timeout", &net.OpError{Op: "dial", Err: timeoutErr{}}, KindTimeout},
+		{"ctx-deadline", fmt.Errorf("dial: %w", context.DeadlineExceeded), KindTimeout},
+		{"nxdomain", &net.DNSError{Err: "no such host", Name: "x", IsNotFound: true}, KindDNSNotFound},
+		{"dns-servfail", &net.DNSError{Err: "server misbehaving", Name: "x"}, KindDNSError},
+		{"eof", io.EOF, KindEOF},
+		{"short", io.ErrUnexpectedEOF, KindEOF},
+		{"not-tls-wire", &wire.NotTLSError{First: []byte("HTTP/1.1")}, KindNotTLS},
+		{"not-tls-go", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}, KindNotTLS},
+		{"too-large", &wire.TooLargeError{What: "Certificate message", Length: 1 << 24, Limit: 1 << 18}, KindTooLarge},
+		{"malformed", fmt.Errorf("x: %w", wire.ErrMalformed), KindMalformed},
+		{"alert-type", fmt.Errorf("x: %w", tls.AlertError(40)), KindAlert},
+		{"other", errors.New("something"), KindOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Classify(tt.err).Kind; got != tt.want {
+				t.Fatalf("kind %s, want %s", got, tt.want)
+			}
+		})
+	}
+	if Classify(nil) != nil {
+		t.Fatal("nil error classified")
+	}
+}
+
+// A real crypto/tls handshake against a server that refuses every version:
+// the client's error is recognised as the server's alert by type.
+func TestRemoteAlertFromCryptoTLS(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		wire.ReadRecord(c)
+		c.Write(wire.MarshalRecord(wire.RecordAlert, wire.VersionTLS12, []byte{2, wire.AlertProtocolVersion}))
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = tls.Client(c, &tls.Config{InsecureSkipVerify: true}).Handshake()
+	a := alertOf(err)
+	if a == nil || a.Description != wire.AlertProtocolVersion || Classify(err).Kind != KindAlert {
+		t.Fatalf("alert not recognised in %v (%#v)", err, err)
+	}
+}
+
+func TestParseIssuerFormats(t *testing.T) {
+	if _, err := ParseIssuer([]byte("not a certificate")); err == nil {
+		t.Fatal("garbage accepted")
+	}
+	if pkcs7Certs([]byte{0x30, 0x03, 0x06, 0x01, 0x00}) != nil {
+		t.Fatal("garbage PKCS#7 parsed")
+	}
+}
