@@ -83,10 +83,11 @@ func nonOK(c cause.Code) cause.Code {
 }
 
 func (c *ctx) rootsOrEmpty() *x509.CertPool {
-	if c.roots == nil {
-		return c.allRoot // verification off: judge as a verifying client would, for findings
+	roots, all := c.rootsFn()
+	if roots == nil {
+		return all // verification off: judge as a verifying client would, for findings
 	}
-	return c.roots
+	return roots
 }
 
 func (c *ctx) hostToCheck() string {

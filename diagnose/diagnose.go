@@ -3,6 +3,7 @@ package diagnose
 import (
 	"crypto/x509"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
@@ -15,17 +16,17 @@ import (
 type Options struct {
 	// Profile is the client to judge for; it must match run.Profile.
 	Profile *profile.Profile
-	// SystemRoots is the system trust store (with the embedded Mozilla
-	// fallback); nil means empty. The run's ExtraRoots are added to it.
-	SystemRoots *x509.CertPool
+	// SystemRoots returns the system trust store (with the embedded Mozilla
+	// fallback); nil means empty. It is called only when a chain is judged
+	// and the run used the system store. The run's ExtraRoots are added.
+	SystemRoots func() *x509.CertPool
 }
 
 // ctx carries what every rule needs.
 type ctx struct {
 	run     *evidence.Run
 	p       *profile.Profile
-	roots   *x509.CertPool // the profile's trust anchors
-	allRoot *x509.CertPool // system + extra, for what a verifying client would say
+	rootsFn func() (roots, all *x509.CertPool) // the profile's anchors; system + extra
 	aia     []*x509.Certificate
 	at      time.Time
 }
@@ -34,24 +35,28 @@ type ctx struct {
 func Run(run *evidence.Run, opts Options) *Diagnosis {
 	p := opts.Profile
 	c := &ctx{run: run, p: p, at: run.JudgeTime()}
-	extra := x509.NewCertPool()
-	all := x509.NewCertPool()
-	if opts.SystemRoots != nil && !run.NoSystemRoots {
-		all = opts.SystemRoots.Clone()
-	}
-	for _, der := range run.ExtraRoots {
-		if cert, err := x509.ParseCertificate(der); err == nil {
-			extra.AddCert(cert)
-			all.AddCert(cert)
+	c.rootsFn = sync.OnceValues(func() (*x509.CertPool, *x509.CertPool) {
+		extra := x509.NewCertPool()
+		all := x509.NewCertPool()
+		if opts.SystemRoots != nil && !run.NoSystemRoots {
+			if sys := opts.SystemRoots(); sys != nil {
+				all = sys.Clone()
+			}
 		}
-	}
-	c.allRoot = all
-	switch p.Trust {
-	case profile.TrustSystem:
-		c.roots = all
-	case profile.TrustBundleOnly:
-		c.roots = extra
-	}
+		for _, der := range run.ExtraRoots {
+			if cert, err := x509.ParseCertificate(der); err == nil {
+				extra.AddCert(cert)
+				all.AddCert(cert)
+			}
+		}
+		switch p.Trust {
+		case profile.TrustSystem:
+			return all, all
+		case profile.TrustBundleOnly:
+			return extra, all
+		}
+		return nil, all
+	})
 	for _, a := range run.AIA {
 		if cert, err := x509.ParseCertificate(a.Certificate); err == nil {
 			c.aia = append(c.aia, cert)

@@ -140,7 +140,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 			return e.errorf(ExitUsage, "--save: %v", "", err)
 		}
 	}
-	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots()})
+	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots})
 	d.ClientLog = p.Logs[d.Cause]
 	if f.writeFix != "" {
 		if err := writeArtifacts(f.writeFix, d); err != nil {
@@ -346,7 +346,7 @@ Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input erro
 	if err != nil {
 		return e.errorf(ExitUsage, "%s: %v", "the run was saved by a tlsdoctor that knows this profile", pos[0], err)
 	}
-	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots()})
+	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots})
 	d.ClientLog = p.Logs[d.Cause]
 	return e.output(d, *asJSON, "tlsdoctor check "+run.Target.Input+" --profile "+run.Profile, *verbose)
 }

@@ -1,0 +1,41 @@
+package lab_test
+
+import (
+	"context"
+	"crypto/x509"
+	"testing"
+	"time"
+
+	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/lab"
+	"github.com/tlsdoctor/tlsdoctor/probe"
+	"github.com/tlsdoctor/tlsdoctor/profile"
+)
+
+// BenchmarkCheck measures one complete check (probe and diagnosis) of a lab
+// endpoint: go test -bench Check -run ^$ ./lab/
+func BenchmarkCheck(b *testing.B) {
+	l, err := lab.Start(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	p, _ := profile.Get("default")
+	for _, name := range []string{"ok", "chain-incomplete", "tls10-only"} {
+		e := l.Endpoint(name)
+		target, _ := probe.ParseTarget(e.URL())
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				run, err := probe.Run(context.Background(), target, probe.Options{Profile: p, Timeout: 3 * time.Second,
+					Resolver: l.Resolver(), ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d := diagnose.Run(run, diagnose.Options{Profile: p}); d.Cause != e.Want && e.Want != cause.OK {
+					b.Fatalf("%s: %s", name, d.Cause)
+				}
+			}
+		})
+	}
+}
