@@ -332,8 +332,12 @@ func (c *ctx) certFix(p chain.Problem, rep *chain.Report) []string {
 		return []string{"check the client's clock (NTP): a clock behind by more than the certificate's age makes it not yet valid",
 			"if the clock is right, the certificate was issued with a future notBefore: reissue it"}
 	case cause.HostnameMismatch:
-		return []string{fmt.Sprintf("issue a certificate whose subjectAltName covers %q (it now covers %s)", c.run.Target.ServerName, chain.Names(leaf)),
+		fix := []string{fmt.Sprintf("issue a certificate whose subjectAltName covers %q (it now covers %s)", c.run.Target.ServerName, chain.Names(leaf)),
 			"or point the client at a name the certificate covers (AWS VPC link: the integration URI's host must be on the certificate, not the NLB's name)"}
+		if c.run.Target.IsIP && c.run.Target.ServerName == c.run.Target.Host {
+			fix = append(fix, "the client connects by IP address: clients check an IP against IP SANs only; to check as a client that uses the name, run with --servername NAME")
+		}
+		return fix
 	case cause.CNWithoutSAN:
 		return []string{fmt.Sprintf("reissue the certificate with subjectAltName DNS:%s (a CN alone is ignored by Go, Chrome, Firefox, Apple and Python)", c.run.Target.ServerName)}
 	case cause.WeakSignature:
