@@ -42,6 +42,13 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 	}
 	certRequested := hs != nil && hs.CertificateRequested || h.CertificateRequest != nil
 
+	if parseErr != nil && len(certs) == 0 {
+		r.Cause = cause.CertInvalid
+		r.Summary = "the server's certificate cannot be parsed"
+		r.Evidence = []string{parseErr.Error()}
+		r.Fix = []string{"reissue the certificate; it is malformed"}
+		return
+	}
 	// Handshake-level failures come first: they stop every client.
 	if hs != nil && !hs.OK {
 		if c.handshakeFailed(a, r, certs, certRequested) {
@@ -105,6 +112,12 @@ func (c *ctx) servedCerts(a *evidence.Address) ([]*x509.Certificate, error) {
 		raw = a.Handshake.Certificates
 	case a.Hello != nil && len(a.Hello.Certificates) > 0:
 		raw = a.Hello.Certificates
+	default:
+		for _, v := range a.Variants {
+			if v.Name == "tls1.2-certs" && len(v.Certificates) > 0 {
+				raw = v.Certificates
+			}
+		}
 	}
 	var out []*x509.Certificate
 	var firstErr error
@@ -141,6 +154,15 @@ func (c *ctx) handshakeFailed(a *evidence.Address, r *AddressResult, certs []*x5
 		r.Evidence = []string{e.Message}
 		r.Fix = []string{"serve only the leaf and its intermediates"}
 		return true
+	case hs.Alert != nil && negotiationAlert(hs.Alert.Description) && a.Hello.Accepted():
+		// The server accepted the profile's own hello; it refused what Go's
+		// crypto/tls offers instead. That is the probe's limit, not the server's.
+		r.Findings = append(r.Findings, Finding{Message: fmt.Sprintf("tlsdoctor's full handshake (Go crypto/tls) was refused with %s although the server accepts this client's offer; the certificate was read from a TLS 1.2 hello instead", hs.Alert)})
+		if len(certs) == 0 {
+			r.Confidence = "inferred"
+			r.Findings = append(r.Findings, Finding{Message: "the certificate could not be captured, so it was not judged"})
+		}
+		return false
 	case hs.Alert != nil:
 		r.Cause = cause.ServerAlert
 		r.Summary = fmt.Sprintf("the server accepts the ClientHello, then ends the handshake with the alert %s", hs.Alert)
@@ -163,10 +185,24 @@ func (c *ctx) handshakeFailed(a *evidence.Address, r *AddressResult, certs []*x5
 		r.Evidence = []string{e.Message}
 		return true
 	}
-	// Other local refusals by Go's stack (a parameter it does not support)
-	// are the probe's limit, not the server's fault: judge the certificate.
+	if len(certs) == 0 {
+		// No alert, no network error, no certificate: the client gave up on
+		// what the server sent (a message too large, out of order, or a
+		// parameter it never offered).
+		r.Cause = cause.NotTLS
+		r.Summary = "the server accepts the ClientHello, then sends handshake messages a client cannot accept"
+		r.Evidence = []string{"ServerHello: " + describeAccept(a.Hello), "then: " + e.Message}
+		r.Fix = []string{"the TLS stack or configuration of the server is broken: check its version, its certificate file and its error log"}
+		return true
+	}
 	r.Findings = append(r.Findings, Finding{Message: "tlsdoctor's full handshake (Go crypto/tls) could not complete: " + e.Message + "; the verdict rests on the hand-built hello and the certificate"})
 	return false
+}
+
+// negotiationAlert reports whether an alert refuses an offer (rather than
+// the client or its certificate).
+func negotiationAlert(d uint8) bool {
+	return d == wire.AlertHandshakeFailure || d == wire.AlertProtocolVersion || d == wire.AlertInsufficientSecurity
 }
 
 // keyMismatch proves KEY_MISMATCH from a TLS 1.2 ServerKeyExchange signed

@@ -275,6 +275,14 @@ func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Opt
 	if hs.Err != nil && hs.Err.Kind == KindLocal && len(hs.Certificates) > 0 && (h.ServerHello == nil || h.ServerKeyExchange == nil) {
 		a.Variants = append(a.Variants, helloAll(ctx, addr, []helloSpec{tls12Spec(base)}, opts)...)
 	}
+	// Go's stack refused by a server that accepts the profile's offer (a DHE
+	// or brainpool-only server, say): read the chain from a TLS 1.2 hello
+	// limited to the profile's offer, where the certificate is plaintext.
+	if hs.Err != nil && len(hs.Certificates) == 0 && len(h.Certificates) == 0 && h.Accepted() && hs.Alert != nil {
+		s := base
+		s.name, s.change, s.versions = "tls1.2-certs", "offer TLS 1.2 only, to read the certificate in plaintext", []uint16{wire.VersionTLS12}
+		a.Variants = append(a.Variants, helloAll(ctx, addr, []helloSpec{s}, opts)...)
+	}
 	// The other SNI choice, for SNI_REQUIRED and for the findings.
 	if altName != "" {
 		alt := ""
