@@ -5,11 +5,11 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/md5"
+	_ "crypto/md5" // registers crypto.MD5 for old certificates
 	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
+	_ "crypto/sha1"
+	_ "crypto/sha256"
+	_ "crypto/sha512"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -47,22 +47,10 @@ func checkSignature(child, parent *x509.Certificate) error {
 		return child.CheckSignatureFrom(parent)
 	}
 	var d []byte
-	switch h {
-	case crypto.MD5:
-		s := md5.Sum(child.RawTBSCertificate)
-		d = s[:]
-	case crypto.SHA1:
-		s := sha1.Sum(child.RawTBSCertificate)
-		d = s[:]
-	case crypto.SHA256:
-		s := sha256.Sum256(child.RawTBSCertificate)
-		d = s[:]
-	case crypto.SHA384:
-		s := sha512.Sum384(child.RawTBSCertificate)
-		d = s[:]
-	case crypto.SHA512:
-		s := sha512.Sum512(child.RawTBSCertificate)
-		d = s[:]
+	if h != 0 {
+		hh := h.New()
+		hh.Write(child.RawTBSCertificate)
+		d = hh.Sum(nil)
 	}
 	switch k := parent.PublicKey.(type) {
 	case *rsa.PublicKey:

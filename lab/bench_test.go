@@ -8,7 +8,6 @@ import (
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
-	"github.com/tlsdoctor/tlsdoctor/lab"
 	"github.com/tlsdoctor/tlsdoctor/probe"
 	"github.com/tlsdoctor/tlsdoctor/profile"
 )
@@ -16,11 +15,7 @@ import (
 // BenchmarkCheck measures one complete check (probe and diagnosis) of a lab
 // endpoint: go test -bench Check -run ^$ ./lab/
 func BenchmarkCheck(b *testing.B) {
-	l, err := lab.Start(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer l.Close()
+	l := startLab(b)
 	p, _ := profile.Get("default")
 	for _, name := range []string{"ok", "chain-incomplete", "tls10-only"} {
 		e := l.Endpoint(name)

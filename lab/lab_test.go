@@ -14,6 +14,17 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/profile"
 )
 
+// startLab starts the lab for one test and stops it when the test ends.
+func startLab(t testing.TB) *lab.Lab {
+	t.Helper()
+	l, err := lab.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	return l
+}
+
 // check probes e as the demo does and diagnoses it.
 func check(t *testing.T, l *lab.Lab, e *lab.Endpoint, prof string) *diagnose.Diagnosis {
 	t.Helper()
@@ -43,11 +54,7 @@ func TestEveryEndpointDiagnosedFromTheWire(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the whole lab")
 	}
-	l, err := lab.Start(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := startLab(t)
 	t.Run("endpoints", func(t *testing.T) {
 		for _, e := range l.Endpoints {
 			t.Run(e.Name, func(t *testing.T) {
@@ -66,11 +73,7 @@ func TestEveryEndpointDiagnosedFromTheWire(t *testing.T) {
 
 // Every cause a Go server can produce has a lab endpoint.
 func TestLabCoversCauses(t *testing.T) {
-	l, err := lab.Start(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := startLab(t)
 	have := map[cause.Code]bool{}
 	for _, e := range l.Endpoints {
 		have[e.Want] = true
@@ -98,11 +101,7 @@ func TestProfilesJudgeDifferently(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the whole lab")
 	}
-	l, err := lab.Start(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := startLab(t)
 	tests := []struct {
 		endpoint, profile string
 		want              cause.Code

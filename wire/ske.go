@@ -7,8 +7,8 @@ import (
 	"crypto/md5"
 	"crypto/rsa"
 	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
+	_ "crypto/sha256"
+	_ "crypto/sha512"
 	"errors"
 	"fmt"
 )
@@ -104,23 +104,12 @@ func VerifyServerKeyExchange(pub crypto.PublicKey, version uint16, clientRandom,
 }
 
 func digest(h crypto.Hash, msg []byte) []byte {
-	switch h {
-	case crypto.MD5SHA1:
+	if h == crypto.MD5SHA1 { // TLS 1.0/1.1 RSA: MD5 and SHA-1 concatenated
 		m := md5.Sum(msg)
 		s := sha1.Sum(msg)
 		return append(m[:], s[:]...)
-	case crypto.SHA1:
-		s := sha1.Sum(msg)
-		return s[:]
-	case crypto.SHA256:
-		s := sha256.Sum256(msg)
-		return s[:]
-	case crypto.SHA384:
-		s := sha512.Sum384(msg)
-		return s[:]
-	case crypto.SHA512:
-		s := sha512.Sum512(msg)
-		return s[:]
 	}
-	return nil
+	hh := h.New()
+	hh.Write(msg)
+	return hh.Sum(nil)
 }

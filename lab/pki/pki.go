@@ -92,6 +92,18 @@ func (s Spec) template(now time.Time) *x509.Certificate {
 	}
 }
 
+// mint signs t for pub with the issuer's key (self-signed when issuer is nil).
+func mint(t, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) (*x509.Certificate, error) {
+	if issuer == nil {
+		issuer = t
+	}
+	der, err := x509.CreateCertificate(rand.Reader, t, issuer, pub, signer)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
+}
+
 // NewRoot mints a self-signed root CA.
 func NewRoot(s Spec) (*CA, error) {
 	key, err := newKey(s.Key)
@@ -108,11 +120,7 @@ func NewRoot(s Spec) (*CA, error) {
 	t.IsCA = true
 	t.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
 	t.SubjectKeyId = skid(key.Public())
-	der, err := x509.CreateCertificate(rand.Reader, t, t, key.Public(), key)
-	if err != nil {
-		return nil, err
-	}
-	c, err := x509.ParseCertificate(der)
+	c, err := mint(t, nil, key.Public(), key)
 	if err != nil {
 		return nil, err
 	}
@@ -135,11 +143,7 @@ func (ca *CA) Intermediate(s Spec) (*CA, error) {
 	t.IsCA = true
 	t.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
 	t.SubjectKeyId = skid(key.Public())
-	der, err := x509.CreateCertificate(rand.Reader, t, ca.Cert, key.Public(), ca.Key)
-	if err != nil {
-		return nil, err
-	}
-	c, err := x509.ParseCertificate(der)
+	c, err := mint(t, ca.Cert, key.Public(), ca.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -170,11 +174,7 @@ func (ca *CA) Leaf(s Spec, above ...*x509.Certificate) (*Leaf, error) {
 			t.KeyUsage |= x509.KeyUsageCertSign
 		}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, t, ca.Cert, key.Public(), ca.Key)
-	if err != nil {
-		return nil, err
-	}
-	c, err := x509.ParseCertificate(der)
+	c, err := mint(t, ca.Cert, key.Public(), ca.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +190,7 @@ func SelfSignedLeaf(s Spec) (*Leaf, error) {
 	t := s.template(time.Now())
 	t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
 	t.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign
-	der, err := x509.CreateCertificate(rand.Reader, t, t, key.Public(), key)
-	if err != nil {
-		return nil, err
-	}
-	c, err := x509.ParseCertificate(der)
+	c, err := mint(t, nil, key.Public(), key)
 	if err != nil {
 		return nil, err
 	}
