@@ -299,3 +299,30 @@ func FuzzParseServerHello(f *testing.F) {
 		_ = sh.NegotiatedVersion()
 	})
 }
+
+func TestIANATable(t *testing.T) {
+	all := Suites()
+	if len(all) < 330 {
+		t.Fatalf("only %d suites", len(all))
+	}
+	seen := map[uint16]bool{}
+	for _, s := range all {
+		if seen[s.ID] {
+			t.Errorf("duplicate 0x%04x", s.ID)
+		}
+		seen[s.ID] = true
+	}
+	for id, want := range map[uint16][2]string{
+		0x1301: {"TLS13", ""}, 0xc02f: {"ECDHE", "RSA"}, 0x009e: {"DHE", "RSA"}, 0x002f: {"RSA", "RSA"},
+		0xc0aa: {"PSK", "PSK"}, 0xccac: {"ECDHE_PSK", "PSK"}, 0x0018: {"DH", "anon"}, 0x00ff: {"SCSV", ""},
+		0x0014: {"DHE", "RSA"}, 0xc005: {"ECDH", "ECDSA"}, 0x0000: {"NULL", "NULL"}, 0xcc13: {"ECDHE", "RSA"},
+	} {
+		s, ok := LookupSuite(id)
+		if !ok || s.Kex != want[0] || s.Auth != want[1] {
+			t.Errorf("0x%04x: %+v, want kex %s auth %s", id, s, want[0], want[1])
+		}
+	}
+	if n := len(TLS13Suites()); n != 9 { // RFC 8446 (5), RFC 8998 (2), RFC 9150 (2)
+		t.Errorf("%d TLS 1.3 suites", n)
+	}
+}
