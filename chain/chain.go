@@ -37,6 +37,7 @@ type Options struct {
 	MinRSABits     int
 	MinECBits      int
 	ExpiryWarnDays int // findings for certificates expiring within this many days (0: 30)
+	MaxValidity    int // longest leaf validity in days the client accepts (0: no limit)
 }
 
 // Problem is one thing wrong with the chain.
@@ -117,6 +118,9 @@ func Verify(served []*x509.Certificate, opts Options) *Report {
 	r.Path, r.FromExtra = buildPath(served, opts.Extra)
 	r.trust(opts)
 	r.validity(opts)
+	if days := int(served[0].NotAfter.Sub(served[0].NotBefore).Hours() / 24); opts.MaxValidity > 0 && days > opts.MaxValidity {
+		r.Problems = append(r.Problems, Problem{cause.CertInvalid, 0, fmt.Sprintf("the leaf is valid for %d days; this client accepts at most %d", days, opts.MaxValidity)})
+	}
 	r.algorithms(opts)
 	r.usage()
 	r.hostname(opts)

@@ -33,7 +33,7 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 		rep = chain.Verify(certs, chain.Options{
 			Roots: c.rootsOrEmpty(), Extra: c.aia, At: c.at, Host: c.hostToCheck(),
 			CNFallback: c.p.CNFallback, RejectSHA1: c.p.RejectSHA1,
-			MinRSABits: c.p.MinRSABits, MinECBits: c.p.MinECBits,
+			MinRSABits: c.p.MinRSABits, MinECBits: c.p.MinECBits, MaxValidity: c.p.MaxValidity,
 		})
 		r.Certificates = summarize(rep, c.aia)
 		for _, f := range rep.Findings {
@@ -68,6 +68,13 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 		r.Summary = "the server's certificate cannot be parsed"
 		r.Evidence = []string{parseErr.Error()}
 		r.Fix = []string{"reissue the certificate; it is malformed"}
+		return
+	}
+	if ske := h.ServerKeyExchange; ske != nil && ske.DHPBits > 0 && c.p.MinDHBits > 0 && ske.DHPBits < c.p.MinDHBits {
+		r.Cause = cause.WeakKey
+		r.Summary = fmt.Sprintf("the server's DHE group is %d bits; this client requires at least %d", ske.DHPBits, c.p.MinDHBits)
+		r.Evidence = []string{fmt.Sprintf("ServerHello %s; ServerKeyExchange with a %d-bit DH prime", describeAccept(h), ske.DHPBits)}
+		r.Fix = []string{"configure a DH group of 2048 bits or more (nginx: ssl_dhparam with a 2048-bit file; or prefer ECDHE suites)"}
 		return
 	}
 	if rep != nil {
@@ -535,6 +542,10 @@ func plural(n int, unit string) string {
 func (c *ctx) trustText() string {
 	n := len(c.run.ExtraRoots)
 	switch {
+	case c.p.Trust == "public":
+		return "this client's fixed list of public CAs (approximated by the system store; it cannot be extended)"
+	case c.p.Trust == "any-root":
+		return "any root CA the server sends, or a public one"
 	case c.p.Trust == "bundle-only":
 		return fmt.Sprintf("the client's configured CAs only (%s)", plural(n, "CA"))
 	case c.run.NoSystemRoots:

@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"bytes"
 	"crypto/x509"
 	"fmt"
 	"sync"
@@ -35,6 +36,14 @@ type ctx struct {
 func Run(run *evidence.Run, opts Options) *Diagnosis {
 	p := opts.Profile
 	c := &ctx{run: run, p: p, at: run.JudgeTime()}
+	system := func() *x509.CertPool {
+		if opts.SystemRoots != nil && !run.NoSystemRoots {
+			if s := opts.SystemRoots(); s != nil {
+				return s
+			}
+		}
+		return x509.NewCertPool()
+	}
 	c.rootsFn = sync.OnceValues(func() (*x509.CertPool, *x509.CertPool) {
 		extra := x509.NewCertPool()
 		all := x509.NewCertPool()
@@ -54,6 +63,22 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 			return all, all
 		case profile.TrustBundleOnly:
 			return extra, all
+		case profile.TrustPublic:
+			return system(), all
+		case profile.TrustAnyRoot:
+			// A root the server sends, or a public one; never --ca-bundle,
+			// which this client cannot be given.
+			anyRoots := system().Clone()
+			for _, a := range run.Addresses {
+				for _, certs := range [][][]byte{handshakeCerts(a.Handshake), helloCerts(a.Hello)} {
+					for _, der := range certs {
+						if c, err := x509.ParseCertificate(der); err == nil && c.IsCA && bytes.Equal(c.RawIssuer, c.RawSubject) {
+							anyRoots.AddCert(c)
+						}
+					}
+				}
+			}
+			return anyRoots, all
 		}
 		return nil, all
 	})
@@ -78,6 +103,20 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 	}
 	d.merge()
 	return d
+}
+
+func handshakeCerts(h *evidence.Handshake) [][]byte {
+	if h == nil {
+		return nil
+	}
+	return h.Certificates
+}
+
+func helloCerts(h *evidence.Hello) [][]byte {
+	if h == nil {
+		return nil
+	}
+	return h.Certificates
 }
 
 func (d *Diagnosis) apply(r AddressResult) {

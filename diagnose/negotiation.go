@@ -113,8 +113,12 @@ func (c *ctx) helloRefused(a *evidence.Address, r *AddressResult) {
 		r.Fix = []string{"enable TLS 1.2 and TLS 1.3 on the server's listener (nginx: ssl_protocols TLSv1.2 TLSv1.3; Java: jdk.tls.server.protocols)",
 			fmt.Sprintf("lowering the client to %s would work but is insecure and refused by current clients", names[0])}
 	default:
-		switch h.Outcome {
-		case "alert":
+		switch {
+		case h.Downgraded():
+			r.Cause = cause.ProtocolVersionMismatch
+			r.Summary = fmt.Sprintf("the server answers at %s, which this client does not offer (%s)", wire.VersionName(h.ServerHello.NegotiatedVersion()), versionList(offer.Versions))
+			r.Fix = []string{"enable TLS 1.2 and TLS 1.3 on the server's listener"}
+		case h.Outcome == "alert":
 			if h.Alert.Description == wire.AlertProtocolVersion {
 				r.Cause = cause.ProtocolVersionMismatch
 				r.Summary = "the server refuses every protocol version offered (protocol_version alert)"
@@ -127,7 +131,7 @@ func (c *ctx) helloRefused(a *evidence.Address, r *AddressResult) {
 				r.Summary = fmt.Sprintf("the server ends every handshake with the alert %s", h.Alert)
 				r.Fix = []string{fmt.Sprintf("look in the server's log for why it sends %s: it is not a version, cipher, group or SNI problem (each was varied and refused alike)", h.Alert.Name())}
 			}
-		case "reset":
+		case h.Outcome == "reset":
 			r.Cause = cause.ResetDuringHandshake
 			r.Summary = "the connection is reset right after the ClientHello, with no TLS alert"
 			r.Fix = []string{"a middlebox (firewall, IDS, TLS-inspecting proxy, load balancer) or a crashing server resets it: compare with a capture taken next to the server",
@@ -166,6 +170,9 @@ func (c *ctx) notTLS(h *evidence.Hello, r *AddressResult) {
 }
 
 func describeRefusal(h *evidence.Hello) string {
+	if h.Downgraded() {
+		return fmt.Sprintf("ServerHello at %s, a version this client does not offer, so the client aborts", wire.VersionName(h.ServerHello.NegotiatedVersion()))
+	}
 	switch h.Outcome {
 	case "alert":
 		return "alert " + h.Alert.String()

@@ -125,9 +125,30 @@ type Hello struct {
 	Duration           time.Duration            `json:"duration_ns"`
 }
 
-// Accepted reports whether the server went on with the handshake.
+// Accepted reports whether the server went on with the handshake on terms
+// the offer allows: a ServerHello at a version the hello did not offer (a
+// TLS 1.0 answer to a TLS 1.2 hello) is refused by the client, so it is no
+// acceptance.
 func (h *Hello) Accepted() bool {
-	return h != nil && (h.Outcome == "server_hello" || h.Outcome == "hello_retry")
+	if h == nil || (h.Outcome != "server_hello" && h.Outcome != "hello_retry") {
+		return false
+	}
+	return !h.Downgraded()
+}
+
+// Downgraded reports whether the server answered at a version the hello did
+// not offer.
+func (h *Hello) Downgraded() bool {
+	if h == nil || h.ServerHello == nil || len(h.Offer.Versions) == 0 {
+		return false
+	}
+	v := h.ServerHello.NegotiatedVersion()
+	for _, o := range h.Offer.Versions {
+		if o == v {
+			return false
+		}
+	}
+	return true
 }
 
 // Handshake is a full TLS handshake made with crypto/tls.

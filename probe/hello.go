@@ -54,6 +54,11 @@ func variants(base helloSpec, name string) []helloSpec {
 	out = append(out, g)
 	s := base
 	s.name, s.change, s.suites = "all-suites", "offer every known cipher suite", append(wire.TLS13Suites(), wire.LegacySuites()...)
+	if len(s.groups) == 0 {
+		// A client without curves cannot use ECDHE suites at all: offer
+		// them with the curves they need.
+		s.change, s.groups = "offer every known cipher suite, with the curves ECDHE needs", allGroups
+	}
 	out = append(out, s)
 	for _, v := range allVersions {
 		if slices.Contains(base.versions, v) {

@@ -242,7 +242,7 @@ func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Opt
 	if !isIP(t.ServerName) {
 		altName = t.ServerName
 	}
-	negotiationFailure := h.Outcome == "alert" || h.Outcome == "eof" || h.Outcome == "reset"
+	negotiationFailure := h.Outcome == "alert" || h.Outcome == "eof" || h.Outcome == "reset" || h.Downgraded()
 	if negotiationFailure {
 		a.Variants = helloAll(ctx, addr, variants(base, altName), opts)
 	}

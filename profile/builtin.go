@@ -31,8 +31,11 @@ var (
 		w.SigRSAPSSSHA384, w.SigRSAPSSSHA512, w.SigRSAPKCS1SHA256, w.SigRSAPKCS1SHA384, w.SigRSAPKCS1SHA512}
 )
 
-// builtin is the profile table. Append; never change an ID.
-var builtin = []Profile{
+// builtin is the profile table: the basic profiles, then the clients of
+// clients.go. Append; never change an ID.
+var builtin = append(append([]Profile{}, basicProfiles...), clientProfiles...)
+
+var basicProfiles = []Profile{
 	{
 		ID:   "default",
 		Name: "modern mainstream client",

@@ -29,6 +29,14 @@ const (
 	TrustBundleOnly Trust = "bundle-only"
 	// TrustNone means the client does not verify certificates at all.
 	TrustNone Trust = "none"
+	// TrustPublic is a fixed list of public CAs that cannot be extended
+	// (AWS API Gateway REST APIs): --ca-bundle is ignored. The system store
+	// stands in for the list.
+	TrustPublic Trust = "public"
+	// TrustAnyRoot accepts a chain that ends at any root CA the server sends
+	// (or a public one), but still checks expiry and the name (AWS
+	// insecureSkipVerification).
+	TrustAnyRoot Trust = "any-root"
 )
 
 // Profile is one client.
@@ -50,7 +58,9 @@ type Profile struct {
 	RejectSHA1     bool  `json:"reject_sha1"` // refuses SHA-1 and MD5 certificate signatures
 	MinRSABits     int   `json:"min_rsa_bits"`
 	MinECBits      int   `json:"min_ec_bits"`
-	FetchesAIA     bool  `json:"fetches_aia"` // completes a missing intermediate from the AIA URL
+	FetchesAIA     bool  `json:"fetches_aia"`                 // completes a missing intermediate from the AIA URL
+	MinDHBits      int   `json:"min_dh_bits,omitempty"`       // smallest DHE group accepted
+	MaxValidity    int   `json:"max_validity_days,omitempty"` // longest leaf validity accepted (Apple: 825)
 
 	// Logs holds what this client logs for a cause, when known.
 	Logs map[cause.Code]string `json:"logs,omitempty"`

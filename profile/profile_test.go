@@ -16,8 +16,20 @@ func TestProfilesAreWellFormed(t *testing.T) {
 		if p.Name == "" || p.Description == "" || len(p.Sources) == 0 {
 			t.Errorf("%s: name, description and sources are required", p.ID)
 		}
-		if len(p.Versions) == 0 || len(p.CipherSuites) == 0 || len(p.Groups) == 0 || len(p.SignatureAlgorithms) == 0 {
+		if len(p.Versions) == 0 || len(p.CipherSuites) == 0 {
 			t.Errorf("%s: empty offer", p.ID)
+		}
+		if p.MaxVersion() >= wire.VersionTLS12 && len(p.SignatureAlgorithms) == 0 {
+			t.Errorf("%s: TLS 1.2 without signature_algorithms", p.ID)
+		}
+		ecc := false
+		for _, s := range p.CipherSuites {
+			if su, _ := wire.LookupSuite(s); su.Kex == "ECDHE" || su.Kex == "TLS13" {
+				ecc = true
+			}
+		}
+		if ecc && len(p.Groups) == 0 {
+			t.Errorf("%s: ECDHE suites without groups", p.ID)
 		}
 		for _, s := range p.CipherSuites {
 			if _, ok := wire.LookupSuite(s); !ok {
@@ -33,7 +45,7 @@ func TestProfilesAreWellFormed(t *testing.T) {
 				t.Errorf("%s: key share %s not among its groups", p.ID, wire.GroupName(k))
 			}
 		}
-		if p.Verifies() && p.Trust != TrustSystem && p.Trust != TrustBundleOnly {
+		if p.Verifies() && p.Trust != TrustSystem && p.Trust != TrustBundleOnly && p.Trust != TrustPublic && p.Trust != TrustAnyRoot {
 			t.Errorf("%s: unknown trust %q", p.ID, p.Trust)
 		}
 		for c := range p.Logs {
@@ -42,7 +54,11 @@ func TestProfilesAreWellFormed(t *testing.T) {
 			}
 		}
 	}
-	for _, id := range []string{"default", "go", "openssl", "nginx-proxy"} {
+	// The clients the issue names, each required.
+	for _, id := range []string{"default", "go", "openssl", "curl", "python-requests", "node", "dotnet", "java-6", "java-7",
+		"java-8", "java-11", "java-17", "java-21", "android-4.4", "android-7", "chrome", "firefox", "safari", "nginx-proxy",
+		"nginx-proxy-verify", "envoy", "haproxy", "aws-apigw-rest", "aws-apigw-rest-skip-verify", "aws-apigw-http",
+		"oci-apigw", "azure-appgw-v2"} {
 		if _, err := Get(id); err != nil {
 			t.Error(err)
 		}

@@ -37,11 +37,13 @@ Examples:
   tlsdoctor check api.internal.example:8443 --ca-bundle corp-ca.pem --json
   tlsdoctor check https://shop.example.com --connect 10.0.3.7:443,10.0.3.8:443
   tlsdoctor check https://backend.internal:8443 --profile nginx-proxy
+  tlsdoctor check https://backend.internal:8443 --clients      # which clients fail, and why
   tlsdoctor check https://10.0.0.5:8443 --servername api.example.com
   tlsdoctor check https://api.example.com --at 2027-01-15      # will it still work then?
   tlsdoctor check https://api.example.com --write-fix ./fix     # write the corrected chain / CA
 
-Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input error.
+Exit status: 0 the cause is OK (with --clients: for every client); 1 a failure
+was diagnosed (with --clients: for at least one client); 2 usage or input error.
 `
 
 type stringList []string
@@ -53,10 +55,10 @@ func (s *stringList) Set(v string) error {
 }
 
 type checkFlags struct {
-	json, noSNI, noHTTP, noSystem, noAIA, verbose bool
-	profile, servername, at, save, writeFix       string
-	caBundles, connect                            stringList
-	timeout                                       time.Duration
+	json, noSNI, noHTTP, noSystem, noAIA, verbose, clients bool
+	profile, servername, at, save, writeFix                string
+	caBundles, connect                                     stringList
+	timeout                                                time.Duration
 }
 
 func (e *env) check(ctx context.Context, args []string) int {
@@ -76,6 +78,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.StringVar(&f.save, "save", "", "write the raw evidence to `FILE` (re-diagnose with 'tlsdoctor diagnose FILE')")
 	fs.StringVar(&f.writeFix, "write-fix", "", "write fix artifacts (the corrected full chain, the CA to trust) to `DIR`")
 	fs.BoolVar(&f.verbose, "v", false, "show every address and certificate")
+	fs.BoolVar(&f.clients, "clients", false, "check for every client profile and print which fail and why")
 	pos, code, ok := e.parse(fs, checkHelp, args)
 	if !ok {
 		return code
@@ -125,6 +128,19 @@ func (e *env) check(ctx context.Context, args []string) int {
 		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
 		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
 		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(),
+	}
+	if f.clients {
+		m := runClients(ctx, target, opts)
+		e.progressDone()
+		if f.json {
+			report.JSON(e.stdout, m)
+		} else {
+			writeClients(e.stdout, m, colorOK(e.stdout))
+		}
+		if m.Failing() > 0 {
+			return ExitFailure
+		}
+		return ExitOK
 	}
 	run, err := probe.Run(ctx, target, opts)
 	e.progressDone()
