@@ -176,6 +176,9 @@ func (c *ctx) address(a *evidence.Address) AddressResult {
 		r.Findings = []Finding{}
 	}
 	r.Summary = capitalize(r.Summary)
+	if a.Scan != nil {
+		r.Server = serverReport(a.Scan)
+	}
 	return r
 }
 

@@ -60,6 +60,7 @@ type AddressResult struct {
 	Negotiated   *Negotiated   `json:"negotiated,omitempty"`
 	Certificates []Certificate `json:"certificates,omitempty"`
 	HTTPStatus   string        `json:"http_status,omitempty"`
+	Server       *ServerReport `json:"server,omitempty"` // check --server
 	Artifacts    []Artifact    `json:"-"`
 }
 

@@ -89,6 +89,28 @@ type Address struct {
 	// the profile sends it, with SNI when it does not.
 	AltHandshake *Handshake `json:"alt_handshake,omitempty"`
 	HTTP         *HTTP      `json:"http,omitempty"`
+	// Scan is the server enumeration (check --server).
+	Scan *Scan `json:"scan,omitempty"`
+}
+
+// Scan is what the server accepts, learnt from hand-built hellos alone.
+type Scan struct {
+	Versions    []VersionScan `json:"versions"`
+	Groups13    []uint16      `json:"groups_tls13,omitempty"` // accepted through ServerHello or HelloRetryRequest
+	Groups12    []uint16      `json:"groups_tls12,omitempty"` // curves chosen in the TLS 1.2 ServerKeyExchange
+	NoSNI       *Hello        `json:"no_sni,omitempty"`       // the answer to a hello without SNI
+	UnknownSNI  *Hello        `json:"unknown_sni,omitempty"`  // the answer to a hello for a name the server cannot know
+	Connections int           `json:"connections"`
+	Duration    time.Duration `json:"duration_ns"`
+}
+
+// VersionScan is one protocol version's result.
+type VersionScan struct {
+	Version  uint16   `json:"version"`
+	Accepted bool     `json:"accepted"`
+	Suites   []uint16 `json:"suites,omitempty"` // in the server's order when ServerOrder
+	// ServerOrder: the server picks by its own preference, not the client's.
+	ServerOrder bool `json:"server_order,omitempty"`
 }
 
 // Step is a phase that either worked or failed.

@@ -79,6 +79,22 @@ func TestInteropOpenSSLServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := diagnose.Run(run, diagnose.Options{Profile: p})
+			// The scan must see what OpenSSL was told to accept.
+			scan := probe.Scan(context.Background(), fmt.Sprintf("127.0.0.1:%d", port), "interop.test", &probe.Options{Timeout: 3 * time.Second})
+			switch tt.name {
+			case "dhe-only":
+				if v := scan.Versions[1]; len(v.Suites) != 1 || v.Suites[0] != 0x009e || scan.Versions[0].Accepted {
+					t.Errorf("scan of a DHE-only server: %+v", scan.Versions)
+				}
+			case "tls1.0-only":
+				if !scan.Versions[3].Accepted || scan.Versions[1].Accepted || scan.Versions[0].Accepted {
+					t.Errorf("scan of a TLS 1.0-only server: %+v", scan.Versions)
+				}
+			case "p521-only":
+				if len(scan.Groups13) != 1 || scan.Groups13[0] != 25 {
+					t.Errorf("scan of a P-521-only server: groups %v", scan.Groups13)
+				}
+			}
 			if d.Cause != tt.want {
 				t.Fatalf("openssl s_server %v: cause %s, want %s: %s\n%v", tt.args, d.Cause, tt.want, d.Summary, d.Evidence)
 			}

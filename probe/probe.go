@@ -61,8 +61,23 @@ type Options struct {
 	At         time.Time           // recorded: judge certificates at this time
 	Now        func() time.Time
 	Rand       io.Reader
+	Server     bool                             // also enumerate what each server accepts (Address.Scan)
+	ScanConns  int                              // connections at once per server during a scan (DefaultScanConns)
 	Tool       string                           // recorded as Run.Tool
 	Progress   func(format string, args ...any) // optional progress reports
+}
+
+// defaults fills in the documented zero-value behaviour.
+func (o *Options) defaults() {
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	if o.Dialer == nil {
+		o.Dialer = &net.Dialer{}
+	}
+	if o.Resolver == nil {
+		o.Resolver = net.DefaultResolver
+	}
 }
 
 func (o *Options) timeout() time.Duration {
@@ -91,15 +106,7 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 	if opts.Profile == nil {
 		return nil, errors.New("probe: no profile")
 	}
-	if opts.Rand == nil {
-		opts.Rand = rand.Reader
-	}
-	if opts.Dialer == nil {
-		opts.Dialer = &net.Dialer{}
-	}
-	if opts.Resolver == nil {
-		opts.Resolver = net.DefaultResolver
-	}
+	opts.defaults()
 	if opts.ServerName != "" {
 		t.ServerName = opts.ServerName
 	}
@@ -134,6 +141,13 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 			defer func() { <-sem }()
 			opts.progress("probing %s", a)
 			run.Addresses[i] = probeAddress(ctx, a, t, &opts)
+			if opts.Server && run.Addresses[i].Dial.Err == nil {
+				sni := t.SNI
+				if sni == "" && !isIP(t.ServerName) && !opts.NoSNI {
+					sni = t.ServerName
+				}
+				run.Addresses[i].Scan = Scan(ctx, a, sni, &opts)
+			}
 		}()
 	}
 	wg.Wait()

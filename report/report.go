@@ -108,6 +108,11 @@ func Text(w io.Writer, d *diagnose.Diagnosis, s Style) {
 			}
 		}
 	}
+	for _, a := range d.Addresses {
+		if a.Server != nil {
+			writeServer(w, s, a.Addr, a.Server)
+		}
+	}
 	if s.Recheck != "" {
 		label := "Re-check after the fix"
 		if !d.Cause.Failed() {
@@ -150,4 +155,36 @@ func Causes(w io.Writer) {
 	for _, in := range cause.All() {
 		fmt.Fprintf(w, "%-26s %-12s %s\n", in.Code, in.Layer, in.Summary)
 	}
+}
+
+func writeServer(w io.Writer, s Style, addr string, r *diagnose.ServerReport) {
+	fmt.Fprintf(w, "\n%s\n", s.bold(fmt.Sprintf("Server at %s", addr))+s.dim(fmt.Sprintf("  (%d connections, %.0f ms)", r.Connections, r.DurationMS)))
+	for _, v := range r.Versions {
+		if !v.Accepted {
+			fmt.Fprintf(w, "  %-8s %s\n", v.Version, s.dim("no"))
+			continue
+		}
+		order := "in the client's order"
+		if v.ServerOrder {
+			order = "in the server's order"
+		} else if len(v.Suites) < 2 {
+			order = ""
+		}
+		n := fmt.Sprintf("%d suites", len(v.Suites))
+		if len(v.Suites) == 1 {
+			n = "1 suite"
+		}
+		fmt.Fprintf(w, "  %-8s yes  %s\n", v.Version, s.dim(strings.TrimSuffix(n+", "+order, ", ")))
+		for _, su := range v.Suites {
+			fmt.Fprintf(w, "  %-8s      %s\n", "", su)
+		}
+	}
+	if len(r.Groups13) > 0 {
+		fmt.Fprintf(w, "  groups (TLS 1.3): %s\n", strings.Join(r.Groups13, ", "))
+	}
+	if len(r.Groups12) > 0 {
+		fmt.Fprintf(w, "  groups (TLS 1.2): %s\n", strings.Join(r.Groups12, ", "))
+	}
+	fmt.Fprintf(w, "  without SNI: %s\n", r.NoSNI)
+	fmt.Fprintf(w, "  unknown SNI: %s\n", r.UnknownSNI)
 }

@@ -38,6 +38,7 @@ Examples:
   tlsdoctor check https://shop.example.com --connect 10.0.3.7:443,10.0.3.8:443
   tlsdoctor check https://backend.internal:8443 --profile nginx-proxy
   tlsdoctor check https://backend.internal:8443 --clients      # which clients fail, and why
+  tlsdoctor check https://backend.internal:8443 --server       # what the server accepts, SSL Labs style
   tlsdoctor check https://10.0.0.5:8443 --servername api.example.com
   tlsdoctor check https://api.example.com --at 2027-01-15      # will it still work then?
   tlsdoctor check https://api.example.com --write-fix ./fix     # write the corrected chain / CA
@@ -55,10 +56,11 @@ func (s *stringList) Set(v string) error {
 }
 
 type checkFlags struct {
-	json, noSNI, noHTTP, noSystem, noAIA, verbose, clients bool
-	profile, servername, at, save, writeFix                string
-	caBundles, connect                                     stringList
-	timeout                                                time.Duration
+	json, noSNI, noHTTP, noSystem, noAIA, verbose, clients, server bool
+	maxConns                                                       int
+	profile, servername, at, save, writeFix                        string
+	caBundles, connect                                             stringList
+	timeout                                                        time.Duration
 }
 
 func (e *env) check(ctx context.Context, args []string) int {
@@ -79,6 +81,8 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.StringVar(&f.writeFix, "write-fix", "", "write fix artifacts (the corrected full chain, the CA to trust) to `DIR`")
 	fs.BoolVar(&f.verbose, "v", false, "show every address and certificate")
 	fs.BoolVar(&f.clients, "clients", false, "check for every client profile and print which fail and why")
+	fs.BoolVar(&f.server, "server", false, "also enumerate what the server accepts: versions, every cipher suite and its order, groups, SNI")
+	fs.IntVar(&f.maxConns, "max-conns", probe.DefaultScanConns, "connections at once per server during --server (1-64)")
 	pos, code, ok := e.parse(fs, checkHelp, args)
 	if !ok {
 		return code
@@ -95,6 +99,9 @@ func (e *env) check(ctx context.Context, args []string) int {
 	p, err := profile.Get(f.profile)
 	if err != nil {
 		return e.errorf(ExitUsage, "unknown profile %q", "known profiles: "+strings.Join(profile.IDs(), ", "), f.profile)
+	}
+	if f.maxConns < 1 || f.maxConns > 64 {
+		return e.errorf(ExitUsage, "--max-conns must be 1-64, got %d", "", f.maxConns)
 	}
 	if f.timeout <= 0 || f.timeout > 5*time.Minute {
 		return e.errorf(ExitUsage, "--timeout must be between 1ms and 5m, got %s", "", f.timeout)
@@ -127,9 +134,10 @@ func (e *env) check(ctx context.Context, args []string) int {
 	opts := probe.Options{
 		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
 		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
-		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(),
+		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Server: f.server, ScanConns: f.maxConns,
 	}
 	if f.clients {
+		opts.Server = false
 		m := runClients(ctx, target, opts)
 		e.progressDone()
 		if f.json {

@@ -288,3 +288,27 @@ func TestRecheck(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestServerAndClients(t *testing.T) {
+	code, out, _ := run(t, labArgs("ok", "--server")...)
+	if code != ExitOK || !strings.Contains(out, "Server at") || !strings.Contains(out, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256") || !strings.Contains(out, "groups (TLS 1.3)") {
+		t.Fatalf("--server: %d\n%s", code, out)
+	}
+	code, out, _ = run(t, labArgs("ok", "--server", "--json")...)
+	var d map[string]any
+	if err := json.Unmarshal([]byte(out), &d); err != nil || d["addresses"].([]any)[0].(map[string]any)["server"] == nil {
+		t.Fatalf("--server --json: %v", err)
+	}
+	code, out, _ = run(t, labArgs("tls10-only", "--clients")...)
+	if code != ExitFailure || !strings.Contains(out, "PROTOCOL_VERSION_MISMATCH") || !strings.Contains(out, "java-7") {
+		t.Fatalf("--clients: %d\n%s", code, out)
+	}
+	code, out, _ = run(t, labArgs("ok", "--clients", "--json")...)
+	var m ClientMatrix
+	if err := json.Unmarshal([]byte(out), &m); err != nil || len(m.Clients) < 27 || m.ByCause["OK"] == nil {
+		t.Fatalf("--clients --json: %v %d", err, len(m.Clients))
+	}
+	if code, _, errs := run(t, "check", "example.com", "--max-conns", "0"); code != ExitUsage || !strings.Contains(errs, "--max-conns") {
+		t.Fatalf("bad --max-conns accepted: %d %s", code, errs)
+	}
+}

@@ -1,0 +1,162 @@
+package probe
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/wire"
+)
+
+// DefaultScanConns is how many connections a scan keeps open at once per server.
+const DefaultScanConns = 8
+
+// scanner enumerates one server with hand-built hellos: no full handshake,
+// no client crypto; a ServerHello (or HelloRetryRequest) is enough.
+type scanner struct {
+	ctx   context.Context
+	addr  string
+	sni   string
+	opts  *Options
+	sem   chan struct{}
+	conns atomic.Int64
+}
+
+// Scan enumerates what the server at addr accepts: versions, every suite per
+// version and its order, groups, and its answer without SNI and with an
+// unknown one.
+func Scan(ctx context.Context, addr, sni string, opts *Options) *evidence.Scan {
+	o := *opts
+	o.defaults()
+	opts = &o
+	n := opts.ScanConns
+	if n <= 0 {
+		n = DefaultScanConns
+	}
+	s := &scanner{ctx: ctx, addr: addr, sni: sni, opts: opts, sem: make(chan struct{}, n)}
+	start := time.Now()
+	out := &evidence.Scan{}
+	versions := []uint16{wire.VersionTLS13, wire.VersionTLS12, wire.VersionTLS11, wire.VersionTLS10, wire.VersionSSL30}
+	out.Versions = make([]evidence.VersionScan, len(versions))
+	var wg sync.WaitGroup
+	for i, v := range versions {
+		wg.Add(1)
+		go func() { defer wg.Done(); out.Versions[i] = s.version(v) }()
+	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		h := s.hello(s.spec("no-sni", []uint16{wire.VersionTLS13, wire.VersionTLS12}, nil, allGroups, ""))
+		out.NoSNI = &h
+	}()
+	go func() {
+		defer wg.Done()
+		h := s.hello(s.spec("unknown-sni", []uint16{wire.VersionTLS13, wire.VersionTLS12}, nil, allGroups, "unknown-name.tlsdoctor.invalid"))
+		out.UnknownSNI = &h
+	}()
+	wg.Wait()
+	if out.Versions[0].Accepted {
+		out.Groups13 = s.groups(wire.VersionTLS13)
+	}
+	if out.Versions[1].Accepted {
+		out.Groups12 = s.groups(wire.VersionTLS12)
+	}
+	out.Connections = int(s.conns.Load())
+	out.Duration = time.Since(start)
+	return out
+}
+
+func (s *scanner) spec(name string, versions, suites, groups []uint16, sni string) helloSpec {
+	if suites == nil {
+		suites = append(wire.TLS13Suites(), wire.LegacySuites()...)
+	}
+	return helloSpec{name: name, versions: versions, suites: suites, groups: groups,
+		keyShares: []uint16{wire.GroupX25519}, sigalgs: allSigAlgs, sni: sni}
+}
+
+func (s *scanner) hello(spec helloSpec) evidence.Hello {
+	s.sem <- struct{}{}
+	defer func() { <-s.sem }()
+	s.conns.Add(1)
+	conn, d, err := s.opts.dial(s.ctx, s.addr)
+	if err != nil {
+		return evidence.Hello{Name: spec.name, Outcome: "dial_failed", Err: Classify(err), Duration: d}
+	}
+	return sendHello(s.ctx, conn, spec, s.opts)
+}
+
+// version finds every suite the server accepts at v by offering all the
+// candidates and removing each one chosen, then tests whose order it uses.
+func (s *scanner) version(v uint16) evidence.VersionScan {
+	vs := evidence.VersionScan{Version: v}
+	remaining := wire.LegacySuites()
+	if v == wire.VersionTLS13 {
+		remaining = wire.TLS13Suites()
+	}
+	for i := 0; i < 64 && len(remaining) > 0; i++ {
+		h := s.hello(s.spec("scan", []uint16{v}, remaining, allGroups, s.sni))
+		if !h.Accepted() || h.ServerHello == nil {
+			break
+		}
+		c := h.ServerHello.CipherSuite
+		if !slices.Contains(remaining, c) {
+			break // a suite it was not offered: a broken server; stop
+		}
+		vs.Suites = append(vs.Suites, c)
+		remaining = slices.DeleteFunc(remaining, func(x uint16) bool { return x == c })
+	}
+	vs.Accepted = len(vs.Suites) > 0
+	if len(vs.Suites) >= 2 {
+		rev := slices.Clone(vs.Suites)
+		slices.Reverse(rev)
+		h := s.hello(s.spec("order", []uint16{v}, rev, allGroups, s.sni))
+		vs.ServerOrder = h.Accepted() && h.ServerHello != nil && h.ServerHello.CipherSuite == vs.Suites[0]
+	}
+	return vs
+}
+
+// groups offers each group alone.
+func (s *scanner) groups(v uint16) []uint16 {
+	cands := append([]uint16{wire.GroupX25519MLKEM768, wire.GroupSecP256MLKEM, wire.GroupSecP384MLKEM}, allGroups...)
+	suites := wire.TLS13Suites()
+	if v == wire.VersionTLS12 {
+		cands, suites = nil, nil
+		for _, g := range allGroups {
+			if g < wire.GroupFFDHE2048 {
+				cands = append(cands, g)
+			}
+		}
+		for _, x := range wire.Suites() {
+			if x.Kex == "ECDHE" {
+				suites = append(suites, x.ID)
+			}
+		}
+	}
+	ok := make([]bool, len(cands))
+	var wg sync.WaitGroup
+	for i, g := range cands {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := s.hello(s.spec("group", []uint16{v}, suites, []uint16{g}, s.sni))
+			switch {
+			case !h.Accepted() || h.ServerHello == nil:
+			case v == wire.VersionTLS13:
+				ok[i] = h.ServerHello.KeyShareGroup == g
+			default:
+				ok[i] = h.ServerKeyExchange != nil && h.ServerKeyExchange.Curve == g
+			}
+		}()
+	}
+	wg.Wait()
+	var out []uint16
+	for i, g := range cands {
+		if ok[i] {
+			out = append(out, g)
+		}
+	}
+	return out
+}
