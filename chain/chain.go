@@ -28,6 +28,10 @@ type Options struct {
 	Roots *x509.CertPool
 	// Extra are issuers obtained other than from the server (AIA fetches).
 	Extra []*x509.Certificate
+	// RootCerts lists trust anchors (those of Roots that are known as
+	// certificates) so that the path can be built through a signature Go's
+	// verifier refuses (SHA-1, MD5): trust is still decided by Roots.
+	RootCerts []*x509.Certificate
 	// At is the time validity is judged at. Zero means time.Now().
 	At time.Time
 	// Host is the name (or IP literal) to check; empty skips the check.
@@ -115,7 +119,7 @@ func Verify(served []*x509.Certificate, opts Options) *Report {
 	if opts.At.IsZero() {
 		opts.At = time.Now()
 	}
-	r.Path, r.FromExtra = buildPath(served, opts.Extra)
+	r.Path, r.FromExtra = buildPath(served, opts.Extra, opts.RootCerts)
 	r.trust(opts)
 	r.validity(opts)
 	if days := int(served[0].NotAfter.Sub(served[0].NotBefore).Hours() / 24); opts.MaxValidity > 0 && days > opts.MaxValidity {
@@ -129,10 +133,11 @@ func Verify(served []*x509.Certificate, opts Options) *Report {
 	return r
 }
 
-func buildPath(served, extra []*x509.Certificate) ([]*x509.Certificate, []bool) {
+func buildPath(served, extra, roots []*x509.Certificate) ([]*x509.Certificate, []bool) {
 	path := []*x509.Certificate{served[0]}
 	fromExtra := []bool{false}
-	pool := append(append([]*x509.Certificate{}, served[1:]...), extra...)
+	pool := append(append(append([]*x509.Certificate{}, served[1:]...), extra...), roots...)
+	extraEnd := len(served) - 1 + len(extra)
 	for len(path) < 16 {
 		cur := path[len(path)-1]
 		if selfSigned(cur) {
@@ -144,7 +149,7 @@ func buildPath(served, extra []*x509.Certificate) ([]*x509.Certificate, []bool) 
 			if contains(path, c) || !issues(c, cur) {
 				continue
 			}
-			next, nextExtra = c, i >= len(served)-1
+			next, nextExtra = c, i >= len(served)-1 && i < extraEnd
 			break
 		}
 		if next == nil {

@@ -131,3 +131,19 @@ func TestMatchName(t *testing.T) {
 		}
 	}
 }
+
+// A SHA-1 leaf under a root the client trusts: Go's verifier refuses to build
+// through it, so the path is built from RootCerts and the verdict is the
+// weak signature, not a missing issuer.
+func TestSHA1LeafUnderTrustedRoot(t *testing.T) {
+	root := must(pki.NewRoot(pki.Spec{CN: "R", Key: "rsa2048"}))
+	l := must(root.Leaf(pki.Spec{CN: "a.test", DNS: []string{"a.test"}, SigAlg: x509.SHA1WithRSA}))
+	opts := Options{Roots: pki.Pool(root.Cert), RootCerts: []*x509.Certificate{root.Cert}, Host: "a.test", RejectSHA1: true}
+	if r := Verify([]*x509.Certificate{l.Cert}, opts); r.Primary() != cause.WeakSignature || !r.Trusted {
+		t.Fatalf("%s trusted=%v %+v", r.Primary(), r.Trusted, r.Problems)
+	}
+	opts.RejectSHA1 = false
+	if r := Verify([]*x509.Certificate{l.Cert}, opts); r.Primary() != cause.OK {
+		t.Fatalf("%s %+v", r.Primary(), r.Problems)
+	}
+}

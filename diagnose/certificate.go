@@ -31,7 +31,7 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 	var rep *chain.Report
 	if len(certs) > 0 {
 		rep = chain.Verify(certs, chain.Options{
-			Roots: c.rootsOrEmpty(), Extra: c.aia, At: c.at, Host: c.hostToCheck(),
+			Roots: c.rootsOrEmpty(), Extra: c.aia, RootCerts: c.rootCertsFn(), At: c.at, Host: c.hostToCheck(),
 			CNFallback: c.p.CNFallback, RejectSHA1: c.p.RejectSHA1,
 			MinRSABits: c.p.MinRSABits, MinECBits: c.p.MinECBits, MaxValidity: c.p.MaxValidity,
 		})

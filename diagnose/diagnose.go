@@ -21,15 +21,19 @@ type Options struct {
 	// fallback); nil means empty. It is called only when a chain is judged
 	// and the run used the system store. The run's ExtraRoots are added.
 	SystemRoots func() *x509.CertPool
+	// SystemRootCerts lists the system roots as certificates, for building
+	// paths through signatures Go refuses (optional).
+	SystemRootCerts func() []*x509.Certificate
 }
 
 // ctx carries what every rule needs.
 type ctx struct {
-	run     *evidence.Run
-	p       *profile.Profile
-	rootsFn func() (roots, all *x509.CertPool) // the profile's anchors; system + extra
-	aia     []*x509.Certificate
-	at      time.Time
+	run         *evidence.Run
+	p           *profile.Profile
+	rootsFn     func() (roots, all *x509.CertPool) // the profile's anchors; system + extra
+	rootCertsFn func() []*x509.Certificate         // anchors known as certificates
+	aia         []*x509.Certificate
+	at          time.Time
 }
 
 // Run diagnoses run for opts.Profile.
@@ -44,6 +48,18 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 		}
 		return x509.NewCertPool()
 	}
+	c.rootCertsFn = sync.OnceValue(func() []*x509.Certificate {
+		var out []*x509.Certificate
+		for _, der := range run.ExtraRoots {
+			if cert, err := x509.ParseCertificate(der); err == nil {
+				out = append(out, cert)
+			}
+		}
+		if opts.SystemRootCerts != nil && !run.NoSystemRoots {
+			out = append(out, opts.SystemRootCerts()...)
+		}
+		return out
+	})
 	c.rootsFn = sync.OnceValues(func() (*x509.CertPool, *x509.CertPool) {
 		extra := x509.NewCertPool()
 		all := x509.NewCertPool()

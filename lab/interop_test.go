@@ -14,22 +14,34 @@ import (
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/evidence"
 	"github.com/tlsdoctor/tlsdoctor/lab/pki"
 	"github.com/tlsdoctor/tlsdoctor/probe"
 	"github.com/tlsdoctor/tlsdoctor/profile"
 )
 
-// Interop: the hand-built ClientHello and the diagnosis against a real
-// OpenSSL server (Debian's openssl s_server), not only against Go's.
-func TestInteropOpenSSLServer(t *testing.T) {
-	bin, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not installed: interop tests against openssl s_server skipped (.ci/run installs it with apt-get)")
-	}
+// interopPKI writes a root and a leaf (as spec says) for interop.test.
+type interopPKI struct {
+	root                      *pki.CA
+	certFile, keyFile, caFile string
+}
+
+func newInteropPKI(t *testing.T, leaf pki.Spec) *interopPKI {
+	t.Helper()
 	dir := t.TempDir()
-	root, _ := pki.NewRoot(pki.Spec{CN: "Interop Root", Key: "rsa2048"})
-	leaf, _ := root.Leaf(pki.Spec{CN: "interop.test", DNS: []string{"interop.test"}, Key: "rsa2048"})
-	keyDER, _ := x509.MarshalPKCS8PrivateKey(leaf.Key)
+	root, err := pki.NewRoot(pki.Spec{CN: "Interop Root", Key: "rsa2048"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf.CN, leaf.DNS = "interop.test", []string{"interop.test"}
+	if leaf.Key == "" {
+		leaf.Key = "rsa2048"
+	}
+	l, err := root.Leaf(leaf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalPKCS8PrivateKey(l.Key)
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o600); err != nil {
@@ -37,66 +49,107 @@ func TestInteropOpenSSLServer(t *testing.T) {
 		}
 		return p
 	}
-	certFile := write("srv.pem", pki.PEM(leaf.Cert))
-	keyFile := write("srv.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
-	caFile := write("ca.pem", pki.PEM(root.Cert))
+	return &interopPKI{root: root,
+		certFile: write("srv.pem", pki.PEM(l.Cert)),
+		keyFile:  write("srv.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})),
+		caFile:   write("ca.pem", pki.PEM(root.Cert))}
+}
 
+// checkAs checks https://interop.test:port/ at 127.0.0.1 as profile prof.
+func checkAs(t *testing.T, port int, prof string, root *x509.Certificate) (*diagnose.Diagnosis, *evidence.Run) {
+	t.Helper()
+	p, err := profile.Get(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, _ := probe.ParseTarget(fmt.Sprintf("https://interop.test:%d/", port))
+	run, err := probe.Run(context.Background(), target, probe.Options{Profile: p, Timeout: 3 * time.Second,
+		Connect: []string{"127.0.0.1"}, ExtraRoots: []*x509.Certificate{root}, NoSystem: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return diagnose.Run(run, diagnose.Options{Profile: p}), run
+}
+
+// Interop: the hand-built ClientHello, the scan and the per-client verdicts
+// against a real OpenSSL server (Debian's openssl s_server), not only Go's.
+func TestInteropOpenSSLServer(t *testing.T) {
+	bin, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Skip("openssl not installed: interop tests against openssl s_server skipped (.ci/run installs it with apt-get)")
+	}
 	tests := []struct {
-		name    string
-		args    []string
-		want    cause.Code
-		profile string
+		name string
+		leaf pki.Spec
+		args []string
+		want map[string]cause.Code // profile -> cause
+		scan func(t *testing.T, s *evidence.Scan)
 	}{
-		{"healthy", nil, cause.OK, ""},
-		{"tls1.0-only", []string{"-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"}, cause.ProtocolVersionMismatch, ""},
-		{"dhe-only", []string{"-no_tls1_3", "-cipher", "DHE-RSA-AES128-GCM-SHA256"}, cause.CipherMismatch, ""},
-		{"p521-only", []string{"-groups", "P-521"}, cause.GroupMismatch, ""},
-		{"client-cert", []string{"-Verify", "1", "-CAfile", caFile}, cause.ClientCertRequired, ""},
-		{"root-sent-too", []string{"-cert_chain", caFile}, cause.OK, ""},
-		// OpenSSL's client offers DHE; Go's crypto/tls cannot. The probe's
-		// limit must not become the server's fault.
-		{"dhe-only-for-openssl", []string{"-no_tls1_3", "-cipher", "DHE-RSA-AES128-GCM-SHA256"}, cause.OK, "openssl"},
+		{name: "healthy", want: map[string]cause.Code{"default": cause.OK, "java-8": cause.OK, "java-7": cause.ProtocolVersionMismatch}},
+		{name: "tls1.0-only", args: []string{"-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"},
+			want: map[string]cause.Code{"default": cause.ProtocolVersionMismatch, "java-7": cause.OK, "envoy": cause.ProtocolVersionMismatch},
+			scan: func(t *testing.T, s *evidence.Scan) {
+				if !s.Versions[3].Accepted || s.Versions[1].Accepted || s.Versions[0].Accepted {
+					t.Errorf("scan of a TLS 1.0-only server: %+v", s.Versions)
+				}
+			}},
+		{name: "dhe-only", args: []string{"-no_tls1_3", "-cipher", "DHE-RSA-AES128-GCM-SHA256"},
+			// OpenSSL's client offers DHE; Go's crypto/tls cannot. The
+			// probe's limit must not become the server's fault.
+			want: map[string]cause.Code{"default": cause.CipherMismatch, "chrome": cause.CipherMismatch, "openssl": cause.OK, "java-17": cause.OK},
+			scan: func(t *testing.T, s *evidence.Scan) {
+				if v := s.Versions[1]; len(v.Suites) != 1 || v.Suites[0] != 0x009e || s.Versions[0].Accepted {
+					t.Errorf("scan of a DHE-only server: %+v", s.Versions)
+				}
+			}},
+		{name: "p521-only", args: []string{"-groups", "P-521"},
+			want: map[string]cause.Code{"default": cause.GroupMismatch, "chrome": cause.GroupMismatch, "go": cause.OK, "firefox": cause.OK},
+			scan: func(t *testing.T, s *evidence.Scan) {
+				if len(s.Groups13) != 1 || s.Groups13[0] != 25 {
+					t.Errorf("scan of a P-521-only server: groups %v", s.Groups13)
+				}
+			}},
+		{name: "brainpool-only", args: []string{"-no_tls1_3", "-groups", "brainpoolP256r1", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"},
+			want: map[string]cause.Code{"default": cause.GroupMismatch, "go": cause.GroupMismatch, "envoy": cause.GroupMismatch},
+			scan: func(t *testing.T, s *evidence.Scan) {
+				if len(s.Groups12) != 1 || s.Groups12[0] != 26 {
+					t.Errorf("scan of a brainpool-only server: TLS 1.2 groups %v", s.Groups12)
+				}
+			}},
+		{name: "ffdhe-only", args: []string{"-tls1_3", "-groups", "ffdhe2048"},
+			want: map[string]cause.Code{"default": cause.GroupMismatch, "chrome": cause.GroupMismatch, "java-17": cause.OK}},
+		{name: "sha1-certificate", leaf: pki.Spec{SigAlg: x509.SHA1WithRSA}, args: []string{"-cipher", "DEFAULT:@SECLEVEL=0"},
+			want: map[string]cause.Code{"default": cause.WeakSignature, "go": cause.WeakSignature, "java-8": cause.OK, "nginx-proxy": cause.OK}},
+		{name: "rsa1024", leaf: pki.Spec{Key: "rsa1024"}, args: []string{"-cipher", "DEFAULT:@SECLEVEL=0"},
+			want: map[string]cause.Code{"default": cause.WeakKey, "openssl": cause.WeakKey, "go": cause.OK, "java-17": cause.OK}},
+		{name: "client-cert", want: map[string]cause.Code{"default": cause.ClientCertRequired}},
+		{name: "root-sent-too", want: map[string]cause.Code{"default": cause.OK}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			k := newInteropPKI(t, tt.leaf)
+			args := tt.args
+			switch tt.name {
+			case "client-cert":
+				args = []string{"-Verify", "1", "-CAfile", k.caFile}
+			case "root-sent-too":
+				args = []string{"-cert_chain", k.caFile}
+			}
 			port := freePort(t)
-			args := append([]string{"s_server", "-accept", fmt.Sprintf("127.0.0.1:%d", port), "-cert", certFile, "-key", keyFile, "-www", "-quiet"}, tt.args...)
-			cmd := exec.Command(bin, args...)
+			cmd := exec.Command(bin, append([]string{"s_server", "-accept", fmt.Sprintf("127.0.0.1:%d", port),
+				"-cert", k.certFile, "-key", k.keyFile, "-www", "-quiet"}, args...)...)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
 			defer func() { cmd.Process.Kill(); cmd.Wait() }()
 			waitListening(t, port)
-			prof := tt.profile
-			if prof == "" {
-				prof = "default"
-			}
-			p, _ := profile.Get(prof)
-			target, _ := probe.ParseTarget(fmt.Sprintf("https://interop.test:%d/", port))
-			run, err := probe.Run(context.Background(), target, probe.Options{Profile: p, Timeout: 3 * time.Second,
-				Connect: []string{"127.0.0.1"}, ExtraRoots: []*x509.Certificate{root.Cert}, NoSystem: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := diagnose.Run(run, diagnose.Options{Profile: p})
-			// The scan must see what OpenSSL was told to accept.
-			scan := probe.Scan(context.Background(), fmt.Sprintf("127.0.0.1:%d", port), "interop.test", &probe.Options{Timeout: 3 * time.Second})
-			switch tt.name {
-			case "dhe-only":
-				if v := scan.Versions[1]; len(v.Suites) != 1 || v.Suites[0] != 0x009e || scan.Versions[0].Accepted {
-					t.Errorf("scan of a DHE-only server: %+v", scan.Versions)
-				}
-			case "tls1.0-only":
-				if !scan.Versions[3].Accepted || scan.Versions[1].Accepted || scan.Versions[0].Accepted {
-					t.Errorf("scan of a TLS 1.0-only server: %+v", scan.Versions)
-				}
-			case "p521-only":
-				if len(scan.Groups13) != 1 || scan.Groups13[0] != 25 {
-					t.Errorf("scan of a P-521-only server: groups %v", scan.Groups13)
+			for prof, want := range tt.want {
+				if d, _ := checkAs(t, port, prof, k.root.Cert); d.Cause != want {
+					t.Errorf("openssl s_server %v, as %s: cause %s, want %s: %s\n%v", args, prof, d.Cause, want, d.Summary, d.Evidence)
 				}
 			}
-			if d.Cause != tt.want {
-				t.Fatalf("openssl s_server %v: cause %s, want %s: %s\n%v", tt.args, d.Cause, tt.want, d.Summary, d.Evidence)
+			if tt.scan != nil {
+				tt.scan(t, probe.Scan(context.Background(), fmt.Sprintf("127.0.0.1:%d", port), "interop.test", &probe.Options{Timeout: 3 * time.Second}))
 			}
 		})
 	}
@@ -121,5 +174,5 @@ func waitListening(t *testing.T, port int) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("openssl s_server did not listen on %d", port)
+	t.Fatalf("server did not listen on %d", port)
 }

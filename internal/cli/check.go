@@ -164,7 +164,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 			return e.errorf(ExitUsage, "--save: %v", "", err)
 		}
 	}
-	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots})
+	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots, SystemRootCerts: SystemRootCerts})
 	d.ClientLog = p.Logs[d.Cause]
 	if f.writeFix != "" {
 		if err := writeArtifacts(f.writeFix, d); err != nil {
@@ -294,6 +294,21 @@ var SystemRoots = sync.OnceValue(func() *x509.CertPool {
 	return p
 })
 
+// SystemRootCerts lists the system roots from the bundle files Go reads
+// (SSL_CERT_FILE, else the usual Linux locations), for path building only.
+var SystemRootCerts = sync.OnceValue(func() []*x509.Certificate {
+	files := []string{"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem", "/etc/ssl/cert.pem"}
+	if f := os.Getenv("SSL_CERT_FILE"); f != "" {
+		files = []string{f}
+	}
+	for _, f := range files {
+		if certs, err := LoadCertificates(f); err == nil {
+			return certs
+		}
+	}
+	return nil
+})
+
 func writeJSONFile(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -370,7 +385,7 @@ Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input erro
 	if err != nil {
 		return e.errorf(ExitUsage, "%s: %v", "the run was saved by a tlsdoctor that knows this profile", pos[0], err)
 	}
-	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots})
+	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots, SystemRootCerts: SystemRootCerts})
 	d.ClientLog = p.Logs[d.Cause]
 	return e.output(d, *asJSON, "tlsdoctor check "+run.Target.Input+" --profile "+run.Profile, *verbose)
 }

@@ -56,7 +56,7 @@ func runClients(ctx context.Context, t evidence.Target, base probe.Options) *Cli
 			if err != nil {
 				v.Cause, v.Summary = cause.Code("ERROR"), err.Error()
 			} else {
-				d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots})
+				d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots, SystemRootCerts: SystemRootCerts})
 				v.Cause, v.Summary, v.Confidence, v.Fix, v.ClientLog = d.Cause, d.Summary, d.Confidence, d.Fix, p.Logs[d.Cause]
 			}
 			m.Clients[i] = v
