@@ -12,6 +12,7 @@ type ServerReport struct {
 	Versions    []VersionReport `json:"versions"`
 	Groups13    []string        `json:"groups_tls13,omitempty"`
 	Groups12    []string        `json:"groups_tls12,omitempty"`
+	SigAlgs     []string        `json:"sig_algs,omitempty"`
 	NoSNI       string          `json:"no_sni"`
 	UnknownSNI  string          `json:"unknown_sni"`
 	Connections int             `json:"connections"`
@@ -40,6 +41,9 @@ func serverReport(s *evidence.Scan) *ServerReport {
 	}
 	for _, g := range s.Groups12 {
 		r.Groups12 = append(r.Groups12, wire.GroupName(g))
+	}
+	for _, a := range s.SigAlgs {
+		r.SigAlgs = append(r.SigAlgs, wire.SignatureName(a))
 	}
 	r.NoSNI = sniAnswer(s.NoSNI)
 	r.UnknownSNI = sniAnswer(s.UnknownSNI)

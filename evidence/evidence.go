@@ -98,6 +98,7 @@ type Scan struct {
 	Versions    []VersionScan `json:"versions"`
 	Groups13    []uint16      `json:"groups_tls13,omitempty"` // accepted through ServerHello or HelloRetryRequest
 	Groups12    []uint16      `json:"groups_tls12,omitempty"` // curves chosen in the TLS 1.2 ServerKeyExchange
+	SigAlgs     []uint16      `json:"sig_algs,omitempty"`     // signature schemes the server signs with when offered alone
 	NoSNI       *Hello        `json:"no_sni,omitempty"`       // the answer to a hello without SNI
 	UnknownSNI  *Hello        `json:"unknown_sni,omitempty"`  // the answer to a hello for a name the server cannot know
 	Connections int           `json:"connections"`

@@ -3,6 +3,7 @@ package lab_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,9 +53,30 @@ func TestScanLabServer(t *testing.T) {
 			if tc.noGroup != 0 && slices.Contains(s.Groups13, tc.noGroup) {
 				t.Errorf("group %s found", wire.GroupName(tc.noGroup))
 			}
+			if tc.endpoint == "ok" && (!slices.Contains(s.SigAlgs, wire.SigECDSAP256) || slices.Contains(s.SigAlgs, wire.SigRSAPSSSHA256)) {
+				t.Errorf("an ECDSA P-256 server signs with %v", s.SigAlgs)
+			}
+			if tc.endpoint == "cipher-mismatch" && len(s.SigAlgs) != 0 {
+				t.Errorf("a static-RSA-only server signs nothing, got %v", s.SigAlgs)
+			}
 			if s.Connections == 0 || s.Connections > 200 {
 				t.Errorf("%d connections", s.Connections)
 			}
 		})
+	}
+}
+
+// A TLS 1.2 server with an RSA key signs only with RSA schemes.
+func TestScanSigAlgsTLS12RSA(t *testing.T) {
+	l := startLab(t)
+	e := l.Endpoint("ok-rsa")
+	s := probe.Scan(context.Background(), e.Addrs[0], e.Host, &probe.Options{Timeout: 3 * time.Second})
+	if len(s.SigAlgs) == 0 {
+		t.Fatal("no signature scheme found")
+	}
+	for _, a := range s.SigAlgs {
+		if n := wire.SignatureName(a); !strings.HasPrefix(n, "rsa_") {
+			t.Errorf("an RSA server cannot sign with %s", n)
+		}
 	}
 }

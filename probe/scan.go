@@ -64,6 +64,7 @@ func Scan(ctx context.Context, addr, sni string, opts *Options) *evidence.Scan {
 	if out.Versions[1].Accepted {
 		out.Groups12 = s.groups(wire.VersionTLS12)
 	}
+	out.SigAlgs = s.sigalgs(out)
 	out.Connections = int(s.conns.Load())
 	out.Duration = time.Since(start)
 	return out
@@ -159,4 +160,50 @@ func (s *scanner) groups(v uint16) []uint16 {
 		}
 	}
 	return out
+}
+
+// sigalgs offers each signature scheme alone, at the highest version the
+// server accepts: a server that cannot sign with it refuses the hello. In
+// TLS 1.2 the ServerKeyExchange must also name it.
+func (s *scanner) sigalgs(out *evidence.Scan) []uint16 {
+	v := uint16(0)
+	for _, vs := range out.Versions {
+		if vs.Accepted && (vs.Version == wire.VersionTLS13 || vs.Version == wire.VersionTLS12) {
+			v = vs.Version
+			break
+		}
+	}
+	if v == 0 {
+		return nil
+	}
+	ok := make([]bool, len(allSigAlgs))
+	var wg sync.WaitGroup
+	for i, alg := range allSigAlgs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var suites []uint16 // TLS 1.2: only suites whose ServerKeyExchange is signed
+			if v == wire.VersionTLS12 {
+				for _, x := range wire.Suites() {
+					if x.Kex == "ECDHE" || x.Kex == "DHE" {
+						suites = append(suites, x.ID)
+					}
+				}
+			}
+			spec := s.spec("sigalg", []uint16{v}, suites, allGroups, s.sni)
+			spec.sigalgs = []uint16{alg}
+			h := s.hello(spec)
+			// In TLS 1.2 the ServerHello comes before the server finds it
+			// cannot sign: only a ServerKeyExchange naming alg proves it.
+			ok[i] = h.Accepted() && (v == wire.VersionTLS13 || h.ServerKeyExchange != nil && h.ServerKeyExchange.SigAlg == alg)
+		}()
+	}
+	wg.Wait()
+	var res []uint16
+	for i, alg := range allSigAlgs {
+		if ok[i] {
+			res = append(res, alg)
+		}
+	}
+	return res
 }

@@ -157,6 +157,9 @@ func Causes(w io.Writer) {
 	}
 }
 
+// Server writes a scan (check --server).
+func Server(w io.Writer, s Style, addr string, r *diagnose.ServerReport) { writeServer(w, s, addr, r) }
+
 func writeServer(w io.Writer, s Style, addr string, r *diagnose.ServerReport) {
 	fmt.Fprintf(w, "\n%s\n", s.bold(fmt.Sprintf("Server at %s", addr))+s.dim(fmt.Sprintf("  (%d connections, %.0f ms)", r.Connections, r.DurationMS)))
 	for _, v := range r.Versions {
@@ -184,6 +187,9 @@ func writeServer(w io.Writer, s Style, addr string, r *diagnose.ServerReport) {
 	}
 	if len(r.Groups12) > 0 {
 		fmt.Fprintf(w, "  groups (TLS 1.2): %s\n", strings.Join(r.Groups12, ", "))
+	}
+	if len(r.SigAlgs) > 0 {
+		fmt.Fprintf(w, "  signatures: %s\n", strings.Join(r.SigAlgs, ", "))
 	}
 	fmt.Fprintf(w, "  without SNI: %s\n", r.NoSNI)
 	fmt.Fprintf(w, "  unknown SNI: %s\n", r.UnknownSNI)

@@ -137,7 +137,6 @@ func (e *env) check(ctx context.Context, args []string) int {
 		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Server: f.server, ScanConns: f.maxConns,
 	}
 	if f.clients {
-		opts.Server = false
 		m := runClients(ctx, target, opts)
 		e.progressDone()
 		if f.json {

@@ -33,6 +33,8 @@ type ClientMatrix struct {
 	Target        string                  `json:"target"`
 	Clients       []ClientVerdict         `json:"clients"`
 	ByCause       map[cause.Code][]string `json:"by_cause"`
+	// Server is the scan of each address (with --server).
+	Server map[string]*diagnose.ServerReport `json:"server,omitempty"`
 }
 
 // runClients checks the target once per profile, concurrently (a few at a
@@ -40,7 +42,27 @@ type ClientMatrix struct {
 func runClients(ctx context.Context, t evidence.Target, base probe.Options) *ClientMatrix {
 	profiles := profile.All()
 	m := &ClientMatrix{SchemaVersion: 1, Target: t.Input, Clients: make([]ClientVerdict, len(profiles)), ByCause: map[cause.Code][]string{}}
+	scan := base.Server
+	base.Server = false
 	var wg sync.WaitGroup
+	if scan {
+		// One scan, apart from the per-client checks.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o := base
+			o.Server, o.NoHTTP, o.Progress = true, true, nil
+			if run, err := probe.Run(ctx, t, o); err == nil {
+				m.Server = map[string]*diagnose.ServerReport{}
+				d := diagnose.Run(run, diagnose.Options{Profile: o.Profile})
+				for _, a := range d.Addresses {
+					if a.Server != nil {
+						m.Server[a.Addr] = a.Server
+					}
+				}
+			}
+		}()
+	}
 	sem := make(chan struct{}, 4)
 	for i, p := range profiles {
 		wg.Add(1)
@@ -122,6 +144,9 @@ func writeClients(w io.Writer, m *ClientMatrix, color bool) {
 	}
 	if ok := m.ByCause[cause.OK]; len(ok) > 0 {
 		fmt.Fprintf(w, "\n%s (%d)\n  %s\n", paint("1;32", "OK"), len(ok), wrap(strings.Join(ok, ", "), 100, "  "))
+	}
+	for addr, sr := range m.Server {
+		report.Server(w, report.Style{Color: color}, addr, sr)
 	}
 	fmt.Fprintf(w, "\nOne client in full: tlsdoctor check %s --profile ID\n", m.Target)
 }
