@@ -84,6 +84,10 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 	}
 	c.sniFindings(a, r, certs)
 	c.httpResult(a, r)
+	if r.Cause == cause.OK && len(certs) == 0 && c.p.Verifies() {
+		r.Confidence = "inferred"
+		r.Summary = "the server accepts this client's handshake, but its certificate could not be read (TLS 1.3 with parameters Go's crypto/tls cannot use), so the certificate was not judged"
+	}
 	if certRequested && r.Cause == cause.OK {
 		r.Findings = append(r.Findings, Finding{Code: cause.ClientCertRequired, Message: "the server asks for a client certificate but accepts a connection without one (optional client authentication)"})
 	}

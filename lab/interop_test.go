@@ -9,6 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,6 +74,62 @@ func checkAs(t *testing.T, port int, prof string, root *x509.Certificate) (*diag
 	return diagnose.Run(run, diagnose.Options{Profile: p}), run
 }
 
+// verdicts checks every profile against the server at port and appends
+// "case profile cause" lines to b.
+func verdicts(t *testing.T, b *strings.Builder, name string, port int, root *x509.Certificate) {
+	t.Helper()
+	type res struct{ id, c string }
+	out := make([]res, 0)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 6)
+	for _, p := range profile.All() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			d, _ := checkAs(t, port, p.ID, root)
+			mu.Lock()
+			out = append(out, res{p.ID, string(d.Cause)})
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	order := map[string]int{}
+	for i, p := range profile.All() {
+		order[p.ID] = i
+	}
+	sort.Slice(out, func(i, j int) bool { return order[out[i].id] < order[out[j].id] })
+	for _, r := range out {
+		fmt.Fprintf(b, "%-20s %-27s %s\n", name, r.id, r.c)
+	}
+}
+
+// golden compares got with testdata/name (rewritten with -update).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	file := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (go test ./lab -update)", err)
+	}
+	gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	if len(gl) != len(wl) {
+		t.Errorf("%s: %d lines, golden %d", name, len(gl), len(wl))
+	}
+	for i := range min(len(gl), len(wl)) {
+		if gl[i] != wl[i] {
+			t.Errorf("%s:\ngot  %s\nwant %s", name, gl[i], wl[i])
+		}
+	}
+}
+
 // Interop: the hand-built ClientHello, the scan and the per-client verdicts
 // against a real OpenSSL server (Debian's openssl s_server), not only Go's.
 func TestInteropOpenSSLServer(t *testing.T) {
@@ -125,6 +184,8 @@ func TestInteropOpenSSLServer(t *testing.T) {
 		{name: "client-cert", want: map[string]cause.Code{"default": cause.ClientCertRequired}},
 		{name: "root-sent-too", want: map[string]cause.Code{"default": cause.OK}},
 	}
+	var all strings.Builder
+	all.WriteString("# case profile cause: every client profile against openssl s_server configured as each case (reviewed)\n")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			k := newInteropPKI(t, tt.leaf)
@@ -151,8 +212,10 @@ func TestInteropOpenSSLServer(t *testing.T) {
 			if tt.scan != nil {
 				tt.scan(t, probe.Scan(context.Background(), fmt.Sprintf("127.0.0.1:%d", port), "interop.test", &probe.Options{Timeout: 3 * time.Second}))
 			}
+			verdicts(t, &all, tt.name, port, k.root.Cert)
 		})
 	}
+	golden(t, "interop-openssl.golden", all.String())
 }
 
 func freePort(t *testing.T) int {

@@ -134,6 +134,8 @@ func TestInteropNginxServer(t *testing.T) {
 			ports[i], s.k.certFile, s.k.keyFile, s.conf)
 	}
 	startNginx(t, body.String(), ports)
+	var all strings.Builder
+	all.WriteString("# case profile cause: every client profile against nginx configured as each case (reviewed)\n")
 	for i, s := range servers {
 		t.Run(s.name, func(t *testing.T) {
 			for prof, want := range s.want {
@@ -141,6 +143,8 @@ func TestInteropNginxServer(t *testing.T) {
 					t.Errorf("nginx %q as %s: %s, want %s: %s", s.conf, prof, d.Cause, want, d.Summary)
 				}
 			}
+			verdicts(t, &all, s.name, ports[i], s.k.root.Cert)
 		})
 	}
+	golden(t, "interop-nginx.golden", all.String())
 }
