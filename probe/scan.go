@@ -136,27 +136,32 @@ func (s *scanner) groups(v uint16) []uint16 {
 			}
 		}
 	}
+	return each(cands, func(g uint16) bool {
+		h := s.hello(s.spec("group", []uint16{v}, suites, []uint16{g}, s.sni))
+		switch {
+		case !h.Accepted() || h.ServerHello == nil:
+			return false
+		case v == wire.VersionTLS13:
+			return h.ServerHello.KeyShareGroup == g
+		}
+		return h.ServerKeyExchange != nil && h.ServerKeyExchange.Curve == g
+	})
+}
+
+// each runs test on every candidate concurrently (the scanner's semaphore
+// bounds the connections) and returns those that pass, in order.
+func each(cands []uint16, test func(uint16) bool) []uint16 {
 	ok := make([]bool, len(cands))
 	var wg sync.WaitGroup
-	for i, g := range cands {
+	for i, c := range cands {
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			h := s.hello(s.spec("group", []uint16{v}, suites, []uint16{g}, s.sni))
-			switch {
-			case !h.Accepted() || h.ServerHello == nil:
-			case v == wire.VersionTLS13:
-				ok[i] = h.ServerHello.KeyShareGroup == g
-			default:
-				ok[i] = h.ServerKeyExchange != nil && h.ServerKeyExchange.Curve == g
-			}
-		}()
+		go func() { defer wg.Done(); ok[i] = test(c) }()
 	}
 	wg.Wait()
 	var out []uint16
-	for i, g := range cands {
+	for i, c := range cands {
 		if ok[i] {
-			out = append(out, g)
+			out = append(out, c)
 		}
 	}
 	return out
@@ -176,34 +181,20 @@ func (s *scanner) sigalgs(out *evidence.Scan) []uint16 {
 	if v == 0 {
 		return nil
 	}
-	ok := make([]bool, len(allSigAlgs))
-	var wg sync.WaitGroup
-	for i, alg := range allSigAlgs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var suites []uint16 // TLS 1.2: only suites whose ServerKeyExchange is signed
-			if v == wire.VersionTLS12 {
-				for _, x := range wire.Suites() {
-					if x.Kex == "ECDHE" || x.Kex == "DHE" {
-						suites = append(suites, x.ID)
-					}
-				}
+	var suites []uint16 // TLS 1.2: only suites whose ServerKeyExchange is signed
+	if v == wire.VersionTLS12 {
+		for _, x := range wire.Suites() {
+			if x.Kex == "ECDHE" || x.Kex == "DHE" {
+				suites = append(suites, x.ID)
 			}
-			spec := s.spec("sigalg", []uint16{v}, suites, allGroups, s.sni)
-			spec.sigalgs = []uint16{alg}
-			h := s.hello(spec)
-			// In TLS 1.2 the ServerHello comes before the server finds it
-			// cannot sign: only a ServerKeyExchange naming alg proves it.
-			ok[i] = h.Accepted() && (v == wire.VersionTLS13 || h.ServerKeyExchange != nil && h.ServerKeyExchange.SigAlg == alg)
-		}()
-	}
-	wg.Wait()
-	var res []uint16
-	for i, alg := range allSigAlgs {
-		if ok[i] {
-			res = append(res, alg)
 		}
 	}
-	return res
+	return each(allSigAlgs, func(alg uint16) bool {
+		spec := s.spec("sigalg", []uint16{v}, suites, allGroups, s.sni)
+		spec.sigalgs = []uint16{alg}
+		h := s.hello(spec)
+		// In TLS 1.2 the ServerHello comes before the server finds it
+		// cannot sign: only a ServerKeyExchange naming alg proves it.
+		return h.Accepted() && (v == wire.VersionTLS13 || h.ServerKeyExchange != nil && h.ServerKeyExchange.SigAlg == alg)
+	})
 }
