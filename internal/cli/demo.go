@@ -267,8 +267,12 @@ func (e *env) profiles(args []string) int {
 		return ExitOK
 	}
 	for _, p := range profile.All() {
-		fmt.Fprintf(e.stdout, "%-14s %s\n", p.ID, p.Name)
-		fmt.Fprintf(e.stdout, "%-14s %s; SNI %v; trust %s\n", "", p.VersionNames(), p.SendsSNI, p.Trust)
+		fmt.Fprintf(e.stdout, "%-27s %s\n", p.ID, p.Name)
+		sni := "sends SNI"
+		if !p.SendsSNI {
+			sni = "no SNI"
+		}
+		fmt.Fprintf(e.stdout, "%-27s %s; %s; trust: %s\n", "", p.VersionNames(), sni, p.Trust)
 	}
 	return ExitOK
 }
