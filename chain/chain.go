@@ -505,12 +505,6 @@ func name(c *x509.Certificate) string {
 // Name is how tlsdoctor names a certificate: its subject CN, else its subject.
 func Name(c *x509.Certificate) string { return name(c) }
 
-// SelfSigned reports whether c is self-issued and self-signed.
-func SelfSigned(c *x509.Certificate) bool { return selfSigned(c) }
-
-// Issues reports whether parent issued child (names match, signature verifies).
-func Issues(parent, child *x509.Certificate) bool { return issues(parent, child) }
-
 // Age renders a duration the way people say it: "3 days", "5 hours".
 func Age(d time.Duration) string {
 	if d < 0 {

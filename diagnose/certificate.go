@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
@@ -272,7 +273,7 @@ func (c *ctx) clientCert(a *evidence.Address, r *AddressResult, alert *wire.Aler
 	var names []string
 	for _, der := range cas {
 		var n pkix.RDNSequence
-		if _, err := asn1Unmarshal(der, &n); err == nil {
+		if _, err := asn1.Unmarshal(der, &n); err == nil {
 			var nm pkix.Name
 			nm.FillFromRDNSequence(&n)
 			names = append(names, nm.String())

@@ -1,14 +1,11 @@
 package diagnose
 
 import (
-	"encoding/asn1"
 	"fmt"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/evidence"
 )
-
-func asn1Unmarshal(b []byte, v any) ([]byte, error) { return asn1.Unmarshal(b, v) }
 
 // httpResult judges the HTTP exchange after a good handshake.
 func (c *ctx) httpResult(a *evidence.Address, r *AddressResult) {

@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"errors"
 	"io"
 	"math/big"
 
@@ -273,12 +272,4 @@ func ParseServerKeyExchange(body []byte, version uint16) (*ServerKeyExchange, er
 	}
 	ske.Signature = append([]byte(nil), sig...)
 	return ske, nil
-}
-
-// IsParseError reports whether err came from parsing the peer's bytes
-// rather than from the reader.
-func IsParseError(err error) bool {
-	var nt *NotTLSError
-	var tl *TooLargeError
-	return errors.Is(err, ErrMalformed) || errors.As(err, &nt) || errors.As(err, &tl)
 }

@@ -64,7 +64,7 @@ type checkFlags struct {
 }
 
 func (e *env) check(ctx context.Context, args []string) int {
-	fs := newFlags("check", checkHelp, e.stderr)
+	fs := newFlags("check")
 	var f checkFlags
 	fs.BoolVar(&f.json, "json", false, "print the diagnosis as JSON")
 	fs.StringVar(&f.profile, "profile", "default", "the client to check for ('tlsdoctor profiles' lists them)")
@@ -213,19 +213,29 @@ func recheck(args []string) string {
 	return strings.Join(out, " ")
 }
 
-// LoadCertificates reads a PEM bundle (or one DER certificate) of at most 16 MiB.
-func LoadCertificates(file string) ([]*x509.Certificate, error) {
-	f, err := os.Open(file)
+// readLimited reads a whole file of at most limit bytes; what says what the
+// file should be, for the error about a larger one.
+func readLimited(path string, limit int64, what string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, errors.Unwrap(err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 16<<20+1))
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > 16<<20 {
-		return nil, errors.New("larger than 16 MiB: not a CA bundle")
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than %d MiB: not %s", limit>>20, what)
+	}
+	return data, nil
+}
+
+// LoadCertificates reads a PEM bundle (or one DER certificate) of at most 16 MiB.
+func LoadCertificates(file string) ([]*x509.Certificate, error) {
+	data, err := readLimited(file, 16<<20, "a CA bundle")
+	if err != nil {
+		return nil, err
 	}
 	var certs []*x509.Certificate
 	rest := data
@@ -366,7 +376,7 @@ Examples:
 
 Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input error.
 `
-	fs := newFlags("diagnose", help, e.stderr)
+	fs := newFlags("diagnose")
 	asJSON := fs.Bool("json", false, "print the diagnosis as JSON")
 	verbose := fs.Bool("v", false, "show every address and certificate")
 	pos, code, ok := e.parse(fs, help, args)
@@ -390,17 +400,9 @@ Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input erro
 }
 
 func readRun(path string) (*evidence.Run, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, errors.Unwrap(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 64<<20+1))
+	data, err := readLimited(path, 64<<20, "a tlsdoctor run")
 	if err != nil {
 		return nil, err
-	}
-	if len(data) > 64<<20 {
-		return nil, errors.New("larger than 64 MiB: not a tlsdoctor run")
 	}
 	var run evidence.Run
 	if err := json.Unmarshal(data, &run); err != nil {

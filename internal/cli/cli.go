@@ -120,12 +120,11 @@ func colorOK(w io.Writer) bool {
 	return isTerminal(w) && os.Getenv("TERM") != "dumb"
 }
 
-// newFlags makes a flag set whose errors are reported, not printed twice.
-func newFlags(name, help string, stderr io.Writer) *flag.FlagSet {
+// newFlags makes a flag set whose errors are reported by parse, not printed twice.
+func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	_ = help
 	return fs
 }
 
@@ -154,7 +153,7 @@ func (e *env) parse(fs *flag.FlagSet, help string, args []string) ([]string, int
 }
 
 func (e *env) version(args []string) int {
-	fs := newFlags("version", "", e.stderr)
+	fs := newFlags("version")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, code, ok := e.parse(fs, "Usage: tlsdoctor version [--json]\n", args); !ok {
 		return code

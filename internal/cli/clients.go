@@ -108,8 +108,6 @@ func (m *ClientMatrix) Failing() int {
 // writeClients renders the matrix: failing causes first, each with its
 // clients and what they log, then the clients that work.
 func writeClients(w io.Writer, m *ClientMatrix, color bool) {
-	st := report.Style{Color: color}
-	_ = st
 	fail := m.Failing()
 	fmt.Fprintf(w, "Clients for %s: %d work, %d fail\n", m.Target, len(m.Clients)-fail, fail)
 	var causes []cause.Code

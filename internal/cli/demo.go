@@ -68,7 +68,7 @@ Examples:
 
 Exit status: 0 every endpoint was diagnosed as expected; 1 some were not; 2 usage error.
 `
-	fs := newFlags("demo", help, e.stderr)
+	fs := newFlags("demo")
 	asJSON := fs.Bool("json", false, "print every endpoint's diagnosis as JSON")
 	show := fs.String("show", "", "print the full report of the endpoint `NAME`")
 	pos, code, ok := e.parse(fs, help, args)
@@ -140,8 +140,6 @@ Exit status: 0 every endpoint was diagnosed as expected; 1 some were not; 2 usag
 		report.JSON(e.stdout, rows)
 	} else {
 		color := colorOK(e.stdout)
-		st := report.Style{Color: color}
-		_ = st
 		fmt.Fprintf(e.stdout, "tlsdoctor demo: %d lab endpoints on loopback, each checked as its client would connect\n\n", len(rows))
 		fmt.Fprintf(e.stdout, "%-22s %-12s %-26s %-26s    %s\n", "ENDPOINT", "CLIENT", "BUILT TO FAIL WITH", "DIAGNOSED", "SUMMARY")
 		for _, r := range rows {
@@ -194,7 +192,7 @@ Examples:
 
 Exit status: 0 after an interrupt; 2 the lab could not start.
 `
-	fs := newFlags("lab", help, e.stderr)
+	fs := newFlags("lab")
 	dir := fs.String("dir", "", "write lab-root.pem to `DIR` (default: a new temporary directory)")
 	asJSON := fs.Bool("json", false, "print the endpoints as JSON")
 	if _, code, ok := e.parse(fs, help, args); !ok {
@@ -242,7 +240,7 @@ Exit status: 0 after an interrupt; 2 the lab could not start.
 
 func (e *env) causes(args []string) int {
 	const help = "Usage: tlsdoctor causes [--json]\n\nLists the stable cause codes a diagnosis names.\n"
-	fs := newFlags("causes", help, e.stderr)
+	fs := newFlags("causes")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, code, ok := e.parse(fs, help, args); !ok {
 		return code
@@ -257,7 +255,7 @@ func (e *env) causes(args []string) int {
 
 func (e *env) profiles(args []string) int {
 	const help = "Usage: tlsdoctor profiles [--json]\n\nLists the client profiles a check can be made for (--profile ID).\n"
-	fs := newFlags("profiles", help, e.stderr)
+	fs := newFlags("profiles")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, code, ok := e.parse(fs, help, args); !ok {
 		return code
