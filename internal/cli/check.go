@@ -96,46 +96,14 @@ func (e *env) check(ctx context.Context, args []string) int {
 		errors.As(err, &te)
 		return e.errorf(ExitUsage, "bad target %q: %s", "a target is https://host[:port][/path] or host[:port], e.g. https://api.example.com:8443/health", pos[0], te.Reason)
 	}
-	p, err := profile.Get(f.profile)
-	if err != nil {
-		return e.errorf(ExitUsage, "unknown profile %q", "known profiles: "+strings.Join(profile.IDs(), ", "), f.profile)
+	opts, p, code := e.probeSetup(&f)
+	if code != 0 {
+		return code
 	}
 	if f.maxConns < 1 || f.maxConns > 64 {
 		return e.errorf(ExitUsage, "--max-conns must be 1-64, got %d", "", f.maxConns)
 	}
-	if f.timeout <= 0 || f.timeout > 5*time.Minute {
-		return e.errorf(ExitUsage, "--timeout must be between 1ms and 5m, got %s", "", f.timeout)
-	}
-	var extra []*x509.Certificate
-	for _, file := range f.caBundles {
-		certs, err := LoadCertificates(file)
-		if err != nil {
-			return e.errorf(ExitUsage, "--ca-bundle %s: %v", "a CA bundle is a file of PEM 'BEGIN CERTIFICATE' blocks (or one DER certificate)", file, err)
-		}
-		extra = append(extra, certs...)
-	}
-	if f.noSystem && len(extra) == 0 && p.Trust == profile.TrustSystem {
-		return e.errorf(ExitUsage, "--no-system-roots leaves no trusted CA", "add --ca-bundle FILE", "")
-	}
-	var at time.Time
-	if f.at != "" {
-		if at, err = ParseTime(f.at, time.Now()); err != nil {
-			return e.errorf(ExitUsage, "--at %q: %v", "use 2027-01-15, 2027-01-15T10:00:00Z, +30d or -12h", f.at, err)
-		}
-	}
-	var connect []string
-	for _, c := range f.connect {
-		for _, x := range strings.Split(c, ",") {
-			if x = strings.TrimSpace(x); x != "" {
-				connect = append(connect, x)
-			}
-		}
-	}
-	opts := probe.Options{
-		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
-		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
-		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Server: f.server, ScanConns: f.maxConns,
-	}
+	opts.Server, opts.ScanConns = f.server, f.maxConns
 	if f.clients {
 		m := runClients(ctx, target, opts)
 		e.progressDone()
@@ -149,7 +117,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 		}
 		return ExitOK
 	}
-	run, err := probe.Run(ctx, target, opts)
+	run, d, err := runCheck(ctx, target, opts, p)
 	e.progressDone()
 	if err != nil {
 		var te *probe.TargetError
@@ -163,14 +131,67 @@ func (e *env) check(ctx context.Context, args []string) int {
 			return e.errorf(ExitUsage, "--save: %v", "", err)
 		}
 	}
-	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots, SystemRootCerts: SystemRootCerts})
-	d.ClientLog = p.Logs[d.Cause]
 	if f.writeFix != "" {
 		if err := writeArtifacts(f.writeFix, d); err != nil {
 			return e.errorf(ExitUsage, "--write-fix: %v", "", err)
 		}
 	}
 	return e.output(d, f.json, recheck(args), f.verbose)
+}
+
+// probeSetup turns the connection flags shared by check and explain --probe
+// into probe options; a non-zero code means an error was printed.
+func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
+	p, err := profile.Get(f.profile)
+	if err != nil {
+		return probe.Options{}, nil, e.errorf(ExitUsage, "unknown profile %q", "known profiles: "+strings.Join(profile.IDs(), ", "), f.profile)
+	}
+	if f.timeout <= 0 || f.timeout > 5*time.Minute {
+		return probe.Options{}, nil, e.errorf(ExitUsage, "--timeout must be between 1ms and 5m, got %s", "", f.timeout)
+	}
+	var extra []*x509.Certificate
+	for _, file := range f.caBundles {
+		certs, err := LoadCertificates(file)
+		if err != nil {
+			return probe.Options{}, nil, e.errorf(ExitUsage, "--ca-bundle %s: %v", "a CA bundle is a file of PEM 'BEGIN CERTIFICATE' blocks (or one DER certificate)", file, err)
+		}
+		extra = append(extra, certs...)
+	}
+	if f.noSystem && len(extra) == 0 && p.Trust == profile.TrustSystem {
+		return probe.Options{}, nil, e.errorf(ExitUsage, "--no-system-roots leaves no trusted CA", "add --ca-bundle FILE", "")
+	}
+	var at time.Time
+	if f.at != "" {
+		if at, err = ParseTime(f.at, time.Now()); err != nil {
+			return probe.Options{}, nil, e.errorf(ExitUsage, "--at %q: %v", "use 2027-01-15, 2027-01-15T10:00:00Z, +30d or -12h", f.at, err)
+		}
+	}
+	var connect []string
+	for _, c := range f.connect {
+		for _, x := range strings.Split(c, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				connect = append(connect, x)
+			}
+		}
+	}
+	opts := probe.Options{
+		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
+		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
+		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(),
+	}
+	return opts, p, 0
+}
+
+// runCheck probes target as p and diagnoses the run.
+func runCheck(ctx context.Context, target evidence.Target, opts probe.Options, p *profile.Profile) (*evidence.Run, *diagnose.Diagnosis, error) {
+	opts.Profile = p
+	run, err := probe.Run(ctx, target, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots, SystemRootCerts: SystemRootCerts})
+	d.ClientLog = p.Logs[d.Cause]
+	return run, d, nil
 }
 
 func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck string, verbose bool) int {

@@ -33,12 +33,15 @@ Examples:
   tlsdoctor check https://shop.example.com --connect 10.0.3.7:443,10.0.3.8:443
   tlsdoctor check https://backend:8443 --profile nginx-proxy
   tlsdoctor check https://backend:8443 --save run.json && tlsdoctor diagnose run.json
+  tlsdoctor explain 'x509: certificate signed by unknown authority'
+  kubectl logs deploy/api | tlsdoctor explain -
   tlsdoctor demo          # every failure, reproduced on loopback and diagnosed
   tlsdoctor lab           # keep the broken endpoints running to test a gateway
 
 Commands:
   check TARGET     connect as a client, record what happens, name the cause and the fix
   diagnose FILE    diagnose a run saved with check --save, offline
+  explain MESSAGE  say what an error message or a log (- or FILE) means and what decides it
   demo             start the built-in lab and diagnose every endpoint
   lab              run the built-in lab until interrupted
   causes           list the cause codes
@@ -51,6 +54,7 @@ Exit status:
   0  the handshake (and HTTP exchange) works for this client
   1  a failure was diagnosed; the cause is printed
   2  usage or input error
+  3  explain: nothing recognised
 `
 
 // Run runs tlsdoctor with args (without the program name).
@@ -66,6 +70,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.check(ctx, rest)
 	case "diagnose":
 		return env.diagnoseCmd(ctx, rest)
+	case "explain":
+		return env.explain(ctx, rest)
 	case "demo":
 		return env.demo(ctx, rest)
 	case "lab":

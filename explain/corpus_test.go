@@ -1,0 +1,207 @@
+package explain
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/profile"
+)
+
+// corpusEntry is one message as people pasted it in a public bug report or
+// documentation, with the cause established there.
+type corpusEntry struct {
+	Stack   string     `json:"stack"`
+	Cause   cause.Code `json:"cause"`
+	Source  string     `json:"source"`
+	Note    string     `json:"note"`
+	Message string     `json:"message"`
+	// Decides marks a message that alone establishes the cause: it must
+	// rank first.
+	Decides bool `json:"decides"`
+	line    int
+}
+
+func loadCorpus(t testing.TB) []corpusEntry {
+	t.Helper()
+	f, err := os.Open("testdata/corpus.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []corpusEntry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var e corpusEntry
+		dec := json.NewDecoder(strings.NewReader(sc.Text()))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&e); err != nil {
+			t.Fatalf("corpus line %d: %v", n, err)
+		}
+		e.line = n
+		out = append(out, e)
+	}
+	return out
+}
+
+// The stacks a corpus label may be recognised as: Kubernetes and Traefik
+// print Go's texts, OkHttp runs on Android's stack, git on libcurl.
+var stackAlias = map[string][]string{
+	"kubernetes":        {"go"},
+	"traefik":           {"go"},
+	"okhttp":            {"android", "java"},
+	"git":               {"curl", "gnutls", "schannel"},
+	"apache-httpclient": {"java"},
+	"powershell":        {"dotnet", "schannel"},
+}
+
+func TestCorpus(t *testing.T) {
+	entries := loadCorpus(t)
+	if len(entries) < 150 {
+		t.Errorf("the corpus has %d entries; the issue asks for at least 150", len(entries))
+	}
+	recognised := map[string]int{}
+	labelled := map[string]int{}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		where := e.Source + " (line " + itoa(e.line) + ")"
+		if !strings.HasPrefix(e.Source, "https://") || e.Note == "" || e.Message == "" {
+			t.Errorf("%s: every entry needs an https source, a note and a message", where)
+		}
+		if !e.Cause.Known() || e.Cause == cause.OK {
+			t.Errorf("%s: unknown cause %q", where, e.Cause)
+		}
+		if _, ok := StackOf(e.Stack); !ok {
+			t.Errorf("%s: unknown stack %q", where, e.Stack)
+		}
+		key := e.Source + "\x00" + e.Message + "\x00" + string(e.Cause)
+		if seen[key] {
+			t.Errorf("%s: duplicate entry", where)
+		}
+		seen[key] = true
+		labelled[e.Stack]++
+		r := Explain(e.Message)
+		if !r.Matched {
+			t.Errorf("%s: not recognised: %q", where, e.Message)
+			continue
+		}
+		rank := r.Rank(e.Cause)
+		switch {
+		case rank == 0:
+			t.Errorf("%s: cause %s not among the candidates %v of %s for %q", where, e.Cause, r.Causes(), r.Pattern, e.Message)
+		case e.Decides && rank != 1:
+			t.Errorf("%s: the message alone decides %s, but it ranks %d in %v (%s)", where, e.Cause, rank, r.Causes(), r.Pattern)
+		case r.Decided && rank != 1:
+			t.Errorf("%s: pattern %s claims to decide %s, but the source established %s", where, r.Pattern, r.Causes()[0], e.Cause)
+		}
+		ok := false
+		for _, s := range r.Stacks {
+			recognised[s.ID]++
+			if s.ID == e.Stack {
+				ok = true
+			}
+			for _, a := range stackAlias[e.Stack] {
+				if s.ID == a {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			var ids []string
+			for _, s := range r.Stacks {
+				ids = append(ids, s.ID)
+			}
+			t.Errorf("%s: labelled %s but recognised as %v: %q", where, e.Stack, ids, e.Message)
+		}
+	}
+	// Every stack the issue names has patterns and corpus entries.
+	patterns := map[string]int{}
+	for _, p := range Patterns() {
+		patterns[p.Stack]++
+	}
+	for _, id := range []string{"java", "apache-httpclient", "go", "openssl", "boringssl", "curl", "libressl", "gnutls",
+		"python", "node", "dotnet", "powershell", "schannel", "chrome", "firefox", "safari", "android", "nginx", "envoy",
+		"haproxy", "traefik", "kubernetes", "aws-apigw", "oci-apigw", "azure-appgw", "git", "wget", "postgresql", "mysql"} {
+		if patterns[id] == 0 {
+			t.Errorf("stack %s has no pattern", id)
+		}
+		if recognised[id] == 0 && labelled[id] == 0 {
+			t.Errorf("stack %s has no corpus entry", id)
+		}
+	}
+	if testing.Verbose() {
+		var ids []string
+		for id := range labelled {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			t.Logf("%-18s %3d entries, recognised in %d", id, labelled[id], recognised[id])
+		}
+	}
+}
+
+func TestCatalogIsWellFormed(t *testing.T) {
+	ids := map[string]bool{}
+	for _, p := range Patterns() {
+		if ids[p.ID] {
+			t.Errorf("duplicate pattern ID %s", p.ID)
+		}
+		ids[p.ID] = true
+		if _, ok := StackOf(p.Stack); !ok {
+			t.Errorf("%s: unknown stack %q", p.ID, p.Stack)
+		}
+		if !strings.HasPrefix(p.ID, p.Stack+"/") {
+			t.Errorf("%s: the ID must start with its stack", p.ID)
+		}
+		if len(p.lits) == 0 {
+			t.Errorf("%s: no required literal can be drawn from %q: every line would run it", p.ID, p.Re)
+		}
+		if p.Meaning == "" {
+			t.Errorf("%s: no meaning", p.ID)
+		}
+		if len(p.Causes) > 0 && p.Decide == "" {
+			t.Errorf("%s: causes without the check that decides between them", p.ID)
+		}
+		if p.Decides && len(p.Causes) == 0 {
+			t.Errorf("%s: decides with no cause", p.ID)
+		}
+		if !p.Envelope && len(p.Causes) == 0 {
+			t.Errorf("%s: a message pattern with no cause", p.ID)
+		}
+		seen := map[cause.Code]bool{}
+		for _, c := range p.Causes {
+			if !c.Known() || c == cause.OK {
+				t.Errorf("%s: unknown cause %s", p.ID, c)
+			}
+			if seen[c] {
+				t.Errorf("%s: %s listed twice", p.ID, c)
+			}
+			seen[c] = true
+		}
+	}
+	for _, s := range Stacks() {
+		if s.Profile == "" {
+			continue
+		}
+		found := false
+		for _, id := range profile.IDs() {
+			if id == s.Profile {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("stack %s names profile %q, which does not exist", s.ID, s.Profile)
+		}
+	}
+}

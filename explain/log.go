@@ -1,0 +1,452 @@
+package explain
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// A log is read record by record. A record is one line, or a multi-line
+// stack trace joined into one (Java "at ..." and "Caused by:" lines, .NET
+// "--->" inner exceptions, Python tracebacks), or one event of a JSON log
+// export (CloudWatch, OCI Logging, Kubernetes/Docker json-file, any
+// newline-delimited JSON), whose string fields are joined.
+
+// Limits that bound the memory one record can take.
+const (
+	maxLine        = 1 << 20 // longer lines are cut
+	maxRecordLines = 400
+)
+
+// Group is the records that share candidate causes and endpoint.
+type Group struct {
+	Count     int     `json:"count"`
+	FirstLine int     `json:"first_line"`
+	LastLine  int     `json:"last_line"`
+	Result    *Result `json:"explanation"` // of the first record
+}
+
+// Key is what the group shares.
+func (g *Group) Key() string { return groupKey(g.Result) }
+
+// Summary is what a log holds.
+type Summary struct {
+	SchemaVersion int    `json:"schema_version"`
+	Format        string `json:"format"` // text, ndjson or json
+	Lines         int    `json:"lines"`
+	Records       int    `json:"records"`
+	Recognised    int    `json:"recognised"`
+	// Unrecognised counts records that mention TLS words but match no
+	// pattern; Samples holds the first few.
+	Unrecognised int      `json:"unrecognised"`
+	Samples      []string `json:"unrecognised_samples,omitempty"`
+	Groups       []*Group `json:"groups"`
+}
+
+// Progress is told how far reading has got.
+type Progress func(lines int, bytes int64)
+
+// ReadLog reads a log from r and explains every record.
+func ReadLog(r io.Reader, progress Progress) (*Summary, error) {
+	s := &Summary{SchemaVersion: SchemaVersion, Format: "text"}
+	groups := map[string]*Group{}
+	var ctx logContext
+	add := func(line int, rec string) {
+		s.Records++
+		res := Explain(rec)
+		if !res.Matched {
+			ctx.observe(rec)
+			if Mentions(rec) {
+				s.Unrecognised++
+				if len(s.Samples) < 5 {
+					s.Samples = append(s.Samples, clip(rec, 300))
+				}
+			}
+			return
+		}
+		ctx.fill(rec, res)
+		s.Recognised++
+		k := groupKey(res)
+		g := groups[k]
+		if g == nil {
+			g = &Group{FirstLine: line, Result: res}
+			groups[k] = g
+			s.Groups = append(s.Groups, g)
+		}
+		g.Count++
+		g.LastLine = line
+	}
+	cr := &countReader{r: r, progress: progress}
+	br := bufio.NewReaderSize(cr, 64<<10)
+	first, _ := br.Peek(512)
+	first = bytes.TrimLeft(first, " \t\r\n\ufeff")
+	var err error
+	switch {
+	case len(first) > 0 && (first[0] == '[' || (first[0] == '{' && !oneLineObject(br))):
+		s.Format = "json"
+		err = readJSONDocument(br, cr, add)
+	default:
+		err = readLines(br, cr, s, add)
+	}
+	s.Lines = cr.lines
+	if progress != nil {
+		progress(cr.lines, cr.n)
+	}
+	sort.SliceStable(s.Groups, func(i, j int) bool { return s.Groups[i].Count > s.Groups[j].Count })
+	return s, err
+}
+
+// oneLineObject reports whether the input's first line is a whole JSON
+// object: newline-delimited JSON rather than one pretty-printed document.
+func oneLineObject(br *bufio.Reader) bool {
+	buf, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+		buf = buf[:i]
+	}
+	return json.Valid(bytes.TrimSpace(bytes.TrimLeft(buf, "\ufeff")))
+}
+
+type countReader struct {
+	r        io.Reader
+	n        int64
+	lines    int
+	progress Progress
+	next     int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.progress != nil && c.n >= c.next {
+		c.next = c.n + 4<<20
+		c.progress(c.lines, c.n)
+	}
+	return n, err
+}
+
+func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, string)) error {
+	var rec strings.Builder
+	recLine, recLines, inTraceback := 0, 0, false
+	flush := func() {
+		if rec.Len() > 0 {
+			add(recLine, rec.String())
+		}
+		rec.Reset()
+		recLines, inTraceback = 0, false
+	}
+	for {
+		line, err := readLine(br)
+		if len(line) > 0 || err == nil {
+			cr.lines++
+			text := strings.TrimRight(string(line), "\r")
+			if t := strings.TrimSpace(text); len(t) > 1 && t[0] == '{' && t[len(t)-1] == '}' {
+				if msg, ok := jsonLine(t); ok {
+					flush()
+					s.Format = "ndjson"
+					add(cr.lines, msg)
+					goto next
+				}
+			}
+			switch {
+			case rec.Len() > 0 && recLines < maxRecordLines && rec.Len() < MaxInput && continues(text, inTraceback):
+				rec.WriteByte('\n')
+				rec.WriteString(text)
+				recLines++
+				if inTraceback && text != "" && text[0] != ' ' && text[0] != '\t' && !tracebackGlue(text) {
+					flush() // the exception line ends a Python traceback
+				}
+			default:
+				flush()
+				if strings.TrimSpace(text) == "" {
+					break
+				}
+				recLine = cr.lines
+				rec.WriteString(text)
+				recLines = 1
+				inTraceback = strings.HasPrefix(text, "Traceback (most recent call last)")
+			}
+		}
+	next:
+		if err != nil {
+			flush()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// readLine reads one line, cutting it at maxLine.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var out []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(out)+len(chunk) <= maxLine {
+			out = append(out, chunk...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return bytes.TrimSuffix(out, []byte("\n")), err
+	}
+}
+
+var reContinuation = regexp.MustCompile(`^(?:\s+at |\s*\.\.\. \d+ (?:more|common frames omitted)|Caused by: |\s+Suppressed: |\s*---> |\s+--- End of inner exception|Wrapped by: )`)
+
+func continues(line string, traceback bool) bool {
+	if traceback {
+		return true
+	}
+	return reContinuation.MatchString(line)
+}
+
+func tracebackGlue(line string) bool {
+	return strings.HasPrefix(line, "Traceback (most recent call last)") ||
+		strings.HasPrefix(line, "During handling of the above exception") ||
+		strings.HasPrefix(line, "The above exception was the direct cause")
+}
+
+// jsonLine turns one JSON log event into text: its string values joined.
+func jsonLine(line string) (string, bool) {
+	var v any
+	if err := json.Unmarshal([]byte(line), &v); err != nil {
+		return "", false
+	}
+	return flatten(v), true
+}
+
+func flatten(v any) string {
+	var parts []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			if x != "" {
+				parts = append(parts, x)
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys) // deterministic
+			// The message first: it usually carries the error.
+			for _, pref := range []string{"message", "@message", "msg", "log", "error", "err"} {
+				if s, ok := x[pref].(string); ok && s != "" {
+					parts = append(parts, s)
+					delete(x, pref)
+				}
+			}
+			for _, k := range keys {
+				if _, ok := x[k]; ok {
+					walk(x[k])
+				}
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	out := strings.Join(parts, " | ")
+	if len(out) > MaxInput {
+		out = out[:MaxInput]
+	}
+	return out
+}
+
+// readJSONDocument reads one JSON document: an array of events, or an
+// object whose arrays hold the events (CloudWatch filter-log-events'
+// "events", OCI Logging search results, an Elasticsearch "hits").
+func readJSONDocument(br *bufio.Reader, cr *countReader, add func(int, string)) error {
+	dec := json.NewDecoder(br)
+	n := 0
+	event := func(v any) {
+		n++
+		add(n, flatten(v))
+	}
+	var walk func(depth int) error
+	walk = func(depth int) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		d, ok := tok.(json.Delim)
+		if !ok {
+			return nil
+		}
+		switch d {
+		case '[':
+			for dec.More() {
+				var v any
+				if err := dec.Decode(&v); err != nil {
+					return err
+				}
+				if m, ok := v.(map[string]any); ok && depth < 4 && nested(m) {
+					for _, k := range eventKeys {
+						if arr, ok := m[k].([]any); ok {
+							for _, e := range arr {
+								event(e)
+							}
+						}
+					}
+					continue
+				}
+				event(v)
+			}
+		case '{':
+			var rest []string
+			for dec.More() {
+				if _, err := dec.Token(); err != nil { // the key
+					return err
+				}
+				if depth >= 8 {
+					var skip json.RawMessage
+					if err := dec.Decode(&skip); err != nil {
+						return err
+					}
+					continue
+				}
+				// Peek at the value: arrays and objects are walked, scalars kept.
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return err
+				}
+				t := bytes.TrimSpace(raw)
+				if len(t) > 0 && t[0] == '[' {
+					var arr []any
+					if json.Unmarshal(t, &arr) == nil {
+						for _, e := range arr {
+							event(e)
+						}
+					}
+					continue
+				}
+				var v any
+				if json.Unmarshal(t, &v) == nil {
+					if s := flatten(v); s != "" {
+						rest = append(rest, s)
+					}
+				}
+			}
+			if len(rest) > 0 && n == 0 {
+				event(strings.Join(rest, " | "))
+			}
+		}
+		_, err = dec.Token() // the closing delimiter
+		return err
+	}
+	err := walk(0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return errors.New("the JSON log is malformed after event " + itoa(n) + ": " + err.Error())
+	}
+	return nil
+}
+
+var eventKeys = []string{"events", "results", "hits", "items", "records", "logs", "data"}
+
+func nested(m map[string]any) bool {
+	for _, k := range eventKeys {
+		if _, ok := m[k].([]any); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+func clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i] + " ..."
+	}
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
+
+func groupKey(r *Result) string {
+	var b strings.Builder
+	for _, c := range r.Candidates {
+		b.WriteString(string(c.Cause))
+		b.WriteByte(',')
+	}
+	b.WriteByte('|')
+	b.WriteString(r.Target.HostPort())
+	b.WriteByte('|')
+	b.WriteString(r.Target.ServerName)
+	return b.String()
+}
+
+// logContext carries what earlier lines said to later ones: AWS API
+// Gateway logs "Endpoint request URI: https://..." lines before the
+// failure, which names no endpoint itself.
+type logContext struct {
+	byRequest map[string]Endpoint
+	last      Endpoint
+}
+
+var (
+	reEndpointURI = regexp.MustCompile(`(?i)Endpoint request URI: (https?://\S+)`)
+	reRequestID   = regexp.MustCompile(`^\(([0-9a-f-]{8,})\)`)
+)
+
+func (c *logContext) observe(rec string) {
+	m := reEndpointURI.FindStringSubmatch(rec)
+	if m == nil {
+		return
+	}
+	e := endpoint(m[1])
+	c.last = e
+	if id := reRequestID.FindStringSubmatch(rec); id != nil {
+		if c.byRequest == nil || len(c.byRequest) > 10000 {
+			c.byRequest = map[string]Endpoint{}
+		}
+		c.byRequest[id[1]] = e
+	}
+}
+
+func (c *logContext) fill(rec string, r *Result) {
+	if r.Target.Host != "" && !r.Target.fromName {
+		return
+	}
+	e := c.last
+	if id := reRequestID.FindStringSubmatch(rec); id != nil {
+		if x, ok := c.byRequest[id[1]]; ok {
+			e = x
+		}
+	}
+	if e.Host == "" {
+		return
+	}
+	sn := r.Target.ServerName
+	if r.Target.fromName {
+		sn = r.Target.Host
+	}
+	r.Target = e
+	if sn != "" && !strings.EqualFold(sn, e.Host) {
+		r.Target.ServerName = sn
+	}
+	r.Command, r.Placeholder = command(r)
+}

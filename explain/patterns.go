@@ -1,0 +1,616 @@
+package explain
+
+import "github.com/tlsdoctor/tlsdoctor/cause"
+
+// Short names for the codes, so the table below reads as a table.
+const (
+	dnsFail     = cause.DNSFailure
+	refused     = cause.TCPRefused
+	tcpTimeout  = cause.TCPTimeout
+	unreachable = cause.TCPUnreachable
+	hsTimeout   = cause.HandshakeTimeout
+	notTLS      = cause.NotTLS
+	reset       = cause.ResetDuringHandshake
+	closed      = cause.ClosedDuringHandshake
+	version     = cause.ProtocolVersionMismatch
+	cipher      = cause.CipherMismatch
+	group       = cause.GroupMismatch
+	sni         = cause.SNIRequired
+	clientCert  = cause.ClientCertRequired
+	alert       = cause.ServerAlert
+	expired     = cause.CertExpired
+	notYet      = cause.CertNotYetValid
+	hostname    = cause.HostnameMismatch
+	cnOnly      = cause.CNWithoutSAN
+	chainInc    = cause.ChainIncomplete
+	untrusted   = cause.UntrustedRoot
+	selfSigned  = cause.SelfSigned
+	keyMismatch = cause.KeyMismatch
+	weakSig     = cause.WeakSignature
+	weakKey     = cause.WeakKey
+	keyUsage    = cause.BadKeyUsage
+	revoked     = cause.CertRevoked
+	certInvalid = cause.CertInvalid
+	intercepted = cause.Intercepted
+	httpBad     = cause.HTTPInvalidResponse
+	doubleTLS   = cause.DoubleTLS
+	httpNone    = cause.HTTPNoResponse
+)
+
+// The checks that tell common sets of candidates apart.
+const (
+	dChain = "whether the server sends its intermediate certificates and which root its chain ends at: " +
+		"the check shows the chain as served, completes it from the AIA URL, and says whether this client trusts the root " +
+		"(a root named after a proxy or security product means TLS inspection)"
+	dDates      = "the certificates' validity dates against the clock: the check prints them (a client clock hours off shows as not yet valid)"
+	dName       = "the names the certificate covers against the name the client asked for: the check lists the SANs and the CN"
+	dNego       = "which versions, cipher suites and groups the server accepts, and whether it needs SNI or a client certificate: the check retries with one change at a time (add --server to enumerate them)"
+	dClosed     = "a ClientHello with and without SNI and with other versions: a server that closes only without SNI needs it; one that drops every hello is a middlebox or a crashing server"
+	dNotTLS     = "what the port answers to a ClientHello: the check shows the first bytes (an HTTP status line means plain HTTP)"
+	dNet        = "whether the name resolves and the port answers: the check tells DNS, refused, dropped and unreachable apart"
+	dHTTP       = "the HTTP exchange after the handshake: the check sends a request and shows the reply"
+	dCert       = "the served chain judged as this client judges it: dates, names, intermediates, trust anchor, key sizes, signatures"
+	dClientCert = "whether the server sends a CertificateRequest, and for which CAs: the check shows it"
+	dAlert      = "the alert the server sends to a plain ClientHello and to one-change variants: the check names it"
+	dWeak       = "the key sizes and signature algorithms of the served chain: the check prints them"
+	dKey        = "whether the server's handshake signature verifies with the certificate's key: the check proves a mismatch from the ServerKeyExchange"
+)
+
+var (
+	chainSet   = []cause.Code{chainInc, untrusted, selfSigned, intercepted}
+	certSet    = []cause.Code{chainInc, untrusted, expired, hostname, selfSigned, notYet, intercepted, weakSig, weakKey, keyUsage, cnOnly, revoked, certInvalid}
+	negoSet    = []cause.Code{cipher, group, sni, version, clientCert, alert}
+	closedSet  = []cause.Code{closed, sni, version, reset, intercepted}
+	dateSet    = []cause.Code{expired, notYet}
+	gatewaySet = []cause.Code{chainInc, untrusted, expired, hostname, selfSigned, version, cipher, sni, notTLS, reset, closed, notYet, keyMismatch, weakKey, weakSig, clientCert}
+)
+
+func p(stack, name, re, meaning, decide string, causes ...cause.Code) Pattern {
+	return Pattern{ID: stack + "/" + name, Stack: stack, Re: re, Meaning: meaning, Decide: decide, Causes: causes}
+}
+
+func ps(stack, name, re, meaning, decide string, set []cause.Code) Pattern {
+	return p(stack, name, re, meaning, decide, set...)
+}
+
+// env is an envelope: it names the application around a message.
+func env(stack, name, re, meaning string, causes ...cause.Code) Pattern {
+	x := p(stack, name, re, meaning, "", causes...)
+	x.Envelope = true
+	if len(causes) > 0 {
+		x.Decide = dCert
+	}
+	return x
+}
+
+func (x Pattern) alone() Pattern                     { x.Decides = true; return x }
+func (x Pattern) misleads(s string) Pattern          { x.Misleading = s; return x }
+func (x Pattern) deciding(s string) Pattern          { x.Decide = s; return x }
+func (x Pattern) envelope() Pattern                  { x.Envelope = true; return x }
+func (x Pattern) stackOf(id string) Pattern          { x.Stack = id; return x }
+func (x Pattern) withCauses(c ...cause.Code) Pattern { x.Causes = c; return x }
+
+var patterns = []Pattern{
+	// ---- OpenSSL verify results (X509_V_ERR_*): the text after "certificate
+	// verify failed", "SSL certificate problem:", "verify error:num=N:",
+	// nginx's "(N:text)" and Node's err.code. Shared by every OpenSSL client.
+	ps("openssl", "verify-local-issuer", `unable to get local issuer certificate|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|num=20\b`,
+		"the client could not find the issuer of the last certificate it has in any CA it trusts: either the server does not send an intermediate, the root is private, or a TLS-inspecting proxy re-signed the connection",
+		dChain, []cause.Code{chainInc, untrusted, intercepted, selfSigned}),
+	p("openssl", "verify-issuer", `unable to get issuer certificate\b|UNABLE_TO_GET_ISSUER_CERT\b|num=2:`,
+		"the issuer of a certificate in the chain is neither sent nor trusted", dChain, chainInc, untrusted),
+	p("openssl", "verify-first-cert", `unable to verify the first certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|num=21\b`,
+		"the server sent its certificate without the intermediate that issued it (or the issuer is a private CA the client does not have)",
+		dChain, chainInc, untrusted),
+	p("openssl", "verify-self-signed-in-chain", `self[- ]signed certificate in certificate chain|SELF_SIGNED_CERT_IN_CHAIN|num=19\b`,
+		"the chain ends at a root the client does not trust: a private or corporate CA, or the root of a TLS-inspecting proxy",
+		dChain, untrusted, intercepted, selfSigned),
+	p("openssl", "verify-self-signed", `(?:depth 0: )?self[- ]signed certificate(?:$|[^ ]| [^i])|DEPTH_ZERO_SELF_SIGNED_CERT|num=18\b`,
+		"the server's certificate is self-signed: it is its own issuer, and the client does not trust it",
+		dChain, selfSigned, untrusted, intercepted).alone(),
+	p("openssl", "verify-expired", `certificate has expired|CERT_HAS_EXPIRED|num=10\b|\(10:`,
+		"a certificate in the chain is past its notAfter date (or the client's clock is ahead)", dDates, expired).alone(),
+	p("openssl", "verify-not-yet-valid", `certificate is not yet valid|CERT_NOT_YET_VALID|num=9\b`,
+		"a certificate in the chain is not valid yet: its notBefore is in the future, usually because the client's clock is behind", dDates, notYet).alone(),
+	p("openssl", "verify-hostname", `hostname mismatch|HOSTNAME_MISMATCH|num=62\b`,
+		"the certificate does not cover the host name the client asked for", dName, hostname, cnOnly).alone(),
+	p("openssl", "verify-ip", `IP address mismatch|IP_ADDRESS_MISMATCH|num=64\b`,
+		"the client connected by IP address and the certificate has no IP SAN for it", dName, hostname).alone(),
+	p("openssl", "verify-purpose", `unsupported certificate purpose|INVALID_PURPOSE|num=26\b`,
+		"a certificate's extended key usage does not allow TLS server authentication", dCert, keyUsage).alone(),
+	p("openssl", "verify-invalid-ca", `invalid CA certificate|INVALID_CA\b|num=24\b|num=79\b`,
+		"a certificate used as an issuer is not a CA (basicConstraints CA:FALSE or missing)", dCert, keyUsage, certInvalid).alone(),
+	p("openssl", "verify-key-usage", `key usage does not include certificate signing|KEYUSAGE_NO_CERTSIGN`,
+		"an issuing certificate lacks the keyCertSign key usage", dCert, keyUsage).alone(),
+	p("openssl", "verify-chain-too-long", `certificate chain too long|CERT_CHAIN_TOO_LONG|num=22\b`,
+		"the chain is longer than the client's verify depth allows (nginx proxy_ssl_verify_depth defaults to 1)", dCert, certInvalid, chainInc),
+	p("openssl", "verify-revoked", `certificate revoked|CERT_REVOKED|num=23\b`,
+		"the certificate has been revoked by its CA (CRL or OCSP)", dCert, revoked).alone(),
+	p("openssl", "verify-ee-key-weak", `EE certificate key too weak|EE_KEY_TOO_SMALL|ee key too small`,
+		"the server's certificate key is smaller than the client's security level allows (RSA under 2048 bits at level 2)", dWeak, weakKey).alone(),
+	p("openssl", "verify-ca-key-weak", `CA certificate key too weak|CA_KEY_TOO_SMALL|ca key too small`,
+		"an issuing certificate's key is smaller than the client's security level allows", dWeak, weakKey).alone(),
+	p("openssl", "verify-md-weak", `CA signature digest algorithm too weak|CA_MD_TOO_WEAK|ca md too weak`,
+		"a certificate is signed with SHA-1 or MD5, which the client's security level refuses", dWeak, weakSig).alone(),
+	p("openssl", "verify-signature", `certificate signature failure|CERT_SIGNATURE_FAILURE|num=7\b`,
+		"a certificate's signature does not verify with its issuer's key: usually the wrong intermediate (same name, another key) is served",
+		dChain, chainInc, certInvalid),
+	p("openssl", "verify-untrusted", `certificate not trusted|CERT_UNTRUSTED|num=27\b|certificate rejected|CERT_REJECTED`,
+		"the root is known but not trusted for this purpose", dChain, untrusted),
+	p("openssl", "verify-decode", `unable to decode issuer public key|unable to get certificate CRL|unable to decrypt certificate's signature`,
+		"a certificate in the chain cannot be checked: malformed key or signature, or missing CRL", dCert, certInvalid, revoked),
+
+	// ---- OpenSSL / BoringSSL / LibreSSL "SSL routines" reasons.
+	env("openssl", "openssl3-routines", `error:0A0[0-9A-F]{5}:SSL routines::`, "an OpenSSL 3.x error"),
+	env("openssl", "openssl11-routines", `error:14[0-9A-F]{6}:SSL routines:[a-z0-9_]+:`, "an OpenSSL 1.1 error"),
+	env("openssl", "openssl10-routines", `error:14[0-9A-F]{6}:SSL routines:SSL(?:23|3)_[A-Z_]+:`, "an OpenSSL 1.0 error"),
+	env("boringssl", "routines", `SSL routines:OPENSSL_internal:|OPENSSL_internal:[A-Z_]+`, "a BoringSSL error (Envoy, Chrome, Android, gRPC)"),
+	ps("openssl", "certificate-verify-failed", `certificate[ _]verify[ _]failed`,
+		"the client rejected the server's certificate chain; the verify result that follows (when logged) names why",
+		dCert, certSet),
+	p("openssl", "wrong-version-number", `wrong[ _]version[ _]number`,
+		"the first bytes the server sent back are not a TLS record: the port speaks plain HTTP (or another protocol), or a proxy in between does",
+		dNotTLS, notTLS, version, doubleTLS).misleads("despite the word 'version', this almost never means a TLS version mismatch: it is how OpenSSL reports a non-TLS reply"),
+	p("openssl", "unknown-protocol", `SSL23_GET_SERVER_HELLO:unknown protocol|:unknown protocol`,
+		"OpenSSL 1.0 could not read the server's reply as TLS: the port speaks plain HTTP or another protocol", dNotTLS, notTLS, version),
+	p("openssl", "packet-length-too-long", `packet[ _]length[ _]too[ _]long|record[ _]length[ _]mismatch`,
+		"the server's reply is not a TLS record (its 'length' is plain text)", dNotTLS, notTLS),
+	p("openssl", "http-request", `SSL routines[^ ]*:HTTP_REQUEST|:http request\b|OPENSSL_internal:HTTP_REQUEST`,
+		"logged by the TLS server: the client sent a plain HTTP request to the TLS port", dNotTLS, notTLS).alone(),
+	p("openssl", "alert-protocol-version", `tlsv1[ _]alert[ _]protocol[ _]version|TLSV1_ALERT_PROTOCOL_VERSION`,
+		"the server refused the TLS version the client offered (protocol_version alert): they share no version",
+		dNego, version).alone(),
+	p("openssl", "unsupported-protocol", `unsupported[ _]protocol|no[ _]protocols[ _]available|UNSUPPORTED_PROTOCOL|version too low|VERSION_TOO_LOW`,
+		"the server chose (or the client allows) no TLS version both sides accept", dNego, version).alone(),
+	ps("openssl", "alert-handshake-failure", `sslv3[ _]alert[ _]handshake[ _]failure|SSLV3_ALERT_HANDSHAKE_FAILURE`,
+		"the server aborted the handshake with a generic handshake_failure alert: it found nothing it could accept in the ClientHello (cipher suite, group, SNI name, version) or wanted a client certificate",
+		dNego, negoSet),
+	p("openssl", "no-shared-cipher", `no[ _]shared[ _]cipher|NO_SHARED_CIPHER|no[ _]ciphers[ _]available|no[ _]cipher[ _]match|NO_CIPHER_MATCH`,
+		"client and server share no cipher suite", dNego, cipher).alone(),
+	p("openssl", "no-shared-group", `NO_SHARED_GROUP|no[ _]shared[ _]group|no suitable key share`,
+		"client and server share no key-exchange group", dNego, group).alone(),
+	p("openssl", "insufficient-security", `insufficient[ _]security|INSUFFICIENT_SECURITY`,
+		"the server refused the client's offer as too weak (insufficient_security alert)", dNego, cipher, version),
+	p("openssl", "alert-unrecognized-name", `unrecognized[ _]name|UNRECOGNIZED_NAME`,
+		"the server does not serve the name the client sent as SNI (unrecognized_name alert)", dClosed, sni, hostname),
+	p("openssl", "alert-unknown-ca", `tlsv1[ _]alert[ _]unknown[ _]ca|TLSV1_ALERT_UNKNOWN_CA`,
+		"the PEER rejected a certificate as issued by an unknown CA: in a client's log the server rejected the client certificate (mutual TLS); in a server's log the client rejected the server's chain",
+		dClientCert, clientCert, untrusted, chainInc),
+	p("openssl", "alert-bad-certificate", `sslv3[ _]alert[ _]bad[ _]certificate|SSLV3_ALERT_BAD_CERTIFICATE|alert[ _]certificate[ _]unknown|CERTIFICATE_UNKNOWN|alert[ _]certificate[ _]expired|ALERT_CERTIFICATE_EXPIRED`,
+		"the peer rejected a certificate: in a client's log, the server refused the client certificate (mutual TLS)", dClientCert, clientCert, alert),
+	p("openssl", "alert-certificate-required", `certificate[ _]required|CERTIFICATE_REQUIRED|peer[ _]did[ _]not[ _]return[ _]a[ _]certificate`,
+		"the server requires a client certificate (mutual TLS) and got none", dClientCert, clientCert).alone(),
+	p("openssl", "alert-internal-error", `tlsv1[ _]alert[ _]internal[ _]error|TLSV1_ALERT_INTERNAL_ERROR`,
+		"the server hit an internal error and said so with an alert: often a server missing a certificate or key for the name, or a broken key", dAlert, alert, sni, keyMismatch),
+	p("openssl", "alert-decrypt-error", `tlsv1[ _]alert[ _]decrypt[ _]error|DECRYPT_ERROR|bad[ _]signature|BAD_SIGNATURE|wrong[ _]signature`,
+		"a handshake signature did not verify: typically the server's private key does not belong to its certificate", dKey, keyMismatch, sni, alert),
+	p("openssl", "alert-other", `tlsv1[ _]alert[ _](?:decode[ _]error|illegal[ _]parameter|access[ _]denied|record[ _]overflow)|sslv3[ _]alert[ _](?:illegal[ _]parameter|unexpected[ _]message)|TLSV1_ALERT_(?:DECODE_ERROR|ACCESS_DENIED)`,
+		"the server rejected something in the handshake and named it in an alert", dAlert, alert, clientCert),
+	p("openssl", "unexpected-eof", `unexpected[ _]eof[ _]while[ _]reading|UNEXPECTED_EOF_WHILE_READING|SSL_ERROR_SYSCALL|SSL SYSCALL error: EOF detected`,
+		"the connection ended during the handshake without a TLS alert: the server (or a middlebox) closed or reset it",
+		dClosed, closedSet...),
+	p("openssl", "dh-key-too-small", `dh[ _]key[ _]too[ _]small|DH_KEY_TOO_SMALL|WEAK_SERVER_EPHEMERAL_DH_KEY`,
+		"the server offered Diffie-Hellman parameters smaller than the client accepts (under 2048 bits for OpenSSL 3)", dWeak, weakKey).alone(),
+	p("openssl", "legacy-sigalg", `legacy[ _]sigalg[ _]disallowed[ _]or[ _]unsupported|no[ _]suitable[ _]signature[ _]algorithm|NO_SUITABLE_SIGNATURE_ALGORITHM|WRONG_SIGNATURE_TYPE`,
+		"the server can only sign the handshake with an algorithm the client refuses (SHA-1, or none the client offered)", dWeak, weakSig, cipher),
+	p("openssl", "unsafe-renegotiation", `unsafe[ _]legacy[ _]renegotiation[ _]disabled|UNSAFE_LEGACY_RENEGOTIATION_DISABLED`,
+		"the server's TLS stack is so old it lacks secure renegotiation (RFC 5746); OpenSSL 3 clients refuse it", dNego, version),
+	p("openssl", "key-values-mismatch", `key[ _]values[ _]mismatch|KEY_VALUES_MISMATCH|X509_check_private_key`,
+		"logged when a server loads its certificate: the private key does not belong to the certificate", dKey, keyMismatch).alone(),
+	p("openssl", "record-mac", `bad[ _]record[ _]mac|decryption[ _]failed|BAD_RECORD_MAC`,
+		"records failed to decrypt: a middlebox altered the stream, or a broken TLS implementation", dAlert, alert, intercepted),
+
+	// ---- LibreSSL (macOS curl, OpenBSD).
+	env("libressl", "envelope", `LibreSSL|SSL routines:(?:ST_CONNECT|ST_OK|CONNECT_CR_[A-Z_]+|ACCEPT_SR_[A-Z_]+):`, "LibreSSL (macOS's curl and OpenBSD)"),
+	p("libressl", "alert-protocol-version", `(?:ST_CONNECT|ST_OK|CONNECT_CR_SRVR_HELLO):tlsv1 alert protocol version`,
+		"LibreSSL reports a TLS protocol_version alert",
+		dNotTLS, version, notTLS).misleads("LibreSSL also prints this when the port answers in plain HTTP, not TLS; the check's first bytes tell which"),
+	p("libressl", "syscall", `LibreSSL SSL_connect: SSL_ERROR_SYSCALL`,
+		"LibreSSL saw the connection end during the handshake with no alert", dClosed, closedSet...),
+
+	// ---- curl.
+	env("curl", "envelope", `curl: \(\d+\)|curl error \d+|CURLE_[A-Z_]+`, "curl (libcurl)"),
+	p("curl", "6-resolve", `Could not resolve host|curl: \(6\)`, "the host name does not resolve", dNet, dnsFail).alone(),
+	p("curl", "7-refused", `Failed to connect to .* Connection refused|curl: \(7\).*refused`, "nothing listens on the port", dNet, refused).alone(),
+	p("curl", "7-connect", `Failed to connect to `, "the TCP connection failed", dNet, refused, tcpTimeout, unreachable),
+	p("curl", "28-timeout", `curl: \(28\)|Operation timed out after|Connection timed out after|SSL connection timeout`,
+		"curl gave up waiting: for the TCP connection, the TLS handshake or the reply", dNet, tcpTimeout, hsTimeout, httpNone),
+	ps("curl", "35-connect", `curl: \(35\)|SSL connect error|OpenSSL SSL_connect:|Unknown SSL protocol error in connection`,
+		"the TLS handshake failed before any certificate check: see the library's reason", dNego,
+		[]cause.Code{closed, reset, version, cipher, sni, notTLS, clientCert, group, alert}).envelope(),
+	p("curl", "connect-reset", `SSL_connect: Connection reset by peer|Recv failure: Connection reset by peer|curl: \(56\)`,
+		"the connection was reset (TCP RST) during the exchange", dClosed, reset, closed, sni, intercepted),
+	ps("curl", "60-certificate", `SSL certificate problem|curl: \(60\)|Peer certificate cannot be authenticated|SSL peer certificate or SSH remote key was not OK|curl: \(51\)`,
+		"curl rejected the server's certificate; the text after it names why", dCert, certSet).envelope(),
+	p("curl", "no-alt-name", `no alternative certificate subject name matches target host ?name`,
+		"the certificate's SANs do not cover the host name in the URL", dName, hostname).alone(),
+	p("curl", "subject-name", `certificate subject name '[^']*' does not match target host name`,
+		"the certificate has no SAN and its CN does not match the host in the URL", dName, hostname, cnOnly).alone(),
+	p("curl", "77-ca-file", `error setting certificate verify locations|curl: \(77\)|error adding trust anchors`,
+		"the client's own CA file or directory cannot be read: the client trusts nothing", dChain, untrusted).alone(),
+	p("curl", "52-empty", `Empty reply from server|curl: \(52\)`, "the server completed the handshake but closed without any HTTP reply", dHTTP, httpNone).alone(),
+	p("curl", "http09", `Received HTTP/0\.9 when not allowed|Weird server reply|curl: \(8\)`, "the reply after the handshake is not valid HTTP", dHTTP, httpBad, doubleTLS),
+	p("curl", "http2-framing", `Error in the HTTP2 framing layer|HTTP/2 stream \d+ was not closed cleanly|curl: \(16\)|curl: \(92\)`,
+		"the server broke the HTTP/2 exchange after the handshake", dHTTP, httpBad),
+	p("curl", "58-client-cert", `curl: \(58\)|unable to set private key file|unable to use client certificate`,
+		"curl could not load the client certificate or key it was given", dClientCert, clientCert),
+
+	// ---- GnuTLS (gnutls-cli, and git/curl/wget built with it on Debian and Ubuntu).
+	env("gnutls", "envelope", `gnutls_handshake\(\) failed|GnuTLS[: ]|gnutls-cli|\*\*\* Fatal error|\*\*\* Handshake has failed|- The certificate is NOT trusted`, "GnuTLS"),
+	p("gnutls", "cafile-none", `server certificate verification failed\. CAfile: none`,
+		"the client (git/curl with GnuTLS) has no CA file at all: it trusts nothing", dChain, untrusted).alone(),
+	ps("gnutls", "server-verification-failed", `server certificate verification failed[.:]?\s+CAfile`,
+		"GnuTLS (in git or curl) rejected the server's certificate; run the check to see why", dCert, certSet),
+	p("gnutls", "issuer-unknown", `The certificate issuer is unknown|issuer is unknown|signer not found`,
+		"the chain does not lead to a CA the client trusts: a missing intermediate, a private root or a TLS inspection proxy", dChain, chainInc, untrusted, intercepted, selfSigned),
+	p("gnutls", "expired", `certificate chain uses expired certificate|The certificate has expired`, "a certificate in the chain has expired", dDates, expired).alone(),
+	p("gnutls", "not-activated", `chain uses not yet valid certificate|certificate is not yet activated`, "a certificate in the chain is not valid yet (or the clock is behind)", dDates, notYet).alone(),
+	p("gnutls", "name", `The name in the certificate does not match the expected|does not match the hostname`, "the certificate does not cover the host name", dName, hostname).alone(),
+	p("gnutls", "insecure-algorithm", `uses insecure algorithm|signed using an insecure algorithm`, "a certificate is signed with an algorithm GnuTLS refuses (SHA-1, MD5)", dWeak, weakSig).alone(),
+	p("gnutls", "issuer-not-ca", `The certificate issuer is not a CA|Key usage violation`, "an issuing certificate is not a CA, or a key usage forbids this use", dCert, keyUsage).alone(),
+	p("gnutls", "revoked", `The certificate is NOT trusted\. The certificate chain is revoked|certificate has been revoked`, "a certificate has been revoked", dCert, revoked).alone(),
+	p("gnutls", "non-properly-terminated", `The TLS connection was non-properly terminated|Error in the pull function|Error in the push function`,
+		"the connection ended or was reset without a TLS alert", dClosed, closed, reset, sni, intercepted),
+	p("gnutls", "unexpected-packet", `An unexpected TLS packet was received|A record packet with illegal version was received|A packet with illegal or unsupported version was received|The TLS record is too large`,
+		"the reply is not TLS (or not a version GnuTLS reads): usually a plain-HTTP port", dNotTLS, notTLS, version),
+	ps("gnutls", "fatal-alert", `A TLS fatal alert has been received|Received alert \[40\]|\*\*\* Handshake has failed`,
+		"the server aborted the handshake with an alert", dNego, negoSet),
+	p("gnutls", "alert-70", `Received alert \[70\]`, "the server refused the TLS version offered", dNego, version),
+	p("gnutls", "no-cipher", `Could not negotiate a supported cipher suite|No supported cipher suites have been found`,
+		"no cipher suite in common", dNego, cipher, group),
+
+	// ---- Go crypto/tls and net (also Kubernetes, Docker, Traefik, Terraform, Prometheus ...).
+	ps("go", "unknown-authority", `x509: certificate signed by unknown authority`,
+		"Go found no path from the server's certificate to a root it trusts; Go never fetches missing intermediates",
+		dChain, []cause.Code{untrusted, chainInc, selfSigned, intercepted}),
+	p("go", "unknown-authority-other-ca", `x509: certificate signed by unknown authority \(possibly because of "[^"]*" while trying to verify candidate authority certificate`,
+		"a CA with the issuer's name is trusted, but its key did not verify the certificate: the client trusts a different CA of the same name (an old or regenerated cluster CA)",
+		dChain, untrusted, chainInc),
+	p("go", "expired", `x509: certificate has expired or is not yet valid: current time \S+ is after`,
+		"a certificate is past its notAfter date", dDates, expired).alone(),
+	p("go", "not-yet-valid", `x509: certificate has expired or is not yet valid: current time \S+ is before`,
+		"a certificate's notBefore is in the future (client clock behind, or a freshly issued certificate)", dDates, notYet).alone(),
+	p("go", "expired-or-not-yet", `x509: certificate has expired or is not yet valid`, "a certificate is outside its validity dates", dDates, expired, notYet),
+	p("go", "valid-for", `x509: certificate is valid for .*, not `, "the certificate's SANs do not cover the name (or IP) the client asked for", dName, hostname).alone(),
+	p("go", "no-ip-sans", `x509: cannot validate certificate for \S+ because it doesn't contain any IP SANs`,
+		"the client connected by IP address and the certificate has no IP SAN", dName, hostname).alone(),
+	p("go", "no-names", `x509: certificate is not valid for any names`, "the certificate carries no SAN at all for the client to match", dName, hostname, cnOnly).alone(),
+	p("go", "legacy-cn", `x509:\s+certificate relies on legacy Common Name field`,
+		"the certificate names the host only in its subject CN; Go (since 1.15) requires a SAN", dName, cnOnly).alone(),
+	p("go", "sha1", `x509: cannot verify signature: insecure algorithm|insecure algorithm SHA1|x509sha1`,
+		"a certificate is signed with SHA-1, which Go (since 1.18) refuses", dWeak, weakSig).alone(),
+	p("go", "key-usage", `x509: certificate specifies an incompatible key usage`,
+		"the certificate's extended key usage does not include server authentication", dCert, keyUsage).alone(),
+	p("go", "not-ca", `parent certificate cannot sign this kind of certificate|x509: .*is not a CA|x509: too many intermediates`,
+		"an issuer in the chain is not allowed to issue certificates", dCert, keyUsage, certInvalid),
+	p("go", "malformed", `x509: malformed certificate|x509: negative serial number|x509: unsupported elliptic curve|tls: failed to parse certificate from server|x509: invalid signature`,
+		"a certificate in the chain cannot be parsed or checked by Go", dCert, certInvalid),
+	p("go", "first-record", `tls: first record does not look like a TLS handshake|http: server gave HTTP response to HTTPS client|tls: oversized record received`,
+		"the server answered in plain HTTP (or another protocol), not TLS", dNotTLS, notTLS).alone(),
+	p("go", "remote-protocol-version", `remote error: tls: protocol version not supported|tls: server selected unsupported protocol version|tls: client offered only unsupported versions|tls: no supported versions satisfy`,
+		"client and server share no TLS version", dNego, version).alone(),
+	ps("go", "remote-handshake-failure", `remote error: tls: handshake failure`,
+		"the server aborted with a generic handshake_failure alert", dNego, negoSet),
+	p("go", "no-cipher", `tls: no cipher suite supported by both client and server|tls: server chose an unconfigured cipher suite`,
+		"no cipher suite in common", dNego, cipher).alone(),
+	p("go", "no-group", `tls: no ECDHE curve supported by both client and server|tls: server selected unsupported group|tls: CurvePreferences includes unsupported curve`,
+		"no key-exchange group in common", dNego, group).alone(),
+	p("go", "remote-bad-cert", `remote error: tls: (?:bad certificate|unknown certificate authority|certificate required|unknown certificate|expired certificate)`,
+		"the server rejected the client's certificate (or its absence): mutual TLS", dClientCert, clientCert).alone(),
+	p("go", "remote-unrecognized-name", `remote error: tls: unrecognized name`, "the server does not serve the SNI name sent", dClosed, sni, hostname),
+	p("go", "remote-internal", `remote error: tls: internal error`, "the server hit an internal error during the handshake", dAlert, alert, sni),
+	p("go", "remote-other", `remote error: tls: (?:illegal parameter|decode error|unexpected message|access denied|insufficient security)`,
+		"the server rejected the handshake with an alert", dAlert, alert),
+	p("go", "bad-signature", `tls: invalid signature by the server certificate|Cannot verify ECDH ServerKeyExchange signature|ServerKeyExchange signature`,
+		"the server's handshake signature does not verify with the key in its certificate: the key and certificate do not belong together", dKey, keyMismatch).alone(),
+	p("go", "key-pair", `tls: private key does not match public key`, "logged when the server loads its pair: the key is not the certificate's", dKey, keyMismatch).alone(),
+	p("go", "handshake-timeout", `TLS handshake timeout|tls: handshake timeout|context deadline exceeded \(Client\.Timeout exceeded while awaiting headers\)`,
+		"the server accepted TCP but the handshake did not finish in time", dNet, hsTimeout, tcpTimeout, httpNone),
+	p("go", "eof", `(?:tls: handshake failure: )?(?:remote error: )?EOF$|: EOF\b|unexpected EOF`,
+		"the server closed the connection without a TLS alert", dClosed, closed, sni, version, httpNone),
+	p("go", "http-no-response", `server closed idle connection|transport connection broken|malformed HTTP response|net/http: HTTP/1\.x transport connection broken`,
+		"after the handshake, the reply was missing or was not HTTP", dHTTP, httpBad, httpNone),
+
+	// ---- Socket-level errors, worded by the OS and relayed by every stack.
+	p("os", "refused", `[Cc]onnection refused|ECONNREFUSED|errno 111\b|\(111: |WSAECONNREFUSED|actively refused`, "nothing listens on that port (the SYN was answered with a reset)", dNet, refused).alone(),
+	p("os", "reset", `[Cc]onnection reset by peer|ECONNRESET|errno 104\b|\(104: |forcibly closed by the remote host|Connection was reset|socket hang up`,
+		"the connection was reset (TCP RST): by the server, or by a firewall or load balancer on the way", dClosed, reset, closed, sni, version, intercepted),
+	p("os", "timeout", `[Cc]onnection timed out|connect timed out|ETIMEDOUT|i/o timeout|errno 110\b|\(110: |connect: operation timed out`,
+		"the connection was not answered in time: a firewall drops it, or the server is stalled", dNet, tcpTimeout, hsTimeout),
+	p("os", "unreachable", `[Nn]o route to host|EHOSTUNREACH|[Nn]etwork is unreachable|ENETUNREACH`, "there is no route to the server", dNet, unreachable).alone(),
+	p("os", "dns", `no such host|Name or service not known|nodename nor servname provided|Temporary failure in name resolution|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|UnknownHostException|NameResolutionError|could not translate host name`,
+		"the host name does not resolve", dNet, dnsFail).alone(),
+	p("os", "broken-pipe", `[Bb]roken pipe|EPIPE`, "the peer closed the connection while the client was still writing", dClosed, closed, reset),
+
+	// ---- Java (JSSE), including Spring and Apache HttpClient wrappers.
+	env("java", "envelope", `javax\.net\.ssl\.|sun\.security\.|java\.security\.cert\.|javax/net/ssl`, "a Java (JSSE) exception"),
+	env("java", "spring", `I/O error on (?:GET|POST|PUT|DELETE|PATCH|HEAD) request for "`, "Spring's RestTemplate/WebClient wrapping the Java exception"),
+	ps("java", "pkix-path", `PKIX path building failed|unable to find valid certification path to requested target|SunCertPathBuilderException`,
+		"Java could not build a path from the server's certificate to a CA in its trust store (cacerts); Java does not fetch missing intermediates",
+		dChain, []cause.Code{untrusted, chainInc, selfSigned, intercepted}),
+	p("java", "validity-check", `PKIX path validation failed: java\.security\.cert\.CertPathValidatorException: validity check failed|validity check failed`,
+		"a certificate in the path is outside its validity dates", dDates, expired, notYet),
+	p("java", "expired", `CertificateExpiredException|NotAfter: `, "a certificate has expired", dDates, expired).alone(),
+	p("java", "not-yet-valid", `CertificateNotYetValidException|NotBefore: |Certificate not valid until`, "a certificate is not valid yet", dDates, notYet).alone(),
+	p("java", "no-san-dns", `No subject alternative DNS name matching \S+ found`, "the certificate's DNS SANs do not cover the host name", dName, hostname).alone(),
+	p("java", "no-san-ip", `No subject alternative names matching IP address \S+ found`, "the client connected by IP and the certificate has no matching IP SAN", dName, hostname).alone(),
+	p("java", "no-san-present", `No subject alternative names present`,
+		"the client connected by IP address and the certificate has no SAN at all (Java needs an IP SAN for an IP)", dName, hostname, cnOnly).alone(),
+	p("java", "no-name-matching", `No name matching \S+ found`, "the certificate (with no SAN) has a CN that does not match the host name", dName, hostname, cnOnly).alone(),
+	p("java", "algorithm-constraints-sig", `Algorithm constraints check failed on signature algorithm|Certificates do not conform to algorithm constraints`,
+		"a certificate is signed with an algorithm the JDK disables (jdk.certpath.disabledAlgorithms: SHA-1, MD5)", dWeak, weakSig, weakKey),
+	p("java", "algorithm-constraints-key", `Algorithm constraints check failed on keysize limits|keysize limits`,
+		"a certificate key is smaller than the JDK allows (RSA under 1024/2048 bits)", dWeak, weakKey).alone(),
+	p("java", "dh-constraints", `DH ServerKeyExchange does not comply to algorithm constraints|Could not generate DH keypair|Prime size must be multiple of 64`,
+		"the server's Diffie-Hellman group is refused by the JDK: too small for a new JDK, or too large for Java 7 and older", dWeak, weakKey, cipher),
+	p("java", "eku", `Extended key usage does not permit use for TLS server authentication|KeyUsage does not allow|ExtendedKeyUsage`,
+		"the certificate's key usage does not allow TLS server authentication", dCert, keyUsage).alone(),
+	p("java", "revoked", `Certificate has been revoked`, "the certificate is revoked", dCert, revoked).alone(),
+	p("java", "empty-trust-store", `the trustAnchors parameter must be non-empty`,
+		"the JVM's trust store is missing or empty: it trusts no CA at all", dChain, untrusted).alone(),
+	p("java", "unrecognized-ssl", `Unrecognized SSL message, plaintext connection\?|Unsupported or unrecognized SSL message`,
+		"the server answered in plaintext (usually HTTP), not TLS", dNotTLS, notTLS).alone(),
+	p("java", "remote-terminated", `Remote host terminated the handshake|Remote host closed connection during handshake|SSL peer shut down incorrectly`,
+		"the server (or a middlebox) closed the connection during the handshake without an alert", dClosed, closedSet...),
+	p("java", "alert-protocol-version", `Received fatal alert: protocol_version`, "the server refused the TLS version Java offered", dNego, version).alone(),
+	ps("java", "alert-handshake-failure", `Received fatal alert: handshake_failure`,
+		"the server aborted with a generic handshake_failure alert: no common cipher suite, group or version, or a needed SNI or client certificate", dNego, negoSet),
+	p("java", "alert-certificate", `Received fatal alert: (?:bad_certificate|certificate_required|certificate_unknown|unknown_ca|certificate_expired)`,
+		"the server rejected the client's certificate (mutual TLS)", dClientCert, clientCert).alone(),
+	p("java", "alert-unrecognized-name", `Received fatal alert: unrecognized_name|unrecognized_name`, "the server does not serve the SNI name sent", dClosed, sni, hostname),
+	p("java", "alert-internal", `Received fatal alert: internal_error`, "the server hit an internal error", dAlert, alert, sni),
+	p("java", "alert-other", `Received fatal alert: (?:illegal_parameter|decode_error|decrypt_error|insufficient_security|access_denied)`,
+		"the server rejected the handshake with an alert", dAlert, alert, cipher),
+	p("java", "no-appropriate-protocol", `No appropriate protocol \(protocol is disabled or cipher suites are inappropriate\)`,
+		"Java has no TLS version (or suite) enabled that it can offer: typically TLSv1/1.1 are disabled in java.security while the client or server is pinned to them", dNego, version, cipher).alone(),
+	p("java", "no-cipher", `No negotiable cipher suite|no cipher suites in common|Client requested protocol \S+ not enabled or not supported`,
+		"no cipher suite (or version) in common", dNego, cipher, version),
+	p("java", "connection-reset", `java\.net\.SocketException: Connection reset`, "the connection was reset", dClosed, reset, closed, httpNone),
+	p("java", "read-timed-out", `SocketTimeoutException: Read timed out`, "the server stopped answering: during the handshake or before the HTTP reply", dHTTP, hsTimeout, httpNone),
+	p("java", "connect-timed-out", `SocketTimeoutException: connect timed out|ConnectTimeoutException`, "the TCP connection timed out", dNet, tcpTimeout).alone(),
+	p("java", "server-key-exchange", `Cannot verify ECDH ServerKeyExchange signature|Signature verification failed`,
+		"the server's ServerKeyExchange signature does not verify with its certificate's key: key and certificate do not match", dKey, keyMismatch).alone(),
+	p("java", "general-sslengine", `General SSLEngine problem`, "Java's TLS engine failed; the cause that follows names why", dCert, certSet...).envelope(),
+	p("java", "no-trusted-certificate", `No trusted certificate found`, "none of the server's certificates leads to a trusted root", dChain, untrusted, chainInc, selfSigned, intercepted),
+
+	// Apache HttpClient and OkHttp.
+	env("apache-httpclient", "envelope", `org\.apache\.http\.|org\.apache\.hc\.|SSLConnectionSocketFactory`, "Apache HttpClient"),
+	p("apache-httpclient", "host-name", `Host name '[^']*' does not match the certificate subject provided by the peer`,
+		"the certificate does not cover the host name in the request URL", dName, hostname).alone(),
+	p("apache-httpclient", "cert-for", `Certificate for <[^>]*> doesn't match any of the subject alternative names|doesn't match common name of the certificate subject`,
+		"the certificate's names do not cover the host name in the request URL", dName, hostname, cnOnly).alone(),
+	p("okhttp", "hostname-not-verified", `Hostname \S+ not verified`, "the certificate does not cover the host name (OkHttp's check)", dName, hostname, cnOnly).alone(),
+	env("okhttp", "envelope", `okhttp3\.|com\.squareup\.okhttp`, "OkHttp"),
+
+	// ---- Android.
+	env("android", "envelope", `com\.android\.org\.conscrypt|org\.conscrypt\.|external/boringssl|ssl=0x[0-9a-f]+: |android\.`, "Android (Conscrypt / BoringSSL)"),
+	ps("android", "trust-anchor", `Trust anchor for certification path not found`,
+		"Android found no path to a trusted root; Android does not fetch missing intermediates, so a server without its intermediate fails here while browsers work",
+		dChain, []cause.Code{chainInc, untrusted, selfSigned, intercepted}),
+	p("android", "chain-validation", `Chain validation failed`, "Android's chain validation failed: most often an expired certificate or a device clock that is wrong", dDates, expired, notYet, revoked, untrusted),
+	ps("android", "handshake-aborted", `SSL handshake aborted|SSL handshake terminated|SSLHandshakeException: Handshake failed|Failure in SSL library, usually a protocol error`,
+		"the handshake failed inside Conscrypt; the BoringSSL reason that follows names why", dNego,
+		[]cause.Code{version, cipher, sni, closed, reset, notTLS}).envelope(),
+	p("android", "not-valid-until", `Certificate not valid until .* \(compared to `, "the certificate is not valid yet by the device's clock (a clock at 1970 or hours behind)", dDates, notYet).alone(),
+	p("android", "expired-at", `Certificate expired at .* \(compared to `, "the certificate has expired by the device's clock", dDates, expired).alone(),
+	p("android", "connection-closed", `Connection closed by peer`, "the server closed during the handshake (old Android without SNI or TLS 1.2 is a common cause)", dClosed, closed, version, sni, cipher),
+
+	// ---- Python.
+	env("python", "envelope", `\('SSL routines', '|requests\.exceptions\.|urllib3\.exceptions\.|ssl\.SSL[A-Za-z]*Error|SSLCertVerificationError|_ssl\.c:\d+|HTTPSConnectionPool\(|aiohttp\.client_exceptions|httpx\.|pip\._vendor|There was a problem confirming the ssl certificate`,
+		"Python (ssl module with OpenSSL; requests/urllib3/httpx/aiohttp/pip)"),
+	p("python", "hostname-mismatch", `Hostname mismatch, certificate is not valid for|hostname '[^']*' doesn't match|CertificateError: hostname`,
+		"the certificate does not cover the host name", dName, hostname).alone(),
+	p("python", "ip-mismatch", `IP address mismatch, certificate is not valid for`, "the client connected by IP and the certificate has no matching IP SAN", dName, hostname).alone(),
+	p("python", "strict-x509", `Missing Authority Key Identifier|Basic Constraints of CA cert not marked critical|CA cert does not include key usage extension|Missing Subject Key Identifier`,
+		"a certificate breaks a rule Python 3.13+ enforces by default (VERIFY_X509_STRICT): usually a home-made or inspection-proxy CA", dCert, certInvalid, intercepted),
+	p("python", "eof-violation", `EOF occurred in violation of protocol`,
+		"the connection ended during the handshake without a TLS alert (a proxy, a middlebox, or a server that needs SNI or another version)", dClosed, closedSet...),
+	p("python", "handshake-timeout", `The handshake operation timed out|_ssl\.c:\d+: The handshake operation timed out`, "the TLS handshake did not finish in time", dNet, hsTimeout).alone(),
+	p("python", "remote-disconnected", `RemoteDisconnected\('Remote end closed connection without response'\)|Remote end closed connection without response`,
+		"the handshake finished but the server closed without an HTTP reply", dHTTP, httpNone).alone(),
+	p("python", "bad-status-line", `BadStatusLine|http\.client\.BadStatusLine`, "the reply after the handshake is not HTTP", dHTTP, httpBad, doubleTLS),
+
+	// ---- Node.js.
+	env("node", "envelope", `node:_tls_wrap|_tls_wrap\.js|TLSSocket\.|code: '[A-Z_]+'|FetchError|AxiosError|UND_ERR_|node:internal|npm ERR!|npm error|write EPROTO|\b(?:SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\b`, "Node.js (OpenSSL)"),
+	p("node", "altname", `ERR_TLS_CERT_ALTNAME_INVALID|Hostname/IP does not match certificate's altnames|is not in the cert's altnames|is not in the cert's list`,
+		"the certificate does not cover the host name (or IP) requested", dName, hostname).alone(),
+	p("node", "socket-disconnected", `Client network socket disconnected before secure TLS connection was established`,
+		"the connection ended before the handshake finished: a server or proxy closing it, or one that needs SNI", dClosed, closedSet...),
+	p("node", "leaf-signature", `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, "the server sent its certificate without the issuing intermediate (or the issuer is private)", dChain, chainInc, untrusted),
+
+	// ---- .NET, PowerShell, Schannel.
+	env("dotnet", "envelope", `System\.Net\.Http\.HttpRequestException|System\.Security\.Authentication\.AuthenticationException|The SSL connection could not be established|System\.Net\.WebException|SslStream|System\.Net\.Security`,
+		".NET (SslStream: Schannel on Windows, OpenSSL on Linux)"),
+	env("powershell", "envelope", `Invoke-WebRequest|Invoke-RestMethod|PowerShell`, "PowerShell"),
+	p("dotnet", "untrusted-root", `errors in the certificate chain: UntrustedRoot|UntrustedRoot`, "the chain ends at a root Windows/.NET does not trust: a private CA, a self-signed certificate, or a TLS inspection proxy", dChain, untrusted, selfSigned, intercepted, chainInc),
+	p("dotnet", "partial-chain", `PartialChain`, "the chain could not be completed: an intermediate is missing (not sent, and not fetchable from AIA)", dChain, chainInc, untrusted).alone(),
+	p("dotnet", "not-time-valid", `NotTimeValid`, "a certificate is outside its validity dates", dDates, expired, notYet),
+	p("dotnet", "revocation-unknown", `RevocationStatusUnknown|OfflineRevocation`, "the client could not fetch revocation status (CRL/OCSP unreachable), which Schannel treats as failure; not necessarily revoked", dCert, revoked, intercepted),
+	p("dotnet", "revoked", `certificate chain: (?:[A-Za-z]+, )*Revoked\b`, "a certificate is revoked", dCert, revoked).alone(),
+	p("dotnet", "name-mismatch", `RemoteCertificateNameMismatch`, "the certificate does not cover the host name", dName, hostname).alone(),
+	ps("dotnet", "chain-errors", `RemoteCertificateChainErrors|remote certificate is invalid according to the validation procedure|The remote certificate is invalid|remote certificate was rejected by the provided RemoteCertificateValidationCallback`,
+		"the certificate failed .NET's validation; the chain status (UntrustedRoot, PartialChain, NotTimeValid) names why", dCert, certSet),
+	ps("dotnet", "trust-relationship", `Could not establish trust relationship for the SSL/TLS secure channel`,
+		"the .NET Framework rejected the server's certificate", dCert, certSet),
+	p("dotnet", "secure-channel", `Could not create SSL/TLS secure channel|An unexpected error occurred on a send|The client and server cannot communicate, because they do not possess a common algorithm|SEC_E_ALGORITHM_MISMATCH|0x80090331`,
+		"the handshake failed before any certificate check: the .NET Framework and Windows PowerShell 5 offer TLS 1.0 unless told otherwise, and old Windows lacks modern suites", dNego, version, cipher, clientCert, group),
+	p("dotnet", "transport-closed", `Authentication failed because the remote party has closed the transport stream|Received an unexpected EOF or 0 bytes from the transport stream|remote party has closed`,
+		"the server closed the connection during the handshake: most often no TLS version or suite in common", dClosed, version, closed, cipher, sni, reset),
+	p("dotnet", "handshake-failure-alert", `sent a TLS alert: 'HandshakeFailure'|TLS alert: 'HandshakeFailure'`, "the server aborted with handshake_failure", dNego, negoSet...),
+	p("dotnet", "invalid-token", `The message received was unexpected or badly formatted|SEC_E_ILLEGAL_MESSAGE|0x80090326|The token supplied to the function is invalid|SEC_E_INVALID_TOKEN|0x80090308`,
+		"Schannel could not parse the server's reply: plain HTTP on the port, or a handshake it rejects", dNotTLS, notTLS, version, cipher, alert),
+	p("schannel", "untrusted-root", `SEC_E_UNTRUSTED_ROOT|0x80090325|issued by an authority that is not trusted|CERT_E_UNTRUSTEDROOT|0x800B0109`,
+		"the chain ends at a root Windows does not trust (or cannot be completed)", dChain, untrusted, chainInc, selfSigned, intercepted),
+	p("schannel", "expired", `SEC_E_CERT_EXPIRED|0x80090328|CERT_E_EXPIRED|0x800B0101`, "a certificate is expired (or the clock is wrong)", dDates, expired, notYet).alone(),
+	p("schannel", "name", `SEC_E_WRONG_PRINCIPAL|0x80090322|CERT_E_CN_NO_MATCH|0x800B010F|-2146762481|target principal name is incorrect|certificate.s CN name does not match the passed value`, "the certificate does not cover the host name", dName, hostname).alone(),
+	p("schannel", "revocation", `CRYPT_E_NO_REVOCATION_CHECK|0x80092012|CRYPT_E_REVOCATION_OFFLINE|0x80092013|unable to check revocation`,
+		"Schannel could not check revocation: the CRL/OCSP responder is unreachable, or a TLS inspection proxy's CA has none", dCert, intercepted, revoked),
+	p("schannel", "revoked", `CRYPT_E_REVOKED|0x80092010`, "a certificate is revoked", dCert, revoked).alone(),
+	p("schannel", "alert-code", `fatal alert was received from the remote endpoint|TLS protocol defined fatal alert code is \d+`,
+		"the server sent a TLS alert (40 handshake failure, 70 protocol version, 42/48 certificate, 112 unrecognized name, 116 certificate required)", dNego, negoSet...),
+	p("schannel", "alert-70", `fatal alert code is 70\b`, "the server refused the TLS version offered (alert 70, protocol_version)", dNego, version).alone(),
+	p("schannel", "alert-cert", `fatal alert code is (?:42|46|48|116)\b`, "the server rejected the client certificate or its absence (alert 42/46/48/116)", dClientCert, clientCert).alone(),
+	p("schannel", "no-common-cipher", `none of the cipher suites supported by the client application are supported by the server|36874`, "no cipher suite in common", dNego, cipher).alone(),
+	p("schannel", "credential", `fatal error occurred while creating a TLS client credential|internal error state is 10013`,
+		"Windows could not build a client credential: the TLS versions or suites the client needs are disabled in the registry", dNego, version, cipher).alone(),
+
+	// ---- Browsers.
+	ps("chrome", "authority-invalid", `ERR_CERT_AUTHORITY_INVALID`, "Chrome does not trust the certificate's issuer: a private CA, a self-signed certificate, or an inspection proxy (Chrome fetches missing intermediates, so it rarely means one)",
+		dChain, []cause.Code{untrusted, selfSigned, intercepted, chainInc}),
+	p("chrome", "common-name-invalid", `ERR_CERT_COMMON_NAME_INVALID`, "the certificate's SANs do not cover the address (Chrome ignores the CN since 58)", dName, hostname, cnOnly),
+	p("chrome", "date-invalid", `ERR_CERT_DATE_INVALID`, "a certificate is expired or not yet valid (check the device clock)", dDates, expired, notYet),
+	p("chrome", "weak-signature", `ERR_CERT_WEAK_SIGNATURE_ALGORITHM`, "a certificate is signed with SHA-1 or MD5", dWeak, weakSig).alone(),
+	p("chrome", "weak-key", `ERR_CERT_WEAK_KEY|ERR_SSL_WEAK_SERVER_EPHEMERAL_DH_KEY`, "a key (certificate or DH) is too small", dWeak, weakKey).alone(),
+	p("chrome", "revoked", `ERR_CERT_REVOKED`, "the certificate is revoked", dCert, revoked).alone(),
+	p("chrome", "invalid", `ERR_CERT_INVALID|ERR_CERT_VALIDITY_TOO_LONG|ERR_CERT_NAME_CONSTRAINT_VIOLATION|ERR_SSL_SERVER_CERT_BAD_FORMAT`,
+		"the certificate is malformed or breaks a rule Chrome enforces (validity too long, name constraints); anti-virus products re-signing TLS often produce such certificates", dCert, certInvalid, intercepted),
+	p("chrome", "could-not-prove", `could not prove that it is \S+; its security certificate is from`,
+		"Chrome's interstitial for a certificate issued to another name (ERR_CERT_COMMON_NAME_INVALID)", dName, hostname, intercepted),
+	p("chrome", "key-usage", `ERR_SSL_KEY_USAGE_INCOMPATIBLE`, "the certificate's key usage does not fit the negotiated cipher suite", dCert, keyUsage).alone(),
+	p("chrome", "version-or-cipher", `ERR_SSL_VERSION_OR_CIPHER_MISMATCH|ERR_SSL_OBSOLETE_VERSION`,
+		"Chrome and the server share no TLS version or cipher suite (TLS 1.0/1.1-only servers land here; so does a CDN with no certificate for the name)", dNego, version, cipher, group, sni),
+	p("chrome", "protocol-error", `ERR_SSL_PROTOCOL_ERROR`, "the handshake broke: the reply is not TLS, the server closed, or it sent an alert", dNotTLS, notTLS, closed, alert, clientCert, version),
+	p("chrome", "client-auth", `ERR_BAD_SSL_CLIENT_AUTH_CERT|ERR_SSL_CLIENT_AUTH_CERT_NEEDED`, "the server requires (or rejected) a client certificate", dClientCert, clientCert).alone(),
+	p("chrome", "connection-reset", `ERR_CONNECTION_RESET`, "the connection was reset", dClosed, reset, closed, intercepted),
+	p("chrome", "connection-closed", `ERR_CONNECTION_CLOSED`, "the server closed the connection", dClosed, closed, sni, httpNone),
+	p("chrome", "connection-refused", `ERR_CONNECTION_REFUSED`, "nothing listens on the port", dNet, refused).alone(),
+	p("chrome", "timed-out", `ERR_CONNECTION_TIMED_OUT|ERR_TIMED_OUT`, "the connection timed out", dNet, tcpTimeout, hsTimeout),
+	p("chrome", "name-not-resolved", `ERR_NAME_NOT_RESOLVED`, "the name does not resolve", dNet, dnsFail).alone(),
+	p("chrome", "unreachable", `ERR_ADDRESS_UNREACHABLE`, "no route to the server", dNet, unreachable).alone(),
+	p("chrome", "unrecognized-name", `ERR_SSL_UNRECOGNIZED_NAME_ALERT`, "the server does not serve the name sent as SNI", dClosed, sni, hostname).alone(),
+	p("chrome", "empty-response", `ERR_EMPTY_RESPONSE`, "the server closed without an HTTP reply", dHTTP, httpNone).alone(),
+	p("chrome", "invalid-response", `ERR_INVALID_HTTP_RESPONSE|ERR_HTTP2_PROTOCOL_ERROR`, "the reply after the handshake is not valid HTTP", dHTTP, httpBad),
+	p("firefox", "unknown-issuer", `SEC_ERROR_UNKNOWN_ISSUER`, "Firefox does not know the issuer: a private CA, an inspection proxy, or a private intermediate not sent (Firefox preloads public intermediates)", dChain, untrusted, chainInc, intercepted),
+	p("firefox", "self-signed", `MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT|SEC_ERROR_UNTRUSTED_ISSUER|SEC_ERROR_CA_CERT_INVALID`, "the certificate is self-signed (or its issuer is not a CA)", dChain, selfSigned, untrusted, keyUsage).alone(),
+	p("firefox", "expired", `SEC_ERROR_EXPIRED_CERTIFICATE|SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE`, "a certificate has expired (or the clock is wrong)", dDates, expired).alone(),
+	p("firefox", "not-yet-valid", `MOZILLA_PKIX_ERROR_NOT_YET_VALID_CERTIFICATE|MOZILLA_PKIX_ERROR_NOT_YET_VALID_ISSUER_CERTIFICATE`, "a certificate is not valid yet", dDates, notYet).alone(),
+	p("firefox", "bad-domain", `SSL_ERROR_BAD_CERT_DOMAIN`, "the certificate does not cover the address", dName, hostname).alone(),
+	p("firefox", "no-cypher-overlap", `SSL_ERROR_NO_CYPHER_OVERLAP`, "no cipher suite in common", dNego, cipher, version, group),
+	p("firefox", "unsupported-version", `SSL_ERROR_UNSUPPORTED_VERSION|SSL_ERROR_PROTOCOL_VERSION_ALERT`, "no TLS version in common", dNego, version).alone(),
+	p("firefox", "record-too-long", `SSL_ERROR_RX_RECORD_TOO_LONG`, "the reply is not TLS: usually plain HTTP on the HTTPS port", dNotTLS, notTLS).alone(),
+	p("firefox", "handshake-alert", `SSL_ERROR_HANDSHAKE_FAILURE_ALERT`, "the server aborted with handshake_failure", dNego, negoSet...),
+	p("firefox", "client-cert", `SSL_ERROR_BAD_CERT_ALERT|SSL_ERROR_RX_CERTIFICATE_REQUIRED_ALERT|SSL_ERROR_HANDSHAKE_UNEXPECTED_ALERT`, "the server wanted (or refused) a client certificate", dClientCert, clientCert),
+	p("firefox", "mitm", `MOZILLA_PKIX_ERROR_MITM_DETECTED`, "a TLS inspection product re-signed the connection", dChain, intercepted).alone(),
+	p("firefox", "weak", `SEC_ERROR_CERT_SIGNATURE_ALGORITHM_DISABLED|MOZILLA_PKIX_ERROR_INADEQUATE_KEY_SIZE|SSL_ERROR_WEAK_SERVER_EPHEMERAL_DH_KEY|SSL_ERROR_WEAK_SERVER_CERT_KEY`, "a weak signature algorithm or key", dWeak, weakSig, weakKey),
+	p("firefox", "revoked", `SEC_ERROR_REVOKED_CERTIFICATE`, "the certificate is revoked", dCert, revoked).alone(),
+	p("firefox", "ocsp", `SEC_ERROR_OCSP_`, "an OCSP check failed", dCert, revoked),
+	p("firefox", "key-usage", `SEC_ERROR_INADEQUATE_KEY_USAGE|SEC_ERROR_INADEQUATE_CERT_TYPE`, "the key usage does not allow TLS server authentication", dCert, keyUsage).alone(),
+	p("firefox", "reset", `PR_CONNECT_RESET_ERROR`, "the connection was reset", dClosed, reset, closed, intercepted),
+	p("firefox", "eof", `PR_END_OF_FILE_ERROR`, "the connection ended during the handshake", dClosed, closed, intercepted, sni, version),
+	p("firefox", "unrecognized-name", `SSL_ERROR_UNRECOGNIZED_NAME_ALERT`, "the server does not serve the SNI name", dClosed, sni).alone(),
+	p("safari", "untrusted", `NSURLErrorServerCertificateUntrusted|Code=-1202\b|certificate for this server is invalid|pretending to be|kCFErrorDomainCFNetwork error -1202`,
+		"Apple's validation rejected the certificate: untrusted or private CA, missing intermediate, wrong name, or expired; Safari adds Apple's own rules (825 days, SCTs)",
+		dCert, untrusted, chainInc, hostname, expired, selfSigned, certInvalid, intercepted),
+	p("safari", "secure-connection-failed", `NSURLErrorSecureConnectionFailed|Code=-1200\b|An SSL error has occurred and a secure connection to the server cannot be made|Safari can.t establish a secure connection`,
+		"the handshake failed: App Transport Security requires TLS 1.2+ with forward secrecy", dNego, version, cipher, closed, sni),
+	p("safari", "bad-date", `NSURLErrorServerCertificateHasBadDate|Code=-1201\b|ServerCertificateNotYetValid|Code=-1204\b`, "a certificate is expired or not yet valid", dDates, expired, notYet),
+	p("safari", "unknown-root", `NSURLErrorServerCertificateHasUnknownRoot|Code=-1203\b`, "the chain ends at an unknown root", dChain, untrusted, selfSigned),
+	p("safari", "sectrust", `errSSLXCertChainInvalid|[=( ]-9807\b|errSSLNoRootCert|[=( ]-9813\b`, "the chain is invalid or has no trusted root", dChain, chainInc, untrusted, selfSigned),
+	p("safari", "sectrust-expired", `errSSLCertExpired|[=( ]-9814\b`, "a certificate has expired", dDates, expired).alone(),
+	p("safari", "peer-handshake", `errSSLPeerHandshakeFail|[=( ]-9824\b|errSSLPeerProtocolVersion|[=( ]-9836\b|errSSLClosedAbort|[=( ]-9806\b|errSSLProtocol|[=( ]-98(?:00|02)\b`,
+		"the server aborted or closed the handshake", dNego, version, cipher, closed, sni),
+	p("safari", "not-private", `This Connection Is Not Private`, "Safari rejected the certificate", dCert, certSet...),
+	p("chrome", "not-private", `Your connection is not private`, "the browser rejected the certificate; the NET::ERR_ code under it names why", dCert, certSet...),
+
+	// ---- nginx.
+	env("nginx", "upstream", `while SSL handshaking to (?:upstream|fetch target)|upstream SSL certificate|SSL_do_handshake\(\) failed|js http fetch`, "nginx's error log for a proxy_pass https:// upstream (the client got 502)"),
+	p("nginx", "verify-error", `SSL certificate verify error: \(\d+:[^)]*\)`,
+		"nginx (proxy_ssl_verify on) rejected the upstream's certificate; the OpenSSL verify result in brackets says why", dCert, certSet...).envelope(),
+	p("nginx", "does-not-match", `upstream SSL certificate does not match "[^"]*"`,
+		"the upstream's certificate does not cover proxy_ssl_name (the proxy_pass host by default)", dName, hostname, cnOnly).alone(),
+	p("nginx", "peer-closed", `peer closed connection in SSL handshake`,
+		"the upstream closed during the handshake; nginx sends no SNI unless proxy_ssl_server_name on, and SNI-routed upstreams close on that",
+		dClosed, sni, closed, version, cipher, reset),
+	p("nginx", "reset-handshaking", `Connection reset by peer\) while SSL handshaking to upstream`,
+		"the upstream reset the connection during the handshake (nginx sends no SNI by default)", dClosed, reset, sni, closed),
+	p("nginx", "timeout-handshaking", `timed out\) while SSL handshaking to upstream|upstream timed out .* while SSL handshaking`, "the upstream never finished the handshake", dNet, hsTimeout),
+	p("nginx", "connect-refused", `connect\(\) failed \(111: Connection refused\) while connecting to upstream`, "nothing listens on the upstream port", dNet, refused).alone(),
+	p("nginx", "connect-timeout", `upstream timed out \(110: Connection timed out\) while connecting to upstream`, "the upstream port does not answer: a firewall drops the SYN", dNet, tcpTimeout).alone(),
+	p("nginx", "prematurely-closed", `upstream prematurely closed connection while reading response header from upstream`, "the upstream closed after the handshake without an HTTP reply", dHTTP, httpNone).alone(),
+	p("nginx", "invalid-header", `upstream sent (?:invalid header|no valid HTTP/1\.0 header|invalid status)`, "the upstream's reply is not valid HTTP", dHTTP, httpBad, doubleTLS).alone(),
+	p("nginx", "plain-http-to-https", `The plain HTTP request was sent to HTTPS port|client sent plain HTTP request to HTTPS port`,
+		"a client spoke plain HTTP to a TLS port (e.g. an AWS HTTP API private integration without tlsConfig.serverNameToVerify)", dNotTLS, notTLS).alone(),
+	p("nginx", "no-trusted-certificate", `no proxy_ssl_trusted_certificate for proxy_ssl_verify`, "proxy_ssl_verify on needs proxy_ssl_trusted_certificate: nginx trusts no CA by default", dChain, untrusted).alone(),
+
+	// ---- Envoy / Istio.
+	env("envoy", "upstream-connect", `upstream connect error or disconnect/reset before headers|transport failure reason|TLS_error:|TLS error: \d+:SSL routines`, "Envoy (Istio sidecar, gateway) could not get a response from the upstream; the client got 503",
+		refused, reset, closed, tcpTimeout, expired, untrusted, chainInc, hostname, notTLS, version, cipher, clientCert).deciding(dNet + "; then " + dCert),
+	p("envoy", "connection-failure", `reset reason: connection failure(?:$|[^,])|reset reason: connection failure, transport failure reason: delayed connect error: 111`,
+		"Envoy could not connect to the upstream", dNet, refused, tcpTimeout, reset),
+	p("envoy", "connection-termination", `reset reason: connection termination`, "the upstream closed the connection (often an idle-timeout race or plaintext/TLS confusion)", dClosed, closed, httpNone, notTLS),
+	p("envoy", "verify-san", `verify cert failed: SAN matcher|SAN matcher|fail_verify_san`, "the upstream's certificate SANs do not match the configured subject alt names", dName, hostname).alone(),
+	p("envoy", "verify-cert-failed", `verify cert failed: X509_verify_cert: certificate verification error at depth \d+: `, "Envoy rejected the upstream's chain; the OpenSSL reason follows", dCert, certSet...).envelope(),
+	p("envoy", "sds", `Secret is not supplied by SDS`, "the sidecar has no certificate yet for mutual TLS (SDS has not delivered it)", dClientCert, clientCert),
+
+	// ---- HAProxy.
+	env("haproxy", "envelope", `Layer[4-7] (?:invalid response|timeout|connection problem)|haproxy\[\d+\]|is DOWN, reason:`, "HAProxy (logs and health checks)"),
+	ps("haproxy", "handshake-failure", `SSL handshake failure`, "HAProxy's handshake to the server failed; a reason in brackets, when logged, says why", dNego,
+		[]cause.Code{chainInc, untrusted, hostname, expired, version, cipher, sni, clientCert, closed}),
+	p("haproxy", "closed-during", `Connection closed during SSL handshake`, "the server closed during the handshake (before 3.3 HAProxy sends no SNI unless 'sni' is set)", dClosed, closed, sni, version, cipher),
+	p("haproxy", "error-during", `Connection error during SSL handshake`, "a socket error (reset) during the handshake", dClosed, reset, closed, sni),
+	p("haproxy", "timeout-during", `Timeout during SSL handshake|Layer6 timeout`, "the server never finished the handshake", dNet, hsTimeout),
+	p("haproxy", "different-certificate", `Server presented an SSL certificate different from the (?:expected|configured) one`, "the server's certificate does not match the name HAProxy checks (verifyhost or SNI)", dName, hostname),
+	p("haproxy", "no-ca-file", `verify is enabled by default but no CA file specified`, "HAProxy verifies servers by default and has no CA file to verify with", dChain, untrusted).alone(),
+	p("haproxy", "layer4", `Layer4 connection problem`, "TCP connection to the server failed", dNet, refused, tcpTimeout, unreachable),
+
+	// ---- Traefik (Go).
+	env("traefik", "envelope", `'\d{3} [A-Za-z ]+' caused by: |traefik|serversTransport`, "Traefik (Go crypto/tls); the client got 500/502"),
+
+	// ---- Kubernetes, Docker, containerd (Go x509 texts inside).
+	env("kubernetes", "kubectl", `Unable to connect to the server: |kubelet|kube-apiserver|failed calling webhook|admission webhook|Error from server|kubeadm|etcd`, "Kubernetes (Go crypto/tls)"),
+	env("kubernetes", "docker", `Error response from daemon: |docker login|docker pull|containerd|failed to do request: |failed to resolve reference|x509: certificate signed by unknown authority \(possibly because of "crypto/rsa|ImagePullBackOff|ErrImagePull`, "Docker / containerd registry client (Go crypto/tls)"),
+
+	// ---- AWS API Gateway (REST: Java + Apache HttpClient).
+	env("aws-apigw", "execution-failed", `Execution failed due to configuration error: |Execution failed due to|Method completed with status: 5\d\d|Endpoint request URI: `,
+		"AWS API Gateway's execution log: the integration call to the back end failed and the client got HTTP 500"),
+	p("aws-apigw", "internal-error-config", `Execution failed due to configuration error: There was an internal error while executing your request`,
+		"API Gateway could not reach the back end through the VPC link: the load balancer or target does not accept the connection", dNet, refused, tcpTimeout, reset, notTLS),
+	p("aws-apigw", "internal-error", `Execution failed due to an internal error`, "the target reset the connection (a keep-alive timeout shorter than the load balancer's)", dClosed, reset, httpNone),
+	p("aws-apigw", "timeout", `Execution failed due to a timeout error`, "the back end did not answer in time (29 s integration limit)", dNet, tcpTimeout, hsTimeout, httpNone),
+	p("aws-apigw", "protocol-version", `Not a valid protocol version`,
+		"the back end's reply after the handshake is not HTTP: often TLS spoken twice (a TLS listener in front of a TLS target) or a non-HTTP service", dHTTP, doubleTLS, httpBad),
+	p("aws-apigw", "vpc-link", `Execution failed due to a VPC link error`, "a transient VPC link failure; frequent ones point at the load balancer or target", dNet, reset, tcpTimeout, refused),
+
+	// ---- OCI API Gateway.
+	env("oci-apigw", "request-error", `httpBackend\.requestError|An error occurred whilst sending request to`, "OCI API Gateway's execution log: the call to the HTTPS back end failed"),
+	ps("oci-apigw", "handshake-failed", `An error occurred whilst sending request to \S+: HANDSHAKE_FAILED|\bHANDSHAKE_FAILED`,
+		"the gateway's TLS handshake with the back end failed before any HTTP was sent: an expired or incomplete chain, a CA missing from the gateway's trust store, a wrong name, or TLS settings the gateway does not accept",
+		dCert, gatewaySet),
+	p("oci-apigw", "connect", `An error occurred whilst sending request to \S+: (?:CONNECTION_REFUSED|CONNECT_TIMEOUT|CONNECTION_TIMEOUT|NAME_RESOLUTION_FAILED|UNKNOWN_HOST)`,
+		"the gateway could not connect to the back end", dNet, refused, tcpTimeout, dnsFail),
+
+	// ---- Azure Application Gateway (backend health, 502).
+	env("azure-appgw", "envelope", `Application Gateway|Backend health|backend server certificate|Microsoft-Azure-Application-Gateway`, "Azure Application Gateway's backend health / access log (the client got 502)"),
+	p("azure-appgw", "dates", `Current date is not within the "Valid from" and "Valid to" date range`, "the backend's certificate is expired or not yet valid", dDates, expired, notYet),
+	p("azure-appgw", "intermediate-missing", `[Ii]ntermediate certificate (?:is |was )?(?:missing|not found)`, "the backend does not send its intermediate certificate", dChain, chainInc).alone(),
+	p("azure-appgw", "not-well-known", `(?:isn't|is not|wasn't) (?:signed|issued) by a (?:well-known|publicly known)|(?:isn't|is not|not) (?:whitelisted|allow-listed|allowlisted)`,
+		"the backend's certificate is not one the gateway trusts: a private CA with no trusted root uploaded, or (without SNI) the backend's default certificate instead of the right one", dChain, untrusted, sni, chainInc),
+	p("azure-appgw", "root-mismatch", `root certificate of the server certificate used by the backend (?:doesn't|does not) match the trusted root|trusted root certificate mismatch`,
+		"the uploaded trusted root is not the root of the backend's chain (an intermediate uploaded, or another CA)", dChain, untrusted, chainInc).alone(),
+	p("azure-appgw", "cn-mismatch", `Common Name (?:\(CN\) )?of the (?:leaf|backend)[^.]*?(?:doesn't|does not) match|CN mismatch`,
+		"the backend certificate does not cover the host name in the HTTP setting or probe", dName, hostname).alone(),
+	p("azure-appgw", "leaf-topmost", `[Ll]eaf must be topmost|leaf (?:or server )?certificate (?:was )?not found|server certificate (?:was )?not found`,
+		"the backend sends its chain in the wrong order, or without its own certificate", dChain, certInvalid, chainInc),
+	ps("azure-appgw", "could-not-verify", `validity of the backend certificate could not be verified`, "Application Gateway could not verify the backend certificate; the OpenSSL error code it names says why", dCert, certSet),
+
+	// ---- git, wget, PostgreSQL, MySQL.
+	env("git", "unable-to-access", `fatal: unable to access '|git clone|git fetch|git pull|git push|RPC failed`, "git (libcurl)"),
+	env("wget", "envelope", `ERROR: cannot verify|Unable to establish SSL connection|wget:|Connecting to [^\s]+ \([^)]*\)\|`, "wget"),
+	p("wget", "locally-verify", `Unable to locally verify the issuer's authority`, "the chain does not lead to a trusted root: a missing intermediate, a private root or an inspection proxy", dChain, chainInc, untrusted, intercepted),
+	p("wget", "self-signed", `Self-signed certificate encountered`, "the certificate is self-signed", dChain, selfSigned, untrusted).alone(),
+	p("wget", "expired", `Issued certificate has expired`, "a certificate has expired", dDates, expired).alone(),
+	p("wget", "not-yet", `Issued certificate not yet valid`, "a certificate is not valid yet", dDates, notYet).alone(),
+	p("wget", "name", `certificate common name '[^']*' doesn't match requested host name|no certificate subject alternative name matches`, "the certificate does not cover the host name", dName, hostname).alone(),
+	p("wget", "unable-ssl", `Unable to establish SSL connection`, "the handshake failed", dNego, version, cipher, closed, sni, notTLS),
+	env("postgresql", "envelope", `psql: |libpq|connection to server at "|PSQLException|org\.postgresql|pq: SSL|sslmode`, "PostgreSQL client (libpq / JDBC)"),
+	p("postgresql", "name", `server certificate for "[^"]*"(?: \(and \d+ other names?\))? does not match host name`, "the server's certificate does not cover the host name (sslmode=verify-full)", dName, hostname).alone(),
+	p("postgresql", "root-missing", `root certificate file "[^"]*" does not exist`, "sslmode=verify-ca/verify-full needs a root CA file and none is configured", dChain, untrusted).alone(),
+	p("postgresql", "no-ssl", `server does not support SSL, but SSL was required|The server does not support SSL`, "the server refused to start TLS (ssl = off)", dNotTLS, notTLS).alone(),
+	p("postgresql", "pq-no-ssl", `pq: SSL is not enabled on the server`, "the server does not offer TLS (ssl = off)", dNotTLS, notTLS).alone(),
+	p("postgresql", "eof", `SSL SYSCALL error: EOF detected|server closed the connection unexpectedly`, "the server closed the connection during the handshake", dClosed, closed, reset, version),
+	env("mysql", "envelope", `ERROR 2026|SSL connection error|mysqlnd|MySQL|MariaDB|Communications link failure|HANDSHAKE_SSL_ERROR`, "MySQL / MariaDB client"),
+	p("mysql", "ssl-required", `SSL is required but the server doesn't support it|doesn't support SSL|Server doesn't support SSL`, "the server does not offer TLS", dNotTLS, notTLS).alone(),
+	p("mysql", "protocol-version-mismatch", `SSL connection error:? protocol version mismatch`, "the client and the server share no TLS version (the server's yaSSL/OpenSSL is too old, or the client's too new)", dNego, version).alone(),
+	p("mysql", "ciphers", `Failed to set ciphers to use`, "the client's cipher setting matches nothing it supports", dNego, cipher).alone(),
+	p("mysql", "unknown-error", `SSL connection error: unknown error number`, "the handshake failed; with OpenSSL 1.1 clients against old servers this is usually no common TLS version", dNego, version, cipher),
+}

@@ -1,0 +1,37 @@
+package explain
+
+// stacks are the stacks and applications the catalog knows, each with the
+// client profile that checks as it connects.
+var stacks = []Stack{
+	{ID: "aws-apigw", Name: "AWS API Gateway execution log", Profile: "aws-apigw-rest"},
+	{ID: "oci-apigw", Name: "OCI API Gateway execution log", Profile: "oci-apigw"},
+	{ID: "azure-appgw", Name: "Azure Application Gateway", Profile: "azure-appgw-v2"},
+	{ID: "nginx", Name: "nginx (proxy_pass https://)", Profile: "nginx-proxy"},
+	{ID: "envoy", Name: "Envoy / Istio (BoringSSL)", Profile: "envoy"},
+	{ID: "haproxy", Name: "HAProxy", Profile: "haproxy"},
+	{ID: "traefik", Name: "Traefik (Go crypto/tls)", Profile: "go"},
+	{ID: "kubernetes", Name: "Kubernetes / Docker / containerd (Go crypto/tls)", Profile: "go"},
+	{ID: "git", Name: "git (libcurl)", Profile: "curl"},
+	{ID: "wget", Name: "wget", Profile: "openssl"},
+	{ID: "postgresql", Name: "PostgreSQL client (libpq / JDBC)", Profile: "openssl", Port: "5432", StartTLS: "postgres"},
+	{ID: "mysql", Name: "MySQL / MariaDB client", Profile: "openssl", Port: "3306", StartTLS: "mysql"},
+	{ID: "powershell", Name: "PowerShell / .NET Framework (Schannel)", Profile: "dotnet"},
+	{ID: "dotnet", Name: ".NET HttpClient / SslStream", Profile: "dotnet"},
+	{ID: "schannel", Name: "Windows Schannel", Profile: "dotnet"},
+	{ID: "apache-httpclient", Name: "Apache HttpClient (Java)", Profile: "java-17"},
+	{ID: "okhttp", Name: "OkHttp", Profile: "android-7"},
+	{ID: "android", Name: "Android", Profile: "android-7"},
+	{ID: "java", Name: "Java (JSSE)", Profile: "java-17"},
+	{ID: "python", Name: "Python (ssl / requests / urllib3)", Profile: "python-requests"},
+	{ID: "node", Name: "Node.js", Profile: "node"},
+	{ID: "curl", Name: "curl", Profile: "curl"},
+	{ID: "go", Name: "Go crypto/tls", Profile: "go"},
+	{ID: "chrome", Name: "Chrome / Chromium / Edge", Profile: "chrome"},
+	{ID: "firefox", Name: "Firefox (NSS)", Profile: "firefox"},
+	{ID: "safari", Name: "Safari / Apple URL Loading System", Profile: "safari"},
+	{ID: "gnutls", Name: "GnuTLS", Profile: "default"},
+	{ID: "libressl", Name: "LibreSSL", Profile: "openssl"},
+	{ID: "boringssl", Name: "BoringSSL"},
+	{ID: "openssl", Name: "OpenSSL", Profile: "openssl"},
+	{ID: "os", Name: "operating system (socket errors)"},
+}

@@ -1,0 +1,507 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/explain"
+	"github.com/tlsdoctor/tlsdoctor/probe"
+	"github.com/tlsdoctor/tlsdoctor/report"
+)
+
+const explainHelp = `Usage: tlsdoctor explain MESSAGE | - | FILE... [flags]
+
+Reads an error message or a log from any TLS stack (Java, Go, OpenSSL, curl,
+Python, Node.js, .NET, browsers, nginx, Envoy, HAProxy, AWS and OCI API
+Gateway, Kubernetes ...) and says which stack wrote it, which causes it is
+compatible with (most likely first), and the check that decides between them,
+as a command ready to run with the host, port, SNI and client profile taken
+from the message. --probe runs that check.
+
+A MESSAGE is explained as one error (quote it; a multi-line stack trace is
+fine). '-' reads a log from standard input and FILEs are logs: plain text,
+newline-delimited JSON (Kubernetes, Docker json-file) or a JSON export
+(CloudWatch filter-log-events, OCI Logging search). Stack traces are joined;
+failures are grouped by cause and endpoint, with counts.
+
+Examples:
+  tlsdoctor explain 'PKIX path building failed: unable to find valid certification path to requested target'
+  kubectl logs deploy/api | tlsdoctor explain -
+  tlsdoctor explain /var/log/nginx/error.log --json
+  tlsdoctor explain --probe "An error occurred whilst sending request to https://10.0.0.5:8443/v1: HANDSHAKE_FAILED"
+  tlsdoctor explain --probe --target https://api.internal:8443 'curl: (60) SSL certificate problem: unable to get local issuer certificate'
+  tlsdoctor explain --list             # every stack and message the catalog knows
+
+Exit status: 0 the message is recognised (with --probe: and the check finds
+no failure now); 1 with --probe: the check diagnosed a failure; 2 usage or
+input error; 3 nothing recognised.
+`
+
+// ExitUnrecognised is explain's status when no message was recognised.
+const ExitUnrecognised = 3
+
+type explainFlags struct {
+	checkFlags
+	json, probe, list bool
+	target            string
+	maxProbes         int
+}
+
+// probeOutcome is what --probe found for one endpoint.
+type probeOutcome struct {
+	Command string     `json:"command"`
+	Profile string     `json:"profile"`
+	Cause   cause.Code `json:"cause,omitempty"`
+	// Rank is the cause's rank among the message's candidates (0: absent).
+	Rank      int                 `json:"rank"`
+	Among     bool                `json:"among_candidates"`
+	Error     string              `json:"error,omitempty"`
+	Diagnosis *diagnose.Diagnosis `json:"diagnosis,omitempty"`
+}
+
+type explained struct {
+	*explain.Result
+	Probe *probeOutcome `json:"probe,omitempty"`
+}
+
+type explainedLog struct {
+	*explain.Summary
+	Probes map[int]*probeOutcome `json:"probes,omitempty"` // by group index
+}
+
+func (e *env) explain(ctx context.Context, args []string) int {
+	fs := newFlags("explain")
+	var f explainFlags
+	fs.BoolVar(&f.json, "json", false, "print the explanation as JSON")
+	fs.BoolVar(&f.probe, "probe", false, "run the deciding check against the endpoint named in the message")
+	fs.BoolVar(&f.list, "list", false, "list the stacks and message patterns the catalog knows")
+	fs.StringVar(&f.target, "target", "", "with --probe: check this `URL` when the message names no server (or another one)")
+	fs.StringVar(&f.profile, "profile", "", "with --probe: check as this client instead of the one the message implies")
+	fs.Var(&f.caBundles, "ca-bundle", "with --probe: a PEM `FILE` of CAs the client trusts (repeatable), as for check")
+	fs.BoolVar(&f.noSystem, "no-system-roots", false, "with --probe: trust only the --ca-bundle CAs")
+	fs.StringVar(&f.servername, "servername", "", "with --probe: the `NAME` to send as SNI")
+	fs.Var(&f.connect, "connect", "with --probe: dial these `ADDR[,ADDR...]` instead of resolving the name")
+	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "with --probe: time-out of each phase")
+	fs.IntVar(&f.maxProbes, "max-probes", 10, "with --probe on a log: check at most `N` endpoints")
+	pos, code, ok := e.parse(fs, explainHelp, args)
+	if !ok {
+		return code
+	}
+	if f.list {
+		return e.explainList(f.json)
+	}
+	if len(pos) == 0 {
+		return e.errorf(ExitUsage, "explain needs a MESSAGE, '-' or a FILE", "tlsdoctor explain 'x509: certificate signed by unknown authority'  (or: ... | tlsdoctor explain -)", "")
+	}
+	if f.maxProbes < 1 || f.maxProbes > 1000 {
+		return e.errorf(ExitUsage, "--max-probes must be 1-1000, got %d", "", f.maxProbes)
+	}
+	var logs []string
+	for _, a := range pos {
+		if a == "-" {
+			logs = append(logs, a)
+		} else if st, err := os.Stat(a); err == nil && st.Mode().IsRegular() {
+			logs = append(logs, a)
+		}
+	}
+	if len(logs) == 0 {
+		return e.explainOne(ctx, strings.Join(pos, " "), &f)
+	}
+	if len(logs) != len(pos) {
+		for _, a := range pos {
+			if _, err := os.Stat(a); a != "-" && err != nil {
+				return e.errorf(ExitUsage, "%s: not a file", "give either one quoted MESSAGE, or '-' and FILEs to read as logs", a)
+			}
+		}
+	}
+	return e.explainLogs(ctx, logs, &f)
+}
+
+func (e *env) explainOne(ctx context.Context, msg string, f *explainFlags) int {
+	r := explain.Explain(msg)
+	out := explained{Result: r}
+	code := ExitOK
+	if !r.Matched {
+		code = ExitUnrecognised
+	}
+	if f.probe && (r.Matched || f.target != "") {
+		out.Probe = e.runProbe(ctx, r, f)
+		code = probeCode(out.Probe)
+	}
+	if f.json {
+		report.JSON(e.stdout, out)
+		return code
+	}
+	w := e.stdout
+	color := colorOK(w)
+	if !r.Matched {
+		writeUnmatched(w, r)
+	} else {
+		writeExplanation(w, r, "", color)
+	}
+	if out.Probe != nil {
+		writeProbe(w, out.Probe, "", color)
+	}
+	return code
+}
+
+func probeCode(p *probeOutcome) int {
+	switch {
+	case p.Error != "":
+		return ExitUsage
+	case p.Cause.Failed():
+		return ExitFailure
+	}
+	return ExitOK
+}
+
+// runProbe runs the check the explanation names.
+func (e *env) runProbe(ctx context.Context, r *explain.Result, f *explainFlags) *probeOutcome {
+	cf := f.checkFlags
+	cf.profile = r.Profile
+	if cf.profile == "" {
+		cf.profile = "default"
+	}
+	if f.profile != "" {
+		cf.profile = f.profile
+	}
+	if cf.servername == "" {
+		cf.servername = r.Target.ServerName
+	}
+	input := f.target
+	if input == "" {
+		if r.Target.URL != "" && strings.HasPrefix(strings.ToLower(r.Target.URL), "https://") {
+			input = r.Target.URL
+		} else if hp := r.Target.HostPort(); hp != "" {
+			input = hp
+		}
+	}
+	out := &probeOutcome{Profile: cf.profile}
+	if input == "" {
+		out.Error = "the message names no server: add --target https://host:port"
+		return out
+	}
+	out.Command = "tlsdoctor check " + input + " --profile " + cf.profile
+	if cf.servername != "" {
+		out.Command += " --servername " + cf.servername
+	}
+	target, err := probe.ParseTarget(input)
+	if err != nil {
+		out.Error = fmt.Sprintf("cannot check %q: %v", input, err)
+		return out
+	}
+	opts, p, code := e.probeSetup(&cf)
+	if code != 0 {
+		out.Error = "the check's options are not valid (see above)"
+		return out
+	}
+	_, d, err := runCheck(ctx, target, opts, p)
+	e.progressDone()
+	if err != nil {
+		out.Error = err.Error()
+		return out
+	}
+	out.Diagnosis = d
+	out.Cause = d.Cause
+	out.Rank = r.Rank(d.Cause)
+	out.Among = out.Rank > 0
+	return out
+}
+
+// writeExplanation prints one explanation, each line prefixed by indent.
+func writeExplanation(w io.Writer, r *explain.Result, indent string, color bool) {
+	bold, dim, reset := "", "", ""
+	if color {
+		bold, dim, reset = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+	}
+	var names []string
+	for _, s := range r.Stacks {
+		names = append(names, s.Name)
+	}
+	line := func(label, text string) {
+		fmt.Fprintf(w, "%s%-11s %s\n", indent, label, wrap(text, 66, indent+strings.Repeat(" ", 12)))
+	}
+	line("Recognised", strings.Join(names, " › "))
+	line("Means", r.Meaning)
+	if r.Context != "" {
+		line("", "("+r.Context+")")
+	}
+	if r.Misleading != "" {
+		line("Beware", r.Misleading)
+	}
+	if r.Decided {
+		fmt.Fprintf(w, "%s%-11s %s%s%s  %s\n", indent, "Cause", bold, r.Candidates[0].Cause, reset, dim+"(the message alone decides)"+reset)
+		fmt.Fprintf(w, "%s%-11s %s\n", indent, "", wrap(r.Candidates[0].Summary, 66, indent+strings.Repeat(" ", 12)))
+		fmt.Fprintf(w, "%s%-11s %s\n", indent, "Fix", wrap(r.Candidates[0].Fix, 66, indent+strings.Repeat(" ", 12)))
+	} else {
+		fmt.Fprintf(w, "%s%-11s %s\n", indent, "Candidates", dim+"most likely first; the message alone cannot decide"+reset)
+		for _, c := range r.Candidates {
+			fmt.Fprintf(w, "%s  %2d. %s%-24s%s %s\n", indent, c.Rank, bold, c.Cause, reset, wrap(c.Summary, 50, indent+strings.Repeat(" ", 30)))
+			fmt.Fprintf(w, "%s      %s\n", indent, wrap(dim+"fix: "+c.Fix+reset, 72, indent+"           "))
+		}
+	}
+	label := "Decide"
+	if r.Decided {
+		label = "Confirm"
+	}
+	line(label, r.Decide)
+	cmd := r.Command
+	if r.Placeholder {
+		cmd += "    " + dim + "# put in the server: the message names none" + reset
+	}
+	fmt.Fprintf(w, "%s%-11s %s$ %s%s\n", indent, "", bold, cmd, reset)
+}
+
+func writeUnmatched(w io.Writer, r *explain.Result) {
+	fmt.Fprintln(w, "Not recognised: no pattern in the catalog matches this message.")
+	if len(r.Stacks) > 0 {
+		var names []string
+		for _, s := range r.Stacks {
+			names = append(names, s.Name)
+		}
+		fmt.Fprintf(w, "It looks like %s, but names no failure tlsdoctor knows.\n", strings.Join(names, " › "))
+	}
+	fmt.Fprintln(w, "If the server is known, check it directly:  tlsdoctor check https://HOST:PORT/ [--profile CLIENT]")
+	fmt.Fprintln(w, "'tlsdoctor explain --list' shows every stack and message the catalog knows.")
+}
+
+func writeProbe(w io.Writer, p *probeOutcome, indent string, color bool) {
+	bold, reset := "", ""
+	if color {
+		bold, reset = "\x1b[1m", "\x1b[0m"
+	}
+	fmt.Fprintln(w)
+	if p.Error != "" {
+		fmt.Fprintf(w, "%s%-11s %s\n", indent, "Probe", "not run: "+p.Error)
+		return
+	}
+	fmt.Fprintf(w, "%s%-11s $ %s\n", indent, "Probed", p.Command)
+	verdict := ""
+	switch {
+	case !p.Cause.Failed():
+		verdict = "the handshake works now for this client: the failure is gone, intermittent, or on another node or path"
+	case p.Among:
+		verdict = fmt.Sprintf("candidate %d of the message's", p.Rank)
+		if p.Rank == 1 {
+			verdict = "the message's most likely candidate"
+		}
+	default:
+		verdict = "not among the message's candidates: the server may have changed since the log, or the log came from another endpoint or client"
+	}
+	fmt.Fprintf(w, "%s%-11s %s%s%s  %s\n", indent, "Decided", bold, p.Cause, reset, wrap(verdict, 60, indent+strings.Repeat(" ", 12)))
+	if p.Diagnosis != nil {
+		fmt.Fprintln(w)
+		report.Text(w, p.Diagnosis, report.Style{Color: color, Recheck: p.Command})
+	}
+}
+
+func (e *env) explainLogs(ctx context.Context, files []string, f *explainFlags) int {
+	var readers []io.Reader
+	var closers []io.Closer
+	for _, name := range files {
+		if name == "-" {
+			readers = append(readers, e.stdin)
+			continue
+		}
+		fh, err := os.Open(name)
+		if err != nil {
+			return e.errorf(ExitUsage, "%v", "", err)
+		}
+		closers = append(closers, fh)
+		readers = append(readers, fh)
+	}
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	var prog explain.Progress
+	if isTerminal(e.stderr) {
+		start := time.Now()
+		last := time.Time{}
+		prog = func(lines int, n int64) {
+			if time.Since(last) < 200*time.Millisecond {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(e.stderr, "\r\x1b[Kreading: %d lines, %.1f MB, %.1f s", lines, float64(n)/1e6, time.Since(start).Seconds())
+		}
+	}
+	var total *explain.Summary
+	for i, r := range readers {
+		s, err := explain.ReadLog(r, prog)
+		e.progressDone()
+		if err != nil {
+			return e.errorf(ExitUsage, "%s: %v", "a log is text lines, newline-delimited JSON, or one JSON document", files[i], err)
+		}
+		total = mergeSummary(total, s)
+	}
+	out := explainedLog{Summary: total}
+	code := ExitOK
+	if total.Recognised == 0 {
+		code = ExitUnrecognised
+	}
+	if f.probe {
+		out.Probes = map[int]*probeOutcome{}
+		seen := map[string]*probeOutcome{}
+		probed := 0
+		for i, g := range total.Groups {
+			hp := g.Result.Target.HostPort()
+			if hp == "" && f.target == "" {
+				continue
+			}
+			key := hp + "|" + g.Result.Profile + "|" + g.Result.Target.ServerName
+			if p, ok := seen[key]; ok {
+				out.Probes[i] = p
+				continue
+			}
+			if probed >= f.maxProbes {
+				break
+			}
+			probed++
+			if prog != nil {
+				fmt.Fprintf(e.stderr, "\r\x1b[Kprobing %s ...", hp)
+			}
+			p := e.runProbe(ctx, g.Result, f)
+			e.progressDone()
+			seen[key] = p
+			out.Probes[i] = p
+			if p.Cause.Failed() && code != ExitUsage {
+				code = ExitFailure
+			}
+		}
+	}
+	if f.json {
+		report.JSON(e.stdout, out)
+		return code
+	}
+	writeLogSummary(e.stdout, &out, colorOK(e.stdout))
+	return code
+}
+
+func mergeSummary(a, b *explain.Summary) *explain.Summary {
+	if a == nil {
+		return b
+	}
+	a.Lines += b.Lines
+	a.Records += b.Records
+	a.Recognised += b.Recognised
+	a.Unrecognised += b.Unrecognised
+	for _, s := range b.Samples {
+		if len(a.Samples) < 5 {
+			a.Samples = append(a.Samples, s)
+		}
+	}
+	byKey := map[string]*explain.Group{}
+	for _, g := range a.Groups {
+		byKey[g.Key()] = g
+	}
+	for _, g := range b.Groups {
+		if x, ok := byKey[g.Key()]; ok {
+			x.Count += g.Count
+			continue
+		}
+		a.Groups = append(a.Groups, g)
+	}
+	if a.Format != b.Format {
+		a.Format = "mixed"
+	}
+	return a
+}
+
+func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
+	s := out.Summary
+	fmt.Fprintf(w, "Read %d lines (%s): %d records, %d TLS failures recognised in %d groups", s.Lines, s.Format, s.Records, s.Recognised, len(s.Groups))
+	if s.Unrecognised > 0 {
+		fmt.Fprintf(w, "; %d more mention TLS but match no pattern", s.Unrecognised)
+	}
+	fmt.Fprintln(w, ".")
+	if len(s.Groups) == 0 {
+		for _, x := range s.Samples {
+			fmt.Fprintf(w, "  unrecognised: %s\n", x)
+		}
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  %6s  %-26s %-28s %s\n", "COUNT", "MOST LIKELY", "ENDPOINT", "STACK")
+	for _, g := range s.Groups {
+		r := g.Result
+		first := string(r.Candidates[0].Cause)
+		if !r.Decided {
+			first += fmt.Sprintf(" (+%d)", len(r.Candidates)-1)
+		}
+		ep := r.Target.HostPort()
+		if ep == "" {
+			ep = "-"
+		}
+		stack := ""
+		if len(r.Stacks) > 0 {
+			stack = r.Stacks[0].Name
+		}
+		fmt.Fprintf(w, "  %6d  %-26s %-28s %s\n", g.Count, first, ep, stack)
+	}
+	for i, g := range s.Groups {
+		fmt.Fprintf(w, "\n[%d] %d× (lines %d-%d)  %s\n", i+1, g.Count, g.FirstLine, g.LastLine, clipLine(g.Result.Input, 140))
+		writeExplanation(w, g.Result, "    ", color)
+		if p := out.Probes[i]; p != nil {
+			writeProbe(w, p, "    ", color)
+		}
+	}
+	if len(s.Samples) > 0 {
+		fmt.Fprintln(w, "\nMention TLS but match no pattern (first few):")
+		for _, x := range s.Samples {
+			fmt.Fprintf(w, "  %s\n", x)
+		}
+	}
+}
+
+func clipLine(s string, n int) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i] + " ..."
+	}
+	if len(s) > n {
+		s = s[:n] + "..."
+	}
+	return s
+}
+
+func (e *env) explainList(asJSON bool) int {
+	type entry struct {
+		ID       string       `json:"id"`
+		Stack    string       `json:"stack"`
+		Regex    string       `json:"regex"`
+		Causes   []cause.Code `json:"causes,omitempty"`
+		Decides  bool         `json:"decides"`
+		Envelope bool         `json:"envelope"`
+		Meaning  string       `json:"meaning"`
+	}
+	var list []entry
+	for _, p := range explain.Patterns() {
+		list = append(list, entry{p.ID, p.Stack, p.Re, p.Causes, p.Decides, p.Envelope, p.Meaning})
+	}
+	if asJSON {
+		report.JSON(e.stdout, map[string]any{"stacks": explain.Stacks(), "patterns": list})
+		return ExitOK
+	}
+	for _, st := range explain.Stacks() {
+		n := 0
+		for _, p := range list {
+			if p.Stack == st.ID {
+				n++
+			}
+		}
+		prof := st.Profile
+		if prof == "" {
+			prof = "-"
+		}
+		fmt.Fprintf(e.stdout, "%-12s %-52s profile %-16s %3d patterns\n", st.ID, st.Name, prof, n)
+	}
+	fmt.Fprintf(e.stdout, "\n%d patterns; 'tlsdoctor explain --list --json' prints each with its regular expression and causes.\n", len(list))
+	return ExitOK
+}
