@@ -44,8 +44,9 @@ type Pattern struct {
 	// Misleading says how the message misleads, when it is known to.
 	Misleading string
 
-	re   *regexp.Regexp
-	lits []string // one of these (lower case) occurs in every match
+	re   *regexp.Regexp // the whole expression, lower-cased (see lowerRegex)
+	lits []string       // one of these (lower case) occurs in every match; nil if some alternative has none
+	subs []gated        // the top-level alternatives, each run only when its literal occurs
 }
 
 // Stack is a client stack or application whose messages the catalog knows.
@@ -143,8 +144,9 @@ const MaxInput = 64 << 10
 var (
 	once    sync.Once
 	table   []*Pattern
-	scanner *matcher
-	always  []int // patterns without a literal: tried on every message
+	subRefs [][2]int // [pattern, alternative] for each alternative of each pattern
+	scanner *matcher // finds the alternatives (indexes in subRefs) whose literal occurs
+	always  []int    // alternatives without a literal: tried on every message
 )
 
 func compile() {
@@ -153,18 +155,60 @@ func compile() {
 	var owners []int
 	for i := range patterns {
 		p := &patterns[i]
-		p.re = regexp.MustCompile("(?i)" + p.Re)
-		p.lits = literals(p.Re)
+		p.re = regexp.MustCompile(lowerRegex(p.Re))
 		table[i] = p
-		if len(p.lits) == 0 {
-			always = append(always, i)
+		complete := true
+		for j, alt := range splitAlternatives(p.Re) {
+			g := gate(alt)
+			p.subs = append(p.subs, g)
+			ref := len(subRefs)
+			subRefs = append(subRefs, [2]int{i, j})
+			if len(g.lits) == 0 {
+				always = append(always, ref)
+				complete = false
+			}
+			for _, l := range g.lits {
+				lits = append(lits, l)
+				owners = append(owners, ref)
+				if complete {
+					p.lits = append(p.lits, l)
+				}
+			}
 		}
-		for _, l := range p.lits {
-			lits = append(lits, l)
-			owners = append(owners, i)
+		if !complete {
+			p.lits = nil
 		}
 	}
 	scanner = newMatcher(lits, owners)
+}
+
+// splitAlternatives splits a regular expression at its top-level |.
+func splitAlternatives(re string) []string {
+	var out []string
+	depth, class, start := 0, false, 0
+	for i := 0; i < len(re); i++ {
+		switch c := re[i]; {
+		case c == '\\':
+			i++
+		case class:
+			if c == ']' {
+				class = false
+			}
+		case c == '[':
+			class = true
+			if i+1 < len(re) && re[i+1] == ']' {
+				i++
+			}
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == '|' && depth == 0:
+			out = append(out, re[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, re[start:])
 }
 
 // Patterns returns the catalog.
@@ -198,7 +242,8 @@ func Explain(msg string) *Result {
 		msg = msg[:MaxInput]
 	}
 	r := &Result{SchemaVersion: SchemaVersion, Input: strings.TrimSpace(msg)}
-	hits := match(msg)
+	lower := asciiLower(msg)
+	hits := match(msg, lower)
 	if len(hits) == 0 {
 		return r
 	}
@@ -254,7 +299,7 @@ func Explain(msg string) *Result {
 			break
 		}
 	}
-	r.Target = endpoint(msg)
+	r.Target = endpointOf(msg, lower)
 	r.Command, r.Placeholder = command(r)
 	return r
 }
@@ -282,20 +327,36 @@ func better(a, b hit) bool {
 }
 
 // match returns every pattern that matches msg, each once.
-func match(msg string) []hit {
-	var hits []hit
-	try := func(i int) {
-		p := table[i]
-		if loc := p.re.FindStringIndex(msg); loc != nil {
-			hits = append(hits, hit{p, loc[0], loc[1]})
-		}
-	}
+func match(msg, lower string) []hit {
 	cands := scanner.find(msg)
-	for _, i := range cands {
-		try(i)
+	if len(cands) == 0 && len(always) == 0 {
+		return nil
 	}
-	for _, i := range always {
-		try(i)
+	var hits []hit
+	at := map[int]int{} // pattern -> index in hits
+	try := func(ref int) {
+		pi, si := subRefs[ref][0], subRefs[ref][1]
+		p := table[pi]
+		loc := p.subs[si].re.FindStringIndex(lower)
+		if loc == nil {
+			return
+		}
+		h := hit{p, loc[0], loc[1]}
+		if k, ok := at[pi]; ok {
+			// The pattern's match: the leftmost start, the longest span.
+			if h.end-h.start > hits[k].end-hits[k].start {
+				hits[k] = h
+			}
+			return
+		}
+		at[pi] = len(hits)
+		hits = append(hits, h)
+	}
+	for _, ref := range cands {
+		try(ref)
+	}
+	for _, ref := range always {
+		try(ref)
 	}
 	return hits
 }
@@ -303,67 +364,218 @@ func match(msg string) []hit {
 // Mentions reports whether msg has a word that TLS failures use, for
 // counting lines that look relevant but match no pattern.
 func Mentions(msg string) bool {
-	l := strings.ToLower(msg)
 	for _, k := range []string{"ssl", "tls", "x509", "certificate", "handshake", "pkix"} {
-		if strings.Contains(l, k) {
+		if containsFold(msg, k) {
 			return true
 		}
 	}
 	return false
 }
 
+// containsFold reports whether s contains the lower-case ASCII word k,
+// ignoring ASCII case, without allocating.
+func containsFold(s, k string) bool {
+	for i := 0; i+len(k) <= len(s); i++ {
+		j := 0
+		for ; j < len(k); j++ {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != k[j] {
+				break
+			}
+		}
+		if j == len(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiLower lowers ASCII letters only, so that byte offsets in the result
+// are offsets in s.
+func asciiLower(s string) string {
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			break
+		}
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// lowerRegex lowers the letters of a regular expression that stand for
+// themselves (not escapes such as \S or \d), so that it matches the
+// asciiLower form of what the original matches case-insensitively. Matching
+// lower-case text without (?i) lets the regexp package use literal prefixes.
+func lowerRegex(re string) string {
+	b := []byte(re)
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\\' {
+			i++
+			continue
+		}
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// gated is an extraction expression with the literals one of which any
+// match contains, to skip it cheaply.
+type gated struct {
+	re   *regexp.Regexp
+	lits []string
+}
+
+func gate(re string) gated {
+	return gated{regexp.MustCompile(lowerRegex(re)), literals(re)}
+}
+
+// find returns the submatches of g in orig, matching on lower (its
+// asciiLower form), or nil.
+func (g gated) find(orig, lower string) []string {
+	if len(g.lits) > 0 {
+		ok := false
+		for _, l := range g.lits {
+			if strings.Contains(lower, l) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return nil
+		}
+	}
+	loc := g.re.FindStringSubmatchIndex(lower)
+	if loc == nil {
+		return nil
+	}
+	return submatches(orig, loc)
+}
+
+func submatches(s string, loc []int) []string {
+	out := make([]string, len(loc)/2)
+	for i := range out {
+		if loc[2*i] >= 0 {
+			out[i] = s[loc[2*i]:loc[2*i+1]]
+		}
+	}
+	return out
+}
+
 var (
-	reURL = regexp.MustCompile(`(?i)\bhttps?://(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?[^\s"'<>)\],;|]*`)
+	reURL = gate(`https?://(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?[^\s"'<>)\],;|]*`)
 	// Where the message names the server rather than a URL.
-	reHostPort = []*regexp.Regexp{
-		regexp.MustCompile(`host='([^']+)', port=(\d+)`),                                  // Python urllib3
-		regexp.MustCompile(`(?i)in connection to ([^\s:]+):(\d+)`),                        // curl
-		regexp.MustCompile(`(?i)connection to server at "([^"]+)" \([^)]*\), port (\d+)`), // libpq
-		regexp.MustCompile(`(?i)Cannot connect to host ([^\s:]+):(\d+)`),                  // aiohttp
-		regexp.MustCompile(`(?i)Connecting to [^\s]+ \([^)]*\)\|([^|]+)\|:(\d+)`),         // wget
-		regexp.MustCompile(`(?i)\b(?:dial tcp|connect E[A-Z]+|upstream_host|upstream host|remote address|server at)[: ]+\[?([0-9a-f.:]*[0-9a-f])\]?:(\d{1,5})\b`),
-		regexp.MustCompile(`(?i)Failed to connect to ([^\s]+) port (\d+)`), // curl (7)
-		regexp.MustCompile(`(?i)Could not resolve host: ([^\s;]+)()`),      // curl (6)
-		regexp.MustCompile(`(?i)getaddrinfo E[A-Z]+ ([^\s]+)()`),           // Node
-		regexp.MustCompile(`(?i)\blookup ([a-z0-9._-]+\.[a-z]{2,})(?: on [^:]+:\d+)?: no such host()`),
-		regexp.MustCompile(`(?i)unable to access '([^']+)'`),
-		regexp.MustCompile(`\b((?:\d{1,3}\.){3}\d{1,3}):(\d{1,5})\b`),
+	reHostPort = []gated{
+		gate(`host='([^']+)', port=(\d+)`),                              // Python urllib3
+		gate(`in connection to ([^\s:]+):(\d+)`),                        // curl
+		gate(`connection to server at "([^"]+)" \([^)]*\), port (\d+)`), // libpq
+		gate(`Cannot connect to host ([^\s:]+):(\d+)`),                  // aiohttp
+		gate(`Connecting to [^\s]+ \([^)]*\)\|([^|]+)\|:(\d+)`),         // wget
+		gate(`\b(?:dial tcp|connect E[A-Z]+|upstream_host|upstream host|remote address|server at)[: ]+\[?([0-9a-f.:]*[0-9a-f])\]?:(\d{1,5})\b`),
+		gate(`Failed to connect to ([^\s]+) port (\d+)`), // curl (7)
+		gate(`Could not resolve host: ([^\s;]+)()`),      // curl (6)
+		gate(`getaddrinfo E[A-Z]+ ([^\s]+)()`),           // Node
+		gate(`\blookup ([a-z0-9._-]+\.[a-z]{2,})(?: on [^:]+:\d+)?: no such host()`),
+		gate(`unable to access '([^']+)'`),
 	}
 	// Where the message names the name the client asked for.
-	reName = []*regexp.Regexp{
-		regexp.MustCompile(`(?i)Host name '([^']+)' does not match`),                          // Apache HttpClient
-		regexp.MustCompile(`(?i)Certificate for <([^>]+)> doesn't match`),                     // Apache HttpClient 4.5+
-		regexp.MustCompile(`(?i)No (?:subject alternative DNS )?name matching (\S+) found`),   // JSSE
-		regexp.MustCompile(`(?i)Hostname ([^\s]+) not verified`),                              // OkHttp
-		regexp.MustCompile(`(?i)Host: ([^\s]+?)\.? is not in the cert's altnames`),            // Node
-		regexp.MustCompile(`(?i)not valid for '([^']+)'`),                                     // Python
-		regexp.MustCompile(`(?i)target host name '([^']+)'`),                                  // curl
-		regexp.MustCompile(`(?i)certificate is valid for .*?, not ([^\s"')]+)`),               // Go
-		regexp.MustCompile(`(?i)does not match host name "([^"]+)"`),                          // libpq
-		regexp.MustCompile(`(?i)upstream SSL certificate does not match "([^"]+)"`),           // nginx
-		regexp.MustCompile(`(?i)doesn't match requested host name '([^']+)'`),                 // wget
-		regexp.MustCompile(`(?i)matches requested host name '([^']+)'`),                       // wget
-		regexp.MustCompile(`(?i)connecting to a server that is pretending to be “([^”]+)”`),   // Apple
-		regexp.MustCompile(`(?i)hostname '([^']+)' doesn't match`),                            // Python 2/3.6
-		regexp.MustCompile(`(?i)cannot validate certificate for ([^\s]+) because it doesn't`), // Go (IP)
+	reName = []gated{
+		gate(`Host name '([^']+)' does not match`),                          // Apache HttpClient
+		gate(`Certificate for <([^>]+)> doesn't match`),                     // Apache HttpClient 4.5+
+		gate(`No (?:subject alternative DNS )?name matching (\S+) found`),   // JSSE
+		gate(`Hostname ([^\s]+) not verified`),                              // OkHttp
+		gate(`Host: ([^\s]+?)\.? is not in the cert's altnames`),            // Node
+		gate(`not valid for '([^']+)'`),                                     // Python
+		gate(`target host name '([^']+)'`),                                  // curl
+		gate(`certificate is valid for .*?, not ([^\s"')]+)`),               // Go
+		gate(`does not match host name "([^"]+)"`),                          // libpq
+		gate(`upstream SSL certificate does not match "([^"]+)"`),           // nginx
+		gate(`doesn't match requested host name '([^']+)'`),                 // wget
+		gate(`matches requested host name '([^']+)'`),                       // wget
+		gate(`connecting to a server that is pretending to be “([^”]+)”`),   // Apple
+		gate(`hostname '([^']+)' doesn't match`),                            // Python 2/3.6
+		gate(`cannot validate certificate for ([^\s]+) because it doesn't`), // Go (IP)
 	}
 )
 
 // endpoint reads the server and the requested name from msg.
-func endpoint(msg string) Endpoint {
-	var e Endpoint
-	best := ""
-	for _, m := range reURL.FindAllStringSubmatch(msg, 8) {
-		if best == "" || (strings.HasPrefix(strings.ToLower(m[0]), "https") && !strings.HasPrefix(strings.ToLower(best), "https")) {
-			best = m[0]
-			e.URL, e.Host, e.Port = strings.TrimRight(m[0], ".:"), strings.Trim(m[1], "[]"), m[2]
+func endpoint(msg string) Endpoint { return endpointOf(msg, asciiLower(msg)) }
+
+var (
+	epOnce    sync.Once
+	epScanner *matcher // finds the extractors (reHostPort, then reName) whose literal occurs
+	epAlways  []bool
+)
+
+// extractors returns which of reHostPort+reName may match msg.
+func extractors(msg string) []bool {
+	epOnce.Do(func() {
+		var lits []string
+		var owners []int
+		all := append(append([]gated(nil), reHostPort...), reName...)
+		epAlways = make([]bool, len(all))
+		for i, g := range all {
+			if len(g.lits) == 0 {
+				epAlways[i] = true
+			}
+			for _, l := range g.lits {
+				lits = append(lits, l)
+				owners = append(owners, i)
+			}
 		}
+		epScanner = newMatcher(lits, owners)
+	})
+	may := append([]bool(nil), epAlways...)
+	for _, i := range epScanner.find(msg) {
+		may[i] = true
+	}
+	return may
+}
+
+func endpointOf(msg, lower string) Endpoint {
+	var e Endpoint
+	may := extractors(msg)
+	// The first https URL, else the first URL.
+	var url []string
+	for off, n := 0, 0; n < 8 && off < len(lower); n++ {
+		loc := reURL.re.FindStringSubmatchIndex(lower[off:])
+		if loc == nil {
+			break
+		}
+		m := submatches(msg[off:], loc)
+		https := strings.HasPrefix(lower[off+loc[0]:], "https")
+		if url == nil || https {
+			url = m
+		}
+		if https {
+			break
+		}
+		off += loc[1]
+	}
+	if url != nil {
+		e.URL, e.Host, e.Port = strings.TrimRight(url[0], ".:"), strings.Trim(url[1], "[]"), url[2]
 	}
 	if e.Host == "" {
-		for _, re := range reHostPort {
-			if m := re.FindStringSubmatch(msg); m != nil {
+		for i, re := range reHostPort {
+			if !may[i] {
+				continue
+			}
+			if m := re.find(msg, lower); m != nil {
 				if strings.Contains(m[1], "://") {
-					if u := reURL.FindStringSubmatch(m[1]); u != nil {
+					if u := reURL.find(m[1], asciiLower(m[1])); u != nil {
 						e.URL, e.Host, e.Port = u[0], strings.Trim(u[1], "[]"), u[2]
 						break
 					}
@@ -377,11 +589,18 @@ func endpoint(msg string) Endpoint {
 			}
 		}
 	}
+	if e.Host == "" {
+		e.Host, e.Port = ipPort(msg)
+	}
 	if p, err := strconv.Atoi(e.Port); e.Port != "" && (err != nil || p < 1 || p > 65535) {
 		e.Port = ""
 	}
-	for _, re := range reName {
-		if m := re.FindStringSubmatch(msg); m != nil {
+	for i, re := range reName {
+		if !may[len(reHostPort)+i] {
+			continue
+		}
+		if m := re.re.FindStringSubmatchIndex(lower); m != nil {
+			m := submatches(msg, m)
 			e.ServerName = strings.TrimRight(strings.Trim(m[1], "'\"<>"), ".,:;")
 			break
 		}
@@ -394,6 +613,37 @@ func endpoint(msg string) Endpoint {
 	}
 	e.Host = strings.ToLower(e.Host)
 	return e
+}
+
+// ipPort finds the first IPv4-address:port in s (the last resort for lines
+// that name the server only so), by hand: a regular expression without a
+// literal would scan every line from every position.
+func ipPort(s string) (string, string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' || i == 0 || i+1 >= len(s) || s[i+1] < '0' || s[i+1] > '9' {
+			continue
+		}
+		j := i
+		for j > 0 && (s[j-1] == '.' || (s[j-1] >= '0' && s[j-1] <= '9')) {
+			j--
+		}
+		k := i + 1
+		for k < len(s) && k-i <= 5 && s[k] >= '0' && s[k] <= '9' {
+			k++
+		}
+		if k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			continue // more than five digits
+		}
+		if (j > 0 && isWordByte(s[j-1])) || net.ParseIP(s[j:i]) == nil || strings.Count(s[j:i], ".") != 3 {
+			continue
+		}
+		return s[j:i], s[i+1 : k]
+	}
+	return "", ""
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
 // command builds the deciding check for r.

@@ -44,14 +44,14 @@ func required(t *syntax.Regexp) []string {
 		}
 	case syntax.OpConcat:
 		var best []string
-		bestLen := 0
+		bestScore := 0
 		for _, s := range t.Sub {
 			set := required(s)
 			if set == nil {
 				continue
 			}
-			if m := shortest(set); m > bestLen {
-				best, bestLen = set, m
+			if m := score(set); m > bestScore {
+				best, bestScore = set, m
 			}
 		}
 		return best
@@ -67,6 +67,31 @@ func required(t *syntax.Regexp) []string {
 		return out
 	}
 	return nil
+}
+
+// common words occur in most TLS error lines: a literal that is only one
+// of them filters nothing, so a rarer part of the expression is preferred.
+var common = map[string]bool{
+	"error": true, "errors": true, "ssl": true, "tls": true, "failed": true, "failure": true,
+	"certificate": true, "connection": true, "handshake": true, "server": true, "client": true,
+	"http": true, "https": true, "the": true, "unable": true, "invalid": true, "alert": true,
+	"verify": true, "exception": true, "routines": true, "remote": true, "peer": true,
+	"sslv3": true, "tlsv1": true, "x509": true, "x509:": true,
+}
+
+// score rates a set of alternative literals by its weakest member.
+func score(set []string) int {
+	m := -1
+	for _, s := range set {
+		n := utf8.RuneCountInString(s)
+		if common[strings.TrimSpace(s)] {
+			n = 1
+		}
+		if m < 0 || n < m {
+			m = n
+		}
+	}
+	return m
 }
 
 func shortest(set []string) int {

@@ -396,7 +396,7 @@ var patterns = []Pattern{
 	p("android", "connection-closed", `Connection closed by peer`, "the server closed during the handshake (old Android without SNI or TLS 1.2 is a common cause)", dClosed, closed, version, sni, cipher),
 
 	// ---- Python.
-	env("python", "envelope", `\('SSL routines', '|requests\.exceptions\.|urllib3\.exceptions\.|ssl\.SSL[A-Za-z]*Error|SSLCertVerificationError|_ssl\.c:\d+|HTTPSConnectionPool\(|aiohttp\.client_exceptions|httpx\.|pip\._vendor|There was a problem confirming the ssl certificate`,
+	env("python", "envelope", `\('SSL routines', '|requests\.exceptions\.|urllib3\.exceptions\.|ssl\.SSLError|ssl\.SSLEOFError|ssl\.CertificateError|SSLCertVerificationError|SSLEOFError|_ssl\.c:\d+|HTTPSConnectionPool\(|aiohttp\.client_exceptions|httpx\.|pip\._vendor|There was a problem confirming the ssl certificate`,
 		"Python (ssl module with OpenSSL; requests/urllib3/httpx/aiohttp/pip)"),
 	p("python", "hostname-mismatch", `Hostname mismatch, certificate is not valid for|hostname '[^']*' doesn't match|CertificateError: hostname`,
 		"the certificate does not cover the host name", dName, hostname).alone(),
@@ -589,7 +589,7 @@ var patterns = []Pattern{
 		"the uploaded trusted root is not the root of the backend's chain (an intermediate uploaded, or another CA)", dChain, untrusted, chainInc).alone(),
 	p("azure-appgw", "cn-mismatch", `Common Name (?:\(CN\) )?of the (?:leaf|backend)[^.]*?(?:doesn't|does not) match|CN mismatch`,
 		"the backend certificate does not cover the host name in the HTTP setting or probe", dName, hostname).alone(),
-	p("azure-appgw", "leaf-topmost", `[Ll]eaf must be topmost|leaf (?:or server )?certificate (?:was )?not found|server certificate (?:was )?not found`,
+	p("azure-appgw", "leaf-topmost", `[Ll]eaf must be topmost|leaf (?:or server )?certificate (?:was )?not found`,
 		"the backend sends its chain in the wrong order, or without its own certificate", dChain, certInvalid, chainInc),
 	ps("azure-appgw", "could-not-verify", `validity of the backend certificate could not be verified`, "Application Gateway could not verify the backend certificate; the OpenSSL error code it names says why", dCert, certSet),
 
