@@ -12,7 +12,7 @@
 package explain
 
 import (
-	"net"
+	"net/netip"
 	"regexp"
 	"sort"
 	"strconv"
@@ -43,6 +43,13 @@ type Pattern struct {
 	Decide   string // what tells the candidates apart
 	// Misleading says how the message misleads, when it is known to.
 	Misleading string
+	// Profile overrides the stack's client profile when the message itself
+	// reveals the client's settings (nginx logging a verify error has
+	// proxy_ssl_verify on).
+	Profile string
+	// Weak marks a generic message ("certificate verify failed") that a
+	// more specific one in the same line refines.
+	Weak bool
 
 	re   *regexp.Regexp // the whole expression, lower-cased (see lowerRegex)
 	lits []string       // one of these (lower case) occurs in every match; nil if some alternative has none
@@ -92,7 +99,7 @@ func (e Endpoint) HostPort() string {
 	if port == "" {
 		port = "443"
 	}
-	return net.JoinHostPort(e.Host, port)
+	return joinHostPort(e.Host, port)
 }
 
 // Result is the explanation of one message.
@@ -299,21 +306,29 @@ func Explain(msg string) *Result {
 			break
 		}
 	}
+	for _, h := range hits {
+		if h.p.Profile != "" {
+			r.Profile = h.p.Profile
+		}
+	}
 	r.Target = endpointOf(msg, lower)
 	r.Command, r.Placeholder = command(r)
 	return r
 }
 
-// tier orders patterns for deciding: a specific message with causes, then
-// an envelope with causes, then a pattern that only names the stack.
+// tier orders patterns for deciding: a specific message with causes, then a
+// generic one, then an envelope with causes, then a pattern that only names
+// the stack.
 func tier(p *Pattern) int {
 	switch {
 	case len(p.Causes) == 0:
 		return 0
 	case p.Envelope:
 		return 1
+	case p.Weak:
+		return 2
 	}
-	return 2
+	return 3
 }
 
 func better(a, b hit) bool {
@@ -605,7 +620,7 @@ func endpointOf(msg, lower string) Endpoint {
 			break
 		}
 	}
-	if e.Host == "" && e.ServerName != "" && net.ParseIP(e.ServerName) == nil {
+	if e.Host == "" && e.ServerName != "" && !isIP(e.ServerName) {
 		e.Host, e.fromName = e.ServerName, true
 	}
 	if strings.EqualFold(e.ServerName, e.Host) {
@@ -634,12 +649,22 @@ func ipPort(s string) (string, string) {
 		if k < len(s) && s[k] >= '0' && s[k] <= '9' {
 			continue // more than five digits
 		}
-		if (j > 0 && isWordByte(s[j-1])) || net.ParseIP(s[j:i]) == nil || strings.Count(s[j:i], ".") != 3 {
+		if (j > 0 && isWordByte(s[j-1])) || !isIP(s[j:i]) || strings.Count(s[j:i], ".") != 3 {
 			continue
 		}
 		return s[j:i], s[i+1 : k]
 	}
 	return "", ""
+}
+
+func isIP(s string) bool { _, err := netip.ParseAddr(s); return err == nil }
+
+// joinHostPort is net.JoinHostPort; package explain does no networking.
+func joinHostPort(host, port string) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]:" + port
+	}
+	return host + ":" + port
 }
 
 func isWordByte(c byte) bool {
@@ -667,7 +692,7 @@ func command(r *Result) (string, bool) {
 		if r.Target.ServerName != "" {
 			name = r.Target.ServerName
 		}
-		return "openssl s_client -starttls " + st.StartTLS + " -connect " + net.JoinHostPort(host, port) + " -servername " + name + " -showcerts", placeholder
+		return "openssl s_client -starttls " + st.StartTLS + " -connect " + joinHostPort(host, port) + " -servername " + name + " -showcerts", placeholder
 	}
 	var b strings.Builder
 	b.WriteString("tlsdoctor check ")
@@ -676,7 +701,7 @@ func command(r *Result) (string, bool) {
 	} else {
 		b.WriteString("https://")
 		if port != "" && port != "443" {
-			b.WriteString(net.JoinHostPort(host, port))
+			b.WriteString(joinHostPort(host, port))
 		} else if strings.Contains(host, ":") {
 			b.WriteString("[" + host + "]")
 		} else {

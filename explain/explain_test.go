@@ -18,7 +18,7 @@ func TestEndpointAndCommand(t *testing.T) {
 		{"requests.exceptions.SSLError: HTTPSConnectionPool(host='api.example.com', port=8443): Max retries exceeded with url: / (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1129)')))",
 			"api.example.com", "8443", "", "tlsdoctor check https://api.example.com:8443/ --profile python-requests"},
 		{`2024/01/01 12:00:00 [error] 7#7: *1 upstream SSL certificate does not match "backend.internal" while SSL handshaking to upstream, client: 10.1.1.1, server: _, request: "GET / HTTP/1.1", upstream: "https://10.0.0.7:443/", host: "shop.example"`,
-			"10.0.0.7", "443", "backend.internal", "tlsdoctor check https://10.0.0.7:443/ --servername backend.internal --profile nginx-proxy"},
+			"10.0.0.7", "443", "backend.internal", "tlsdoctor check https://10.0.0.7:443/ --servername backend.internal --profile nginx-proxy-verify"},
 		{"Get \"https://10.96.0.1:443/api\": x509: certificate is valid for kubernetes, kubernetes.default, not 10.96.0.1",
 			"10.96.0.1", "443", "", "tlsdoctor check https://10.96.0.1:443/api --profile go"},
 		{"curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to api.example.com:443",

@@ -83,12 +83,12 @@ func env(stack, name, re, meaning string, causes ...cause.Code) Pattern {
 	return x
 }
 
-func (x Pattern) alone() Pattern                     { x.Decides = true; return x }
-func (x Pattern) misleads(s string) Pattern          { x.Misleading = s; return x }
-func (x Pattern) deciding(s string) Pattern          { x.Decide = s; return x }
-func (x Pattern) envelope() Pattern                  { x.Envelope = true; return x }
-func (x Pattern) stackOf(id string) Pattern          { x.Stack = id; return x }
-func (x Pattern) withCauses(c ...cause.Code) Pattern { x.Causes = c; return x }
+func (x Pattern) alone() Pattern              { x.Decides = true; return x }
+func (x Pattern) misleads(s string) Pattern   { x.Misleading = s; return x }
+func (x Pattern) deciding(s string) Pattern   { x.Decide = s; return x }
+func (x Pattern) envelope() Pattern           { x.Envelope = true; return x }
+func (x Pattern) asProfile(id string) Pattern { x.Profile = id; return x }
+func (x Pattern) weak() Pattern               { x.Weak = true; return x }
 
 var patterns = []Pattern{
 	// ---- OpenSSL verify results (X509_V_ERR_*): the text after "certificate
@@ -147,7 +147,7 @@ var patterns = []Pattern{
 	env("boringssl", "routines", `SSL routines:OPENSSL_internal:|OPENSSL_internal:[A-Z_]+`, "a BoringSSL error (Envoy, Chrome, Android, gRPC)"),
 	ps("openssl", "certificate-verify-failed", `certificate[ _]verify[ _]failed`,
 		"the client rejected the server's certificate chain; the verify result that follows (when logged) names why",
-		dCert, certSet),
+		dCert, certSet).weak(),
 	p("openssl", "wrong-version-number", `wrong[ _]version[ _]number`,
 		"the first bytes the server sent back are not a TLS record: the port speaks plain HTTP (or another protocol), or a proxy in between does",
 		dNotTLS, notTLS, version, doubleTLS).misleads("despite the word 'version', this almost never means a TLS version mismatch: it is how OpenSSL reports a non-TLS reply"),
@@ -188,7 +188,7 @@ var patterns = []Pattern{
 		"the server rejected something in the handshake and named it in an alert", dAlert, alert, clientCert),
 	p("openssl", "unexpected-eof", `unexpected[ _]eof[ _]while[ _]reading|UNEXPECTED_EOF_WHILE_READING|SSL_ERROR_SYSCALL|SSL SYSCALL error: EOF detected`,
 		"the connection ended during the handshake without a TLS alert: the server (or a middlebox) closed or reset it",
-		dClosed, closedSet...),
+		dClosed, closedSet...).weak(),
 	p("openssl", "dh-key-too-small", `dh[ _]key[ _]too[ _]small|DH_KEY_TOO_SMALL|WEAK_SERVER_EPHEMERAL_DH_KEY`,
 		"the server offered Diffie-Hellman parameters smaller than the client accepts (under 2048 bits for OpenSSL 3)", dWeak, weakKey).alone(),
 	p("openssl", "legacy-sigalg", `legacy[ _]sigalg[ _]disallowed[ _]or[ _]unsupported|no[ _]suitable[ _]signature[ _]algorithm|NO_SUITABLE_SIGNATURE_ALGORITHM|WRONG_SIGNATURE_TYPE`,
@@ -240,7 +240,7 @@ var patterns = []Pattern{
 	p("gnutls", "cafile-none", `server certificate verification failed\. CAfile: none`,
 		"the client (git/curl with GnuTLS) has no CA file at all: it trusts nothing", dChain, untrusted).alone(),
 	ps("gnutls", "server-verification-failed", `server certificate verification failed[.:]?\s+CAfile`,
-		"GnuTLS (in git or curl) rejected the server's certificate; run the check to see why", dCert, certSet),
+		"GnuTLS (in git or curl) rejected the server's certificate; run the check to see why", dCert, certSet).weak(),
 	p("gnutls", "issuer-unknown", `The certificate issuer is unknown|issuer is unknown|signer not found`,
 		"the chain does not lead to a CA the client trusts: a missing intermediate, a private root or a TLS inspection proxy", dChain, chainInc, untrusted, intercepted, selfSigned),
 	p("gnutls", "expired", `certificate chain uses expired certificate|The certificate has expired`, "a certificate in the chain has expired", dDates, expired).alone(),
@@ -254,7 +254,7 @@ var patterns = []Pattern{
 	p("gnutls", "unexpected-packet", `An unexpected TLS packet was received|A record packet with illegal version was received|A packet with illegal or unsupported version was received|The TLS record is too large`,
 		"the reply is not TLS (or not a version GnuTLS reads): usually a plain-HTTP port", dNotTLS, notTLS, version),
 	ps("gnutls", "fatal-alert", `A TLS fatal alert has been received|Received alert \[40\]|\*\*\* Handshake has failed`,
-		"the server aborted the handshake with an alert", dNego, negoSet),
+		"the server aborted the handshake with an alert", dNego, negoSet).weak(),
 	p("gnutls", "alert-70", `Received alert \[70\]`, "the server refused the TLS version offered", dNego, version),
 	p("gnutls", "no-cipher", `Could not negotiate a supported cipher suite|No supported cipher suites have been found`,
 		"no cipher suite in common", dNego, cipher, group),
@@ -329,7 +329,7 @@ var patterns = []Pattern{
 		"Java could not build a path from the server's certificate to a CA in its trust store (cacerts); Java does not fetch missing intermediates",
 		dChain, []cause.Code{untrusted, chainInc, selfSigned, intercepted}),
 	p("java", "validity-check", `PKIX path validation failed: java\.security\.cert\.CertPathValidatorException: validity check failed|validity check failed`,
-		"a certificate in the path is outside its validity dates", dDates, expired, notYet),
+		"a certificate in the path is outside its validity dates", dDates, expired, notYet).weak(),
 	p("java", "expired", `CertificateExpiredException|NotAfter: `, "a certificate has expired", dDates, expired).alone(),
 	p("java", "not-yet-valid", `CertificateNotYetValidException|NotBefore: |Certificate not valid until`, "a certificate is not valid yet", dDates, notYet).alone(),
 	p("java", "no-san-dns", `No subject alternative DNS name matching \S+ found`, "the certificate's DNS SANs do not cover the host name", dName, hostname).alone(),
@@ -429,9 +429,9 @@ var patterns = []Pattern{
 	p("dotnet", "revoked", `certificate chain: (?:[A-Za-z]+, )*Revoked\b`, "a certificate is revoked", dCert, revoked).alone(),
 	p("dotnet", "name-mismatch", `RemoteCertificateNameMismatch`, "the certificate does not cover the host name", dName, hostname).alone(),
 	ps("dotnet", "chain-errors", `RemoteCertificateChainErrors|remote certificate is invalid according to the validation procedure|The remote certificate is invalid|remote certificate was rejected by the provided RemoteCertificateValidationCallback`,
-		"the certificate failed .NET's validation; the chain status (UntrustedRoot, PartialChain, NotTimeValid) names why", dCert, certSet),
+		"the certificate failed .NET's validation; the chain status (UntrustedRoot, PartialChain, NotTimeValid) names why", dCert, certSet).weak(),
 	ps("dotnet", "trust-relationship", `Could not establish trust relationship for the SSL/TLS secure channel`,
-		"the .NET Framework rejected the server's certificate", dCert, certSet),
+		"the .NET Framework rejected the server's certificate", dCert, certSet).weak(),
 	p("dotnet", "secure-channel", `Could not create SSL/TLS secure channel|An unexpected error occurred on a send|The client and server cannot communicate, because they do not possess a common algorithm|SEC_E_ALGORITHM_MISMATCH|0x80090331`,
 		"the handshake failed before any certificate check: the .NET Framework and Windows PowerShell 5 offer TLS 1.0 unless told otherwise, and old Windows lacks modern suites", dNego, version, cipher, clientCert, group),
 	p("dotnet", "transport-closed", `Authentication failed because the remote party has closed the transport stream|Received an unexpected EOF or 0 bytes from the transport stream|remote party has closed`,
@@ -509,15 +509,15 @@ var patterns = []Pattern{
 	p("safari", "sectrust-expired", `errSSLCertExpired|[=( ]-9814\b`, "a certificate has expired", dDates, expired).alone(),
 	p("safari", "peer-handshake", `errSSLPeerHandshakeFail|[=( ]-9824\b|errSSLPeerProtocolVersion|[=( ]-9836\b|errSSLClosedAbort|[=( ]-9806\b|errSSLProtocol|[=( ]-98(?:00|02)\b`,
 		"the server aborted or closed the handshake", dNego, version, cipher, closed, sni),
-	p("safari", "not-private", `This Connection Is Not Private`, "Safari rejected the certificate", dCert, certSet...),
-	p("chrome", "not-private", `Your connection is not private`, "the browser rejected the certificate; the NET::ERR_ code under it names why", dCert, certSet...),
+	p("safari", "not-private", `This Connection Is Not Private`, "Safari rejected the certificate", dCert, certSet...).weak(),
+	p("chrome", "not-private", `Your connection is not private`, "the browser rejected the certificate; the NET::ERR_ code under it names why", dCert, certSet...).weak(),
 
 	// ---- nginx.
 	env("nginx", "upstream", `while SSL handshaking to (?:upstream|fetch target)|upstream SSL certificate|SSL_do_handshake\(\) failed|js http fetch`, "nginx's error log for a proxy_pass https:// upstream (the client got 502)"),
 	p("nginx", "verify-error", `SSL certificate verify error: \(\d+:[^)]*\)`,
-		"nginx (proxy_ssl_verify on) rejected the upstream's certificate; the OpenSSL verify result in brackets says why", dCert, certSet...).envelope(),
+		"nginx (proxy_ssl_verify on) rejected the upstream's certificate; the OpenSSL verify result in brackets says why", dCert, certSet...).envelope().asProfile("nginx-proxy-verify"),
 	p("nginx", "does-not-match", `upstream SSL certificate does not match "[^"]*"`,
-		"the upstream's certificate does not cover proxy_ssl_name (the proxy_pass host by default)", dName, hostname, cnOnly).alone(),
+		"the upstream's certificate does not cover proxy_ssl_name (the proxy_pass host by default)", dName, hostname, cnOnly).alone().asProfile("nginx-proxy-verify"),
 	p("nginx", "peer-closed", `peer closed connection in SSL handshake`,
 		"the upstream closed during the handshake; nginx sends no SNI unless proxy_ssl_server_name on, and SNI-routed upstreams close on that",
 		dClosed, sni, closed, version, cipher, reset),
@@ -545,7 +545,7 @@ var patterns = []Pattern{
 	// ---- HAProxy.
 	env("haproxy", "envelope", `Layer[4-7] (?:invalid response|timeout|connection problem)|haproxy\[\d+\]|is DOWN, reason:`, "HAProxy (logs and health checks)"),
 	ps("haproxy", "handshake-failure", `SSL handshake failure`, "HAProxy's handshake to the server failed; a reason in brackets, when logged, says why", dNego,
-		[]cause.Code{chainInc, untrusted, hostname, expired, version, cipher, sni, clientCert, closed}),
+		[]cause.Code{chainInc, untrusted, hostname, expired, version, cipher, sni, clientCert, closed}).weak(),
 	p("haproxy", "closed-during", `Connection closed during SSL handshake`, "the server closed during the handshake (before 3.3 HAProxy sends no SNI unless 'sni' is set)", dClosed, closed, sni, version, cipher),
 	p("haproxy", "error-during", `Connection error during SSL handshake`, "a socket error (reset) during the handshake", dClosed, reset, closed, sni),
 	p("haproxy", "timeout-during", `Timeout during SSL handshake|Layer6 timeout`, "the server never finished the handshake", dNet, hsTimeout),
@@ -591,7 +591,7 @@ var patterns = []Pattern{
 		"the backend certificate does not cover the host name in the HTTP setting or probe", dName, hostname).alone(),
 	p("azure-appgw", "leaf-topmost", `[Ll]eaf must be topmost|leaf (?:or server )?certificate (?:was )?not found`,
 		"the backend sends its chain in the wrong order, or without its own certificate", dChain, certInvalid, chainInc),
-	ps("azure-appgw", "could-not-verify", `validity of the backend certificate could not be verified`, "Application Gateway could not verify the backend certificate; the OpenSSL error code it names says why", dCert, certSet),
+	ps("azure-appgw", "could-not-verify", `validity of the backend certificate could not be verified`, "Application Gateway could not verify the backend certificate; the OpenSSL error code it names says why", dCert, certSet).weak(),
 
 	// ---- git, wget, PostgreSQL, MySQL.
 	env("git", "unable-to-access", `fatal: unable to access '|git clone|git fetch|git pull|git push|RPC failed`, "git (libcurl)"),

@@ -12,6 +12,7 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
 	"github.com/tlsdoctor/tlsdoctor/explain"
 	"github.com/tlsdoctor/tlsdoctor/probe"
+	"github.com/tlsdoctor/tlsdoctor/profile"
 	"github.com/tlsdoctor/tlsdoctor/report"
 )
 
@@ -61,6 +62,7 @@ type probeOutcome struct {
 	// Rank is the cause's rank among the message's candidates (0: absent).
 	Rank      int                 `json:"rank"`
 	Among     bool                `json:"among_candidates"`
+	Note      string              `json:"note,omitempty"`
 	Error     string              `json:"error,omitempty"`
 	Diagnosis *diagnose.Diagnosis `json:"diagnosis,omitempty"`
 }
@@ -168,8 +170,14 @@ func (e *env) runProbe(ctx context.Context, r *explain.Result, f *explainFlags) 
 	if cf.profile == "" {
 		cf.profile = "default"
 	}
+	note := ""
 	if f.profile != "" {
 		cf.profile = f.profile
+	} else if p, err := profile.Get(cf.profile); err == nil && !p.Verifies() && certificateOnly(r) {
+		// The message shows this client verifies certificates, unlike the
+		// stack's default settings (Envoy without validation_context).
+		note = "the message shows certificate verification is on, so the check verifies as the default client instead of " + cf.profile
+		cf.profile = "default"
 	}
 	if cf.servername == "" {
 		cf.servername = r.Target.ServerName
@@ -182,7 +190,7 @@ func (e *env) runProbe(ctx context.Context, r *explain.Result, f *explainFlags) 
 			input = hp
 		}
 	}
-	out := &probeOutcome{Profile: cf.profile}
+	out := &probeOutcome{Profile: cf.profile, Note: note}
 	if input == "" {
 		out.Error = "the message names no server: add --target https://host:port"
 		return out
@@ -190,6 +198,15 @@ func (e *env) runProbe(ctx context.Context, r *explain.Result, f *explainFlags) 
 	out.Command = "tlsdoctor check " + input + " --profile " + cf.profile
 	if cf.servername != "" {
 		out.Command += " --servername " + cf.servername
+	}
+	for _, c := range cf.connect {
+		out.Command += " --connect " + c
+	}
+	for _, b := range cf.caBundles {
+		out.Command += " --ca-bundle " + b
+	}
+	if cf.noSystem {
+		out.Command += " --no-system-roots"
 	}
 	target, err := probe.ParseTarget(input)
 	if err != nil {
@@ -212,6 +229,17 @@ func (e *env) runProbe(ctx context.Context, r *explain.Result, f *explainFlags) 
 	out.Rank = r.Rank(d.Cause)
 	out.Among = out.Rank > 0
 	return out
+}
+
+// certificateOnly reports whether every candidate of r is a certificate
+// cause: the client that logged it verifies certificates.
+func certificateOnly(r *explain.Result) bool {
+	for _, c := range r.Candidates {
+		if c.Layer != "certificate" {
+			return false
+		}
+	}
+	return len(r.Candidates) > 0
 }
 
 // writeExplanation prints one explanation, each line prefixed by indent.
@@ -241,9 +269,19 @@ func writeExplanation(w io.Writer, r *explain.Result, indent string, color bool)
 		fmt.Fprintf(w, "%s%-11s %s\n", indent, "Fix", wrap(r.Candidates[0].Fix, 66, indent+strings.Repeat(" ", 12)))
 	} else {
 		fmt.Fprintf(w, "%s%-11s %s\n", indent, "Candidates", dim+"most likely first; the message alone cannot decide"+reset)
+		// The likeliest in full; the long tail of a generic message on one line.
+		const full = 5
+		var rest []string
 		for _, c := range r.Candidates {
-			fmt.Fprintf(w, "%s  %2d. %s%-24s%s %s\n", indent, c.Rank, bold, c.Cause, reset, wrap(c.Summary, 50, indent+strings.Repeat(" ", 30)))
+			if c.Rank > full && len(r.Candidates) > full+1 {
+				rest = append(rest, string(c.Cause))
+				continue
+			}
+			fmt.Fprintf(w, "%s  %2d. %s%-25s%s %s\n", indent, c.Rank, bold, c.Cause, reset, wrap(c.Summary, 48, indent+strings.Repeat(" ", 32)))
 			fmt.Fprintf(w, "%s      %s\n", indent, wrap(dim+"fix: "+c.Fix+reset, 72, indent+"           "))
+		}
+		if len(rest) > 0 {
+			fmt.Fprintf(w, "%s      %s\n", indent, wrap("also possible: "+strings.Join(rest, ", "), 66, indent+strings.Repeat(" ", 21)))
 		}
 	}
 	label := "Decide"
@@ -282,6 +320,9 @@ func writeProbe(w io.Writer, p *probeOutcome, indent string, color bool) {
 		return
 	}
 	fmt.Fprintf(w, "%s%-11s $ %s\n", indent, "Probed", p.Command)
+	if p.Note != "" {
+		fmt.Fprintf(w, "%s%-11s %s\n", indent, "", wrap("("+p.Note+")", 66, indent+strings.Repeat(" ", 12)))
+	}
 	verdict := ""
 	switch {
 	case !p.Cause.Failed():
