@@ -526,6 +526,17 @@ var (
 	}
 )
 
+// docHost lists the hosts of documentation links that error messages
+// carry ("More details here: https://curl.se/docs/sslcerts.html"): never
+// the server that failed.
+var docHost = map[string]bool{
+	"curl.se": true, "curl.haxx.se": true, "www.openssl.org": true, "openssl.org": true,
+	"sqlalche.me": true, "aka.ms": true, "docs.microsoft.com": true, "learn.microsoft.com": true,
+	"go.microsoft.com": true, "developer.android.com": true, "docs.python.org": true,
+	"nodejs.org": true, "stackoverflow.com": true, "urllib3.readthedocs.io": true,
+	"requests.readthedocs.io": true, "docs.docker.com": true,
+}
+
 // endpoint reads the server and the requested name from msg.
 func endpoint(msg string) Endpoint { return endpointOf(msg, asciiLower(msg)) }
 
@@ -563,7 +574,7 @@ func extractors(msg string) []bool {
 func endpointOf(msg, lower string) Endpoint {
 	var e Endpoint
 	may := extractors(msg)
-	// The first https URL, else the first URL.
+	// The first https URL, else the first URL; not a documentation link.
 	var url []string
 	for off, n := 0, 0; n < 8 && off < len(lower); n++ {
 		loc := reURL.re.FindStringSubmatchIndex(lower[off:])
@@ -571,6 +582,10 @@ func endpointOf(msg, lower string) Endpoint {
 			break
 		}
 		m := submatches(msg[off:], loc)
+		if docHost[asciiLower(m[1])] {
+			off += loc[1]
+			continue
+		}
 		https := strings.HasPrefix(lower[off+loc[0]:], "https")
 		if url == nil || https {
 			url = m

@@ -23,7 +23,7 @@ const (
 	maxRecordLines = 400
 )
 
-// Group is the records that share candidate causes and endpoint.
+// Group is the records that share candidate causes, endpoint and stack.
 type Group struct {
 	Count     int     `json:"count"`
 	FirstLine int     `json:"first_line"`
@@ -396,6 +396,10 @@ func groupKey(r *Result) string {
 	b.WriteString(r.Target.HostPort())
 	b.WriteByte('|')
 	b.WriteString(r.Target.ServerName)
+	if len(r.Stacks) > 0 {
+		b.WriteByte('|')
+		b.WriteString(r.Stacks[0].ID)
+	}
 	return b.String()
 }
 

@@ -84,7 +84,7 @@ func (e *env) explain(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.probe, "probe", false, "run the deciding check against the endpoint named in the message")
 	fs.BoolVar(&f.list, "list", false, "list the stacks and message patterns the catalog knows")
 	fs.StringVar(&f.target, "target", "", "with --probe: check this `URL` when the message names no server (or another one)")
-	fs.StringVar(&f.profile, "profile", "", "with --probe: check as this client instead of the one the message implies")
+	fs.StringVar(&f.profile, "profile", "", "with --probe: check as this client `ID` instead of the one the message implies")
 	fs.Var(&f.caBundles, "ca-bundle", "with --probe: a PEM `FILE` of CAs the client trusts (repeatable), as for check")
 	fs.BoolVar(&f.noSystem, "no-system-roots", false, "with --probe: trust only the --ca-bundle CAs")
 	fs.StringVar(&f.servername, "servername", "", "with --probe: the `NAME` to send as SNI")
@@ -345,9 +345,11 @@ func writeProbe(w io.Writer, p *probeOutcome, indent string, color bool) {
 func (e *env) explainLogs(ctx context.Context, files []string, f *explainFlags) int {
 	var readers []io.Reader
 	var closers []io.Closer
+	var sizes []int64
 	for _, name := range files {
 		if name == "-" {
 			readers = append(readers, e.stdin)
+			sizes = append(sizes, 0)
 			continue
 		}
 		fh, err := os.Open(name)
@@ -356,26 +358,37 @@ func (e *env) explainLogs(ctx context.Context, files []string, f *explainFlags) 
 		}
 		closers = append(closers, fh)
 		readers = append(readers, fh)
+		var size int64
+		if st, err := fh.Stat(); err == nil {
+			size = st.Size()
+		}
+		sizes = append(sizes, size)
 	}
 	defer func() {
 		for _, c := range closers {
 			c.Close()
 		}
 	}()
-	var prog explain.Progress
-	if isTerminal(e.stderr) {
-		start := time.Now()
-		last := time.Time{}
-		prog = func(lines int, n int64) {
-			if time.Since(last) < 200*time.Millisecond {
-				return
-			}
-			last = time.Now()
-			fmt.Fprintf(e.stderr, "\r\x1b[Kreading: %d lines, %.1f MB, %.1f s", lines, float64(n)/1e6, time.Since(start).Seconds())
-		}
-	}
 	var total *explain.Summary
 	for i, r := range readers {
+		var prog explain.Progress
+		if isTerminal(e.stderr) {
+			start, last, name, size := time.Now(), time.Time{}, files[i], sizes[i]
+			if name == "-" {
+				name = "stdin"
+			}
+			prog = func(lines int, n int64) {
+				if time.Since(last) < 200*time.Millisecond {
+					return
+				}
+				last = time.Now()
+				of := ""
+				if size > 0 {
+					of = fmt.Sprintf(" of %.1f", float64(size)/1e6)
+				}
+				fmt.Fprintf(e.stderr, "\r\x1b[Kreading %s: %d lines, %.1f%s MB, %.1f s", name, lines, float64(n)/1e6, of, time.Since(start).Seconds())
+			}
+		}
 		s, err := explain.ReadLog(r, prog)
 		e.progressDone()
 		if err != nil {
@@ -406,7 +419,7 @@ func (e *env) explainLogs(ctx context.Context, files []string, f *explainFlags) 
 				break
 			}
 			probed++
-			if prog != nil {
+			if isTerminal(e.stderr) {
 				fmt.Fprintf(e.stderr, "\r\x1b[Kprobing %s ...", hp)
 			}
 			p := e.runProbe(ctx, g.Result, f)
