@@ -74,7 +74,7 @@ type explained struct {
 
 type explainedLog struct {
 	*explain.Summary
-	Probes map[int]*probeOutcome `json:"probes,omitempty"` // by group index
+	Probes map[int]*probeOutcome // by group index
 }
 
 func (e *env) explain(ctx context.Context, args []string) int {
@@ -432,7 +432,19 @@ func (e *env) explainLogs(ctx context.Context, files []string, f *explainFlags) 
 		}
 	}
 	if f.json {
-		report.JSON(e.stdout, out)
+		type groupJSON struct {
+			*explain.Group
+			Probe *probeOutcome `json:"probe,omitempty"`
+		}
+		type logJSON struct {
+			*explain.Summary
+			Groups []groupJSON `json:"groups"`
+		}
+		j := logJSON{Summary: total, Groups: []groupJSON{}}
+		for i, g := range total.Groups {
+			j.Groups = append(j.Groups, groupJSON{g, out.Probes[i]})
+		}
+		report.JSON(e.stdout, j)
 		return code
 	}
 	writeLogSummary(e.stdout, &out, colorOK(e.stdout))

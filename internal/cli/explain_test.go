@@ -193,6 +193,21 @@ func TestExplainProbeAWSLog(t *testing.T) {
 	if code != ExitFailure || !strings.Contains(out, "aws-apigw-rest") || !strings.Contains(out, "Decided     UNTRUSTED_ROOT") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
+	_, out, _ = runIn(t, log, "explain", "--probe", "--json", "-", "--connect", strings.Join(e.Addrs, ","), "--ca-bundle", rootFile, "--no-system-roots", "--timeout", "2s")
+	var j struct {
+		Groups []struct {
+			Count int
+			Probe struct {
+				Cause   cause.Code
+				Profile string
+				Rank    int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &j); err != nil || len(j.Groups) != 1 || j.Groups[0].Probe.Cause != cause.UntrustedRoot ||
+		j.Groups[0].Probe.Profile != "aws-apigw-rest" || j.Groups[0].Probe.Rank == 0 {
+		t.Errorf("%v %+v\n%s", err, j, out)
+	}
 }
 
 func TestExplainProbeWithoutServer(t *testing.T) {
