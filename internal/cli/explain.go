@@ -74,7 +74,8 @@ type explained struct {
 
 type explainedLog struct {
 	*explain.Summary
-	Probes map[int]*probeOutcome // by group index
+	Probes  map[int]*probeOutcome // by group index
+	Probing bool
 }
 
 func (e *env) explain(ctx context.Context, args []string) int {
@@ -402,6 +403,7 @@ func (e *env) explainLogs(ctx context.Context, files []string, f *explainFlags) 
 		code = ExitUnrecognised
 	}
 	if f.probe {
+		out.Probing = true
 		out.Probes = map[int]*probeOutcome{}
 		seen := map[string]*probeOutcome{}
 		probed := 0
@@ -517,6 +519,8 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		writeExplanation(w, g.Result, "    ", color)
 		if p := out.Probes[i]; p != nil {
 			writeProbe(w, p, "    ", color)
+		} else if out.Probing {
+			fmt.Fprintf(w, "\n    %-11s %s\n", "Probe", "not run: the lines name no server (add --target URL), or --max-probes was reached")
 		}
 	}
 	if len(s.Samples) > 0 {
