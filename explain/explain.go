@@ -47,6 +47,10 @@ type Pattern struct {
 	// reveals the client's settings (nginx logging a verify error has
 	// proxy_ssl_verify on).
 	Profile string
+	// ServerLog marks a message that a TLS server logs about a connecting
+	// client: the addresses in it are the client's, and the server to check
+	// is the one that wrote the log.
+	ServerLog bool
 	// Weak marks a generic message ("certificate verify failed") that a
 	// more specific one in the same line refines.
 	Weak bool
@@ -269,10 +273,11 @@ func Explain(msg string) *Result {
 	r.Decide = primary.Decide
 	causes := primary.Causes
 	r.Decided = primary.Decides
-	// Stacks: envelopes first (outermost application), in text order.
+	// Stacks: application envelopes first (the outermost), then libraries,
+	// each in text order.
 	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].p.Envelope != hits[j].p.Envelope {
-			return hits[i].p.Envelope
+		if a, b := outer(hits[i].p), outer(hits[j].p); a != b {
+			return a > b
 		}
 		return hits[i].start < hits[j].start
 	})
@@ -285,7 +290,7 @@ func Explain(msg string) *Result {
 				r.Stacks = append(r.Stacks, s)
 			}
 		}
-		if h.p.Envelope && h.p != primary && r.Context == "" {
+		if h.p.Envelope && h.p != primary && r.Context == "" && !libraries[h.p.Stack] {
 			r.Context = h.p.Meaning
 			if r.Misleading == "" {
 				r.Misleading = h.p.Misleading
@@ -311,7 +316,19 @@ func Explain(msg string) *Result {
 			r.Profile = h.p.Profile
 		}
 	}
-	r.Target = endpointOf(msg, lower)
+	serverLog := false
+	for _, h := range hits {
+		serverLog = serverLog || h.p.ServerLog
+	}
+	if serverLog {
+		if r.Context != "" {
+			r.Context += "; "
+		}
+		r.Context += "logged by the server about a connecting client: check the server that wrote it"
+		r.Profile = ""
+	} else {
+		r.Target = endpointOf(msg, lower)
+	}
 	r.Command, r.Placeholder = command(r)
 	return r
 }
@@ -329,6 +346,21 @@ func tier(p *Pattern) int {
 		return 2
 	}
 	return 3
+}
+
+// libraries are the stacks whose texts appear inside applications' logs.
+var libraries = map[string]bool{"openssl": true, "boringssl": true, "libressl": true, "gnutls": true, "os": true}
+
+// outer ranks a hit for naming stacks: an application's envelope, then a
+// library's envelope, then message patterns.
+func outer(p *Pattern) int {
+	switch {
+	case p.Envelope && !libraries[p.Stack]:
+		return 2
+	case p.Envelope:
+		return 1
+	}
+	return 0
 }
 
 func better(a, b hit) bool {

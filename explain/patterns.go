@@ -88,6 +88,7 @@ func (x Pattern) misleads(s string) Pattern   { x.Misleading = s; return x }
 func (x Pattern) deciding(s string) Pattern   { x.Decide = s; return x }
 func (x Pattern) envelope() Pattern           { x.Envelope = true; return x }
 func (x Pattern) asProfile(id string) Pattern { x.Profile = id; return x }
+func (x Pattern) serverLog() Pattern          { x.ServerLog = true; return x }
 func (x Pattern) weak() Pattern               { x.Weak = true; return x }
 
 var patterns = []Pattern{
@@ -156,7 +157,7 @@ var patterns = []Pattern{
 	p("openssl", "packet-length-too-long", `packet[ _]length[ _]too[ _]long|record[ _]length[ _]mismatch`,
 		"the server's reply is not a TLS record (its 'length' is plain text)", dNotTLS, notTLS),
 	p("openssl", "http-request", `SSL routines[^ ]*:HTTP_REQUEST|:http request\b|OPENSSL_internal:HTTP_REQUEST`,
-		"logged by the TLS server: the client sent a plain HTTP request to the TLS port", dNotTLS, notTLS).alone(),
+		"logged by the TLS server: the client sent a plain HTTP request to the TLS port", dNotTLS, notTLS).alone().serverLog(),
 	p("openssl", "alert-protocol-version", `tlsv1[ _]alert[ _]protocol[ _]version|TLSV1_ALERT_PROTOCOL_VERSION`,
 		"the server refused the TLS version the client offered (protocol_version alert): they share no version",
 		dNego, version).alone(),
@@ -302,7 +303,7 @@ var patterns = []Pattern{
 		dClientCert, clientCert, untrusted, chainInc, expired),
 	p("go", "server-log-peer-rejected", `TLS handshake error from \S+: remote error: tls: (?:bad certificate|unknown certificate authority|unknown certificate|expired certificate)`,
 		"logged by a Go server: the connecting client rejected this server's certificate (a Go client sends bad_certificate when verification fails)",
-		dChain, untrusted, chainInc, hostname, selfSigned, expired, intercepted),
+		dChain, untrusted, chainInc, hostname, selfSigned, expired, intercepted).serverLog(),
 	env("go", "net", `dial tcp |net/http: |tls: failed to verify certificate|(?:Get|Post|Put|Head|Delete|Patch) "https?://`, "Go's net/http and crypto/tls"),
 	p("go", "remote-unrecognized-name", `remote error: tls: unrecognized name`, "the server does not serve the SNI name sent", dClosed, sni, hostname),
 	p("go", "remote-internal", `remote error: tls: internal error`, "the server hit an internal error during the handshake", dAlert, alert, sni),
@@ -523,7 +524,8 @@ var patterns = []Pattern{
 	p("chrome", "not-private", `Your connection is not private`, "the browser rejected the certificate; the NET::ERR_ code under it names why", dCert, certSet...).weak(),
 
 	// ---- nginx.
-	env("nginx", "upstream", `while SSL handshaking to (?:upstream|fetch target)|upstream SSL certificate|SSL_do_handshake\(\) failed|js http fetch`, "nginx's error log for a proxy_pass https:// upstream (the client got 502)"),
+	env("nginx", "downstream", `while SSL handshaking, client: |client sent plain HTTP request to HTTPS port`, "nginx's error log about its own listener, not an upstream").serverLog(),
+	env("nginx", "upstream", `while SSL handshaking to (?:upstream|fetch target)|upstream SSL certificate|js http fetch`, "nginx's error log for a proxy_pass https:// upstream (the client got 502)"),
 	p("nginx", "verify-error", `SSL certificate verify error: \(\d+:[^)]*\)`,
 		"nginx (proxy_ssl_verify on) rejected the upstream's certificate; the OpenSSL verify result in brackets says why", dCert, certSet...).envelope().asProfile("nginx-proxy-verify"),
 	p("nginx", "does-not-match", `upstream SSL certificate does not match "[^"]*"`,

@@ -6,7 +6,7 @@ var stacks = []Stack{
 	{ID: "aws-apigw", Name: "AWS API Gateway execution log", Profile: "aws-apigw-rest"},
 	{ID: "oci-apigw", Name: "OCI API Gateway execution log", Profile: "oci-apigw"},
 	{ID: "azure-appgw", Name: "Azure Application Gateway", Profile: "azure-appgw-v2"},
-	{ID: "nginx", Name: "nginx (proxy_pass https://)", Profile: "nginx-proxy"},
+	{ID: "nginx", Name: "nginx", Profile: "nginx-proxy"},
 	{ID: "envoy", Name: "Envoy / Istio (BoringSSL)", Profile: "envoy"},
 	{ID: "haproxy", Name: "HAProxy", Profile: "haproxy"},
 	{ID: "traefik", Name: "Traefik (Go crypto/tls)", Profile: "go"},
