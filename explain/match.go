@@ -94,16 +94,6 @@ func score(set []string) int {
 	return m
 }
 
-func shortest(set []string) int {
-	m := -1
-	for _, s := range set {
-		if n := utf8.RuneCountInString(s); m < 0 || n < m {
-			m = n
-		}
-	}
-	return m
-}
-
 // matcher is an Aho-Corasick automaton over ASCII-folded bytes. Bytes are
 // mapped to classes first (each byte that occurs in a literal has its own,
 // every other byte shares class 0), which keeps the table small.
