@@ -179,10 +179,10 @@ func newMatcher(lits []string, owners []int) *matcher {
 // find returns the patterns (indexes, in order of first occurrence) one of
 // whose literals occurs in s.
 func (m *matcher) find(s string) []int {
-	var seen [8]uint64
-	var big []uint64
-	if m.npat > len(seen)*64 {
-		big = make([]uint64, m.npat/64+1)
+	var small [16]uint64 // enough for 1,024 owners without allocating
+	seen := small[:]
+	if m.npat > len(small)*64 {
+		seen = make([]uint64, m.npat/64+1)
 	}
 	var out []int
 	st := 0
@@ -191,12 +191,8 @@ func (m *matcher) find(s string) []int {
 		st = int(m.next[st*w+int(m.class[s[i]])])
 		for _, p := range m.out[st] {
 			word, bit := p/64, uint64(1)<<(p%64)
-			set := seen[:]
-			if big != nil {
-				set = big
-			}
-			if set[word]&bit == 0 {
-				set[word] |= bit
+			if seen[word]&bit == 0 {
+				seen[word] |= bit
 				out = append(out, int(p))
 			}
 		}
