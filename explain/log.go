@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // A log is read record by record. A record is one line, or a multi-line
@@ -64,7 +65,7 @@ func ReadLog(r io.Reader, progress Progress) (*Summary, error) {
 			if Mentions(rec) {
 				s.Unrecognised++
 				if len(s.Samples) < 5 {
-					s.Samples = append(s.Samples, clip(rec, 300))
+					s.Samples = append(s.Samples, Clip(rec, 300))
 				}
 			}
 			return
@@ -375,12 +376,17 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-func clip(s string, n int) string {
+// Clip shortens a message to its first line and at most n bytes (cut on a
+// character boundary), for listings.
+func Clip(s string, n int) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i] + " ..."
 	}
 	if len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
 		return s[:n] + "..."
 	}
 	return s

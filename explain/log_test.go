@@ -163,3 +163,12 @@ func FuzzReadLog(f *testing.F) {
 		}
 	})
 }
+
+func TestClipKeepsCharacters(t *testing.T) {
+	if got := Clip("ab“cd”\nnext", 3); got != "ab..." {
+		t.Errorf("Clip = %q", got)
+	}
+	if got := Clip("short\nsecond line", 100); got != "short ..." {
+		t.Errorf("Clip = %q", got)
+	}
+}

@@ -37,9 +37,7 @@ func TestMain(m *testing.M) {
 
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
+	return runIn(t, "", args...)
 }
 
 // labArgs checks a lab endpoint the way a user would: by its name, with

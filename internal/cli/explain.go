@@ -515,7 +515,7 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		fmt.Fprintf(w, "  %6d  %-26s %-28s %s\n", g.Count, first, ep, stack)
 	}
 	for i, g := range s.Groups {
-		fmt.Fprintf(w, "\n[%d] %d× (lines %d-%d)  %s\n", i+1, g.Count, g.FirstLine, g.LastLine, clipLine(g.Result.Input, 140))
+		fmt.Fprintf(w, "\n[%d] %d× (lines %d-%d)  %s\n", i+1, g.Count, g.FirstLine, g.LastLine, explain.Clip(g.Result.Input, 140))
 		writeExplanation(w, g.Result, "    ", color)
 		if p := out.Probes[i]; p != nil {
 			writeProbe(w, p, "    ", color)
@@ -529,16 +529,6 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 			fmt.Fprintf(w, "  %s\n", x)
 		}
 	}
-}
-
-func clipLine(s string, n int) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i] + " ..."
-	}
-	if len(s) > n {
-		s = s[:n] + "..."
-	}
-	return s
 }
 
 func (e *env) explainList(asJSON bool) int {
