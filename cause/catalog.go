@@ -35,6 +35,11 @@ const (
 	DoubleTLS               Code = "DOUBLE_TLS"
 	HTTPNoResponse          Code = "HTTP_NO_RESPONSE"
 	InconsistentBackends    Code = "INCONSISTENT_BACKENDS"
+	HandshakeMalformed      Code = "HANDSHAKE_MALFORMED"
+	RenegotiationUnsafe     Code = "RENEGOTIATION_UNSAFE"
+	CertTooLarge            Code = "CERT_TOO_LARGE"
+	ChainTooLong            Code = "CHAIN_TOO_LONG"
+	RevocationUnavailable   Code = "REVOCATION_UNAVAILABLE"
 )
 
 // catalog holds the metadata of every code, in causes.md order.
@@ -73,4 +78,9 @@ var catalog = []Info{
 	{Code: DoubleTLS, Layer: "application", Summary: "TLS succeeded, but the reply is another TLS record: TLS is terminated twice", Fix: "make one hop plain TCP / TLS passthrough"},
 	{Code: HTTPNoResponse, Layer: "application", Summary: "TLS succeeded, but the server closed or reset without an HTTP reply", Fix: "check the backend service behind the listener"},
 	{Code: InconsistentBackends, Layer: "fleet", Summary: "addresses or attempts behind one name disagree (one node serves an old or bad certificate)", Fix: "fix the node named in the evidence"},
+	{Code: HandshakeMalformed, Layer: "negotiation", Summary: "the server answers in TLS, but with handshake messages that break the protocol: duplicate extensions, a version, suite or group the client never offered, a HelloRetryRequest loop, lengths that do not add up", Fix: "fix or upgrade the server's TLS stack; the evidence names the message and the byte"},
+	{Code: RenegotiationUnsafe, Layer: "negotiation", Summary: "the server does not support secure renegotiation (RFC 5746); OpenSSL 3 clients refuse it (\"unsafe legacy renegotiation disabled\")", Fix: "upgrade the server's TLS stack or enable RFC 5746 on it"},
+	{Code: CertTooLarge, Layer: "certificate", Summary: "the server's certificate message is larger than this client accepts (OpenSSL max_cert_list 100 KiB, Java jdk.tls.maxHandshakeMessageSize 32 KiB, Go 64 KiB): too many names or certificates", Fix: "split the names over several certificates; send only leaf + intermediates"},
+	{Code: ChainTooLong, Layer: "certificate", Summary: "the chain is longer than the client's verify depth (nginx proxy_ssl_verify_depth defaults to 1; OpenSSL -verify_depth)", Fix: "raise the client's verify depth (nginx: proxy_ssl_verify_depth 2 or more), or shorten the chain"},
+	{Code: RevocationUnavailable, Layer: "certificate", Summary: "the client insists on revocation status and cannot get it (Windows Schannel CRYPT_E_REVOCATION_OFFLINE 0x80092013, OCSP must-staple without a stapled response)", Fix: "make the OCSP responder / CRL reachable from the client, or staple OCSP on the server"},
 }
