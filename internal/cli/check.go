@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
 	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/fleet"
 	"github.com/tlsdoctor/tlsdoctor/probe"
 	"github.com/tlsdoctor/tlsdoctor/profile"
 	"github.com/tlsdoctor/tlsdoctor/report"
@@ -105,7 +104,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 	}
 	opts.Server, opts.ScanConns = f.server, f.maxConns
 	if f.clients {
-		m := runClients(ctx, target, opts)
+		m := fleet.Clients(ctx, target, opts, fleet.SystemTrust)
 		e.progressDone()
 		if f.json {
 			report.JSON(e.stdout, m)
@@ -151,7 +150,7 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	}
 	var extra []*x509.Certificate
 	for _, file := range f.caBundles {
-		certs, err := LoadCertificates(file)
+		certs, err := fleet.LoadCertificates(file)
 		if err != nil {
 			return probe.Options{}, nil, e.errorf(ExitUsage, "--ca-bundle %s: %v", "a CA bundle is a file of PEM 'BEGIN CERTIFICATE' blocks (or one DER certificate)", file, err)
 		}
@@ -182,16 +181,10 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	return opts, p, 0
 }
 
-// runCheck probes target as p and diagnoses the run.
+// runCheck probes target as p and diagnoses the run with the system trust store.
 func runCheck(ctx context.Context, target evidence.Target, opts probe.Options, p *profile.Profile) (*evidence.Run, *diagnose.Diagnosis, error) {
 	opts.Profile = p
-	run, err := probe.Run(ctx, target, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots, SystemRootCerts: SystemRootCerts})
-	d.ClientLog = p.Logs[d.Cause]
-	return run, d, nil
+	return fleet.Check(ctx, target, opts, fleet.SystemTrust)
 }
 
 func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck string, verbose bool) int {
@@ -234,61 +227,6 @@ func recheck(args []string) string {
 	return strings.Join(out, " ")
 }
 
-// readLimited reads a whole file of at most limit bytes; what says what the
-// file should be, for the error about a larger one.
-func readLimited(path string, limit int64, what string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, errors.Unwrap(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("larger than %d MiB: not %s", limit>>20, what)
-	}
-	return data, nil
-}
-
-// LoadCertificates reads a PEM bundle (or one DER certificate) of at most 16 MiB.
-func LoadCertificates(file string) ([]*x509.Certificate, error) {
-	data, err := readLimited(file, 16<<20, "a CA bundle")
-	if err != nil {
-		return nil, err
-	}
-	var certs []*x509.Certificate
-	rest := data
-	blocks := 0
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		blocks++
-		if b.Type != "CERTIFICATE" && b.Type != "TRUSTED CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("certificate %d does not parse: %v", len(certs)+1, err)
-		}
-		certs = append(certs, c)
-	}
-	if blocks == 0 {
-		if c, err := x509.ParseCertificate(data); err == nil {
-			return []*x509.Certificate{c}, nil
-		}
-		return nil, errors.New("no PEM block found: not a PEM file")
-	}
-	if len(certs) == 0 {
-		return nil, errors.New("no CERTIFICATE block (is this a key or a CSR?)")
-	}
-	return certs, nil
-}
-
 var relTime = regexp.MustCompile(`^([+-])(\d+)([dhm])$`)
 
 // ParseTime parses --at: RFC 3339, YYYY-MM-DD (midnight UTC), or +Nd/-Nh/+Nm from now.
@@ -313,31 +251,6 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 	}
 	return time.Time{}, errors.New("not a time")
 }
-
-// SystemRoots is the system trust store as Go loads it; when the system has
-// none, Go returns the embedded Mozilla roots that cmd/tlsdoctor registers.
-var SystemRoots = sync.OnceValue(func() *x509.CertPool {
-	p, err := x509.SystemCertPool()
-	if err != nil || p == nil {
-		return x509.NewCertPool()
-	}
-	return p
-})
-
-// SystemRootCerts lists the system roots from the bundle files Go reads
-// (SSL_CERT_FILE, else the usual Linux locations), for path building only.
-var SystemRootCerts = sync.OnceValue(func() []*x509.Certificate {
-	files := []string{"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem", "/etc/ssl/cert.pem"}
-	if f := os.Getenv("SSL_CERT_FILE"); f != "" {
-		files = []string{f}
-	}
-	for _, f := range files {
-		if certs, err := LoadCertificates(f); err == nil {
-			return certs
-		}
-	}
-	return nil
-})
 
 func writeJSONFile(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
@@ -415,13 +328,12 @@ Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input erro
 	if err != nil {
 		return e.errorf(ExitUsage, "%s: %v", "the run was saved by a tlsdoctor that knows this profile", pos[0], err)
 	}
-	d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots, SystemRootCerts: SystemRootCerts})
-	d.ClientLog = p.Logs[d.Cause]
+	d := fleet.Diagnose(run, p, fleet.SystemTrust)
 	return e.output(d, *asJSON, "tlsdoctor check "+run.Target.Input+" --profile "+run.Profile, *verbose)
 }
 
 func readRun(path string) (*evidence.Run, error) {
-	data, err := readLimited(path, 64<<20, "a tlsdoctor run")
+	data, err := fleet.ReadLimited(path, 64<<20, "a tlsdoctor run")
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/fleet"
 	"github.com/tlsdoctor/tlsdoctor/lab"
 )
 
@@ -117,7 +119,7 @@ func TestWriteFixChainVerifies(t *testing.T) {
 	if code != ExitFailure {
 		t.Fatalf("exit %d", code)
 	}
-	certs, err := LoadCertificates(filepath.Join(dir, "fullchain.pem"))
+	certs, err := fleet.LoadCertificates(filepath.Join(dir, "fullchain.pem"))
 	if err != nil || len(certs) != 2 {
 		t.Fatalf("fullchain.pem: %v, %d certs", err, len(certs))
 	}
@@ -131,7 +133,7 @@ func TestWriteFixChainVerifies(t *testing.T) {
 	// UNTRUSTED_ROOT writes the CA to trust.
 	dir2 := t.TempDir()
 	run(t, labArgs("untrusted-root", "--write-fix", dir2)...)
-	if _, err := LoadCertificates(filepath.Join(dir2, "ca.pem")); err != nil {
+	if _, err := fleet.LoadCertificates(filepath.Join(dir2, "ca.pem")); err != nil {
 		t.Fatalf("ca.pem: %v", err)
 	}
 }
@@ -302,7 +304,7 @@ func TestServerAndClients(t *testing.T) {
 		t.Fatalf("--clients: %d\n%s", code, out)
 	}
 	code, out, _ = run(t, labArgs("ok", "--clients", "--json")...)
-	var m ClientMatrix
+	var m diagnose.ClientMatrix
 	if err := json.Unmarshal([]byte(out), &m); err != nil || len(m.Clients) < 27 || m.ByCause["OK"] == nil {
 		t.Fatalf("--clients --json: %v %d", err, len(m.Clients))
 	}

@@ -1,113 +1,19 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
-	"github.com/tlsdoctor/tlsdoctor/evidence"
-	"github.com/tlsdoctor/tlsdoctor/probe"
-	"github.com/tlsdoctor/tlsdoctor/profile"
 	"github.com/tlsdoctor/tlsdoctor/report"
 )
 
-// ClientVerdict is one profile's verdict in the --clients matrix.
-type ClientVerdict struct {
-	Profile    string     `json:"profile"`
-	Name       string     `json:"name"`
-	Cause      cause.Code `json:"cause"`
-	Summary    string     `json:"summary"`
-	Confidence string     `json:"confidence"`
-	Fix        []string   `json:"fix,omitempty"`
-	ClientLog  string     `json:"client_log,omitempty"`
-}
-
-// ClientMatrix is the --clients document.
-type ClientMatrix struct {
-	SchemaVersion int                     `json:"schema_version"`
-	Target        string                  `json:"target"`
-	Clients       []ClientVerdict         `json:"clients"`
-	ByCause       map[cause.Code][]string `json:"by_cause"`
-	// Server is the scan of each address (with --server).
-	Server map[string]*diagnose.ServerReport `json:"server,omitempty"`
-}
-
-// runClients checks the target once per profile, concurrently (a few at a
-// time, so the server is not flooded), and returns every verdict.
-func runClients(ctx context.Context, t evidence.Target, base probe.Options) *ClientMatrix {
-	profiles := profile.All()
-	m := &ClientMatrix{SchemaVersion: 1, Target: t.Input, Clients: make([]ClientVerdict, len(profiles)), ByCause: map[cause.Code][]string{}}
-	scan := base.Server
-	base.Server = false
-	var wg sync.WaitGroup
-	if scan {
-		// One scan, apart from the per-client checks.
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			o := base
-			o.Server, o.NoHTTP, o.Progress = true, true, nil
-			if run, err := probe.Run(ctx, t, o); err == nil {
-				m.Server = map[string]*diagnose.ServerReport{}
-				d := diagnose.Run(run, diagnose.Options{Profile: o.Profile})
-				for _, a := range d.Addresses {
-					if a.Server != nil {
-						m.Server[a.Addr] = a.Server
-					}
-				}
-			}
-		}()
-	}
-	sem := make(chan struct{}, 4)
-	for i, p := range profiles {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			o := base
-			o.Profile = p
-			o.Progress = nil
-			v := ClientVerdict{Profile: p.ID, Name: p.Name}
-			run, err := probe.Run(ctx, t, o)
-			if err != nil {
-				v.Cause, v.Summary = cause.Code("ERROR"), err.Error()
-			} else {
-				d := diagnose.Run(run, diagnose.Options{Profile: p, SystemRoots: SystemRoots, SystemRootCerts: SystemRootCerts})
-				v.Cause, v.Summary, v.Confidence, v.Fix, v.ClientLog = d.Cause, d.Summary, d.Confidence, d.Fix, p.Logs[d.Cause]
-			}
-			m.Clients[i] = v
-			if base.Progress != nil {
-				base.Progress("checked %s", p.ID)
-			}
-		}()
-	}
-	wg.Wait()
-	for _, v := range m.Clients {
-		m.ByCause[v.Cause] = append(m.ByCause[v.Cause], v.Profile)
-	}
-	return m
-}
-
-// Failing reports how many clients fail.
-func (m *ClientMatrix) Failing() int {
-	n := 0
-	for _, v := range m.Clients {
-		if v.Cause != cause.OK {
-			n++
-		}
-	}
-	return n
-}
-
 // writeClients renders the matrix: failing causes first, each with its
 // clients and what they log, then the clients that work.
-func writeClients(w io.Writer, m *ClientMatrix, color bool) {
+func writeClients(w io.Writer, m *diagnose.ClientMatrix, color bool) {
 	fail := m.Failing()
 	fmt.Fprintf(w, "Clients for %s: %d work, %d fail\n", m.Target, len(m.Clients)-fail, fail)
 	var causes []cause.Code

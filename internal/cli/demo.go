@@ -12,6 +12,7 @@ import (
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/fleet"
 	"github.com/tlsdoctor/tlsdoctor/lab"
 	"github.com/tlsdoctor/tlsdoctor/probe"
 	"github.com/tlsdoctor/tlsdoctor/profile"
@@ -33,14 +34,9 @@ func checkEndpoint(ctx context.Context, l *lab.Lab, e *lab.Endpoint) (*diagnose.
 	if e.Slow {
 		timeout = time.Second
 	}
-	run, err := probe.Run(ctx, t, probe.Options{Profile: p, Timeout: timeout, Resolver: l.Resolver(), NoSNI: e.NoSNI,
-		ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true, Tool: "tlsdoctor " + Version})
-	if err != nil {
-		return nil, err
-	}
-	d := diagnose.Run(run, diagnose.Options{Profile: p})
-	d.ClientLog = p.Logs[d.Cause]
-	return d, nil
+	_, d, err := fleet.Check(ctx, t, probe.Options{Profile: p, Timeout: timeout, Resolver: l.Resolver(), NoSNI: e.NoSNI,
+		ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true, Tool: "tlsdoctor " + Version}, fleet.Trust{})
+	return d, err
 }
 
 type demoRow struct {
