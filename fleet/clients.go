@@ -51,7 +51,7 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 			if _, d, err := Check(ctx, t, o, trust); err != nil {
 				v.Cause, v.Summary = cause.Code("ERROR"), err.Error()
 			} else {
-				v.Cause, v.Summary, v.Confidence, v.Fix, v.ClientLog = d.Cause, d.Summary, d.Confidence, d.Fix, d.ClientLog
+				v.Cause, v.Summary, v.Confidence, v.Rule, v.Fix, v.ClientLog = d.Cause, d.Summary, d.Confidence, d.Rule, d.Fix, d.ClientLog
 			}
 			verdicts[i] = v
 			if base.Progress != nil {

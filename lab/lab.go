@@ -40,6 +40,9 @@ type Endpoint struct {
 	// Slow endpoints need the probe's time-out to run out; checks use a
 	// short --timeout for them.
 	Slow bool `json:"slow,omitempty"`
+	// Stateful endpoints answer according to the connections before (every
+	// other one, say): check them one at a time, never beside other checks.
+	Stateful bool `json:"stateful,omitempty"`
 }
 
 // Port is the endpoint's port.
