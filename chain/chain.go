@@ -41,6 +41,9 @@ type Options struct {
 	Known []*x509.Certificate
 	// At is the time validity is judged at. Zero means time.Now().
 	At time.Time
+	// AtChosen says At was chosen by the user (tlsdoctor check --at), so
+	// dates are told relative to it, not as "ago".
+	AtChosen bool
 	// Host is the name (or IP literal) to check; empty skips the check.
 	Host       string
 	CNFallback bool // accept the subject CN when there is no DNS SAN
@@ -408,14 +411,24 @@ func (r *Report) validity(opts Options) {
 	}
 	for i, c := range r.Path {
 		role := Role(r.Path, i)
+		at := "at " + opts.At.UTC().Format(time.RFC3339) + ", the time it is judged at"
 		switch {
+		case opts.At.After(c.NotAfter) && opts.AtChosen:
+			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s: %s it has been expired for %s",
+				role, name(c), c.NotAfter.UTC().Format(time.RFC3339), at, Age(opts.At.Sub(c.NotAfter)))})
 		case opts.At.After(c.NotAfter):
 			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expired %s ago, on %s",
 				role, name(c), Age(opts.At.Sub(c.NotAfter)), c.NotAfter.UTC().Format(time.RFC3339))})
+		case opts.At.Before(c.NotBefore) && opts.AtChosen:
+			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf("the %s %q becomes valid on %s: %s it is not valid for another %s",
+				role, name(c), c.NotBefore.UTC().Format(time.RFC3339), at, Age(c.NotBefore.Sub(opts.At)))})
 		case opts.At.Before(c.NotBefore):
 			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf(
 				"the %s %q is not valid for another %s (notBefore %s); if the certificate's dates are right, the client's clock may be wrong",
 				role, name(c), Age(c.NotBefore.Sub(opts.At)), c.NotBefore.UTC().Format(time.RFC3339))})
+		case c.NotAfter.Sub(opts.At) < time.Duration(warn)*24*time.Hour && opts.AtChosen:
+			r.Findings = append(r.Findings, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s, %s after %s",
+				role, name(c), c.NotAfter.UTC().Format(time.RFC3339), Age(c.NotAfter.Sub(opts.At)), opts.At.UTC().Format(time.RFC3339))})
 		case c.NotAfter.Sub(opts.At) < time.Duration(warn)*24*time.Hour:
 			r.Findings = append(r.Findings, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires in %s, on %s",
 				role, name(c), Age(c.NotAfter.Sub(opts.At)), c.NotAfter.UTC().Format(time.RFC3339))})

@@ -84,6 +84,10 @@ func selfSigned(c *x509.Certificate) bool {
 	return issues(c, c)
 }
 
+// IsSelfSigned reports whether c is self-issued and its self-signature
+// verifies (or cannot be checked): a root.
+func IsSelfSigned(c *x509.Certificate) bool { return selfSigned(c) }
+
 // weakSignature reports whether c is signed with MD5 or SHA-1.
 func weakSignature(c *x509.Certificate) bool {
 	switch c.SignatureAlgorithm {

@@ -17,7 +17,7 @@ import (
 // verify judges certs as this client would.
 func (c *ctx) verify(certs []*x509.Certificate) *chain.Report {
 	return chain.Verify(certs, chain.Options{
-		Roots: c.rootsOrEmpty(), Extra: c.aia, RootCerts: c.rootCertsFn(), Known: c.knownFn(), At: c.at, Host: c.hostToCheck(),
+		Roots: c.rootsOrEmpty(), Extra: c.aia, RootCerts: c.rootCertsFn(), Known: c.knownFn(), At: c.at, AtChosen: !c.run.At.IsZero(), Host: c.hostToCheck(),
 		CNFallback: c.p.CNFallback, RejectSHA1: c.p.RejectSHA1, RejectMD5: c.p.RejectMD5, MaxIntermediates: c.p.MaxIntermediates,
 		MinRSABits: c.p.MinRSABits, MinECBits: c.p.MinECBits, MaxValidity: c.p.MaxValidity,
 	})
@@ -77,6 +77,10 @@ func (c *ctx) certificate(a *evidence.Address, r *AddressResult, rep *chain.Repo
 		return true
 	}
 	primary := problems[0]
+	if c.p.Trust == "any-root" && !rep.Trusted && !endsAtRoot(rep) {
+		c.noRootSent(r, rep, problems)
+		return true
+	}
 	rule := problemRules[primary.Code]
 	if rep.Inferred && (primary.Code == cause.ChainIncomplete || primary.Code == cause.UntrustedRoot) {
 		rule = ruleCertMissingIssuer
@@ -123,6 +127,36 @@ func (c *ctx) certificate(a *evidence.Address, r *AddressResult, rep *chain.Repo
 	}
 	return true
 }
+
+// noRootSent judges a chain that stops short of a root for a client that
+// trusts any root (AWS insecureSkipVerification): whatever the missing
+// certificate is, the server must send it, up to the root.
+func (c *ctx) noRootSent(r *AddressResult, rep *chain.Report, problems []chain.Problem) {
+	top := lastServed(rep)
+	r.decide(ruleCertNoRootSent, fmt.Sprintf("the chain the server sends stops at %q, whose issuer %q it does not send; this client accepts any root, but the chain must end at one", chain.Name(top), top.Issuer.String()),
+		fmt.Sprintf("the server sent %s; the last, %q, is not self-signed", plural(len(rep.Served), "certificate"), chain.Name(top)),
+		"leaf: "+certLine(rep.Path[0]),
+		"judged against "+c.trustText())
+	r.Fix = []string{fmt.Sprintf("append the missing CA certificates, up to and including the root, to the chain the server sends (the next is %q): with insecureSkipVerification AWS API Gateway still requires the chain to end at a root CA", top.Issuer.String()),
+		"or use a certificate from a CA on AWS's list and turn insecureSkipVerification off"}
+	for _, p := range problems[1:] {
+		r.Findings = append(r.Findings, Finding{Code: p.Code, Message: "also: " + p.Detail})
+	}
+}
+
+// lastServed is the highest certificate of the path the server sent.
+func lastServed(rep *chain.Report) *x509.Certificate {
+	top := rep.Path[0]
+	for i, s := range rep.Source {
+		if s == chain.Served {
+			top = rep.Path[i]
+		}
+	}
+	return top
+}
+
+// endsAtRoot reports whether the chain the server sent ends at a root.
+func endsAtRoot(rep *chain.Report) bool { return chain.IsSelfSigned(lastServed(rep)) }
 
 // missingWhen says under which observation the alternative cause holds.
 func missingWhen(alt cause.Code, issuer string) string {
@@ -299,8 +333,12 @@ func (c *ctx) sniFindings(a *evidence.Address, r *AddressResult, certs []*x509.C
 }
 
 func certLine(c *x509.Certificate) string {
-	return fmt.Sprintf("subject %q, issuer %q, valid %s to %s, names: %s", c.Subject.String(), c.Issuer.String(),
-		c.NotBefore.UTC().Format("2006-01-02"), c.NotAfter.UTC().Format("2006-01-02"), namesShort(c))
+	s := fmt.Sprintf("subject %q, issuer %q, valid %s to %s", c.Subject.String(), c.Issuer.String(),
+		c.NotBefore.UTC().Format("2006-01-02"), c.NotAfter.UTC().Format("2006-01-02"))
+	if c.IsCA && len(c.DNSNames) == 0 && len(c.IPAddresses) == 0 {
+		return s
+	}
+	return s + ", names: " + namesShort(c)
 }
 
 // namesShort lists a certificate's names for people: the first few and how

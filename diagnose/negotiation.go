@@ -311,7 +311,7 @@ func followUpLines(a *evidence.Address, decisive *evidence.Hello) []string {
 	var out []string
 	if decisive != nil {
 		out = append(out, "ClientHello as the client sends it: "+describeRefusal(a.Hello))
-		out = append(out, fmt.Sprintf("the same ClientHello, changed in one thing (%s): %s", decisive.Change, answer(decisive)))
+		out = append(out, fmt.Sprintf("the same ClientHello, changed (%s): %s", decisive.Change, answer(decisive)))
 	}
 	if len(a.Repeats) > 0 {
 		out = append(out, fmt.Sprintf("the same ClientHello again, %s: %s", plural(len(a.Repeats), "time"), sameOrList(a.Repeats)))
@@ -329,14 +329,34 @@ func followUpLines(a *evidence.Address, decisive *evidence.Hello) []string {
 	if decisive != nil {
 		label = "the other follow-ups"
 	}
-	if g := groupAnswers(others); len(g) == 1 {
-		out = append(out, fmt.Sprintf("%d %s (%s): all %s", len(others), label, changeList(others), g[0].what))
-		return out
+	groups := groupAnswers(others)
+	if len(groups) == 1 {
+		return append(out, fmt.Sprintf("%d %s (%s): all %s", len(others), label, changeList(others), groups[0].what))
 	}
-	for _, v := range others {
-		out = append(out, fmt.Sprintf("follow-up (%s): %s", v.Change, answer(&v)))
+	for _, g := range groups {
+		var members []evidence.Hello
+		for i := range others {
+			if groupKey(&others[i]) == g.what {
+				members = append(members, others[i])
+			}
+		}
+		if len(members) == 1 {
+			out = append(out, fmt.Sprintf("follow-up (%s): %s", members[0].Change, answer(&members[0])))
+			continue
+		}
+		out = append(out, fmt.Sprintf("%d follow-ups (%s): all %s", len(members), changeList(members), g.what))
 	}
 	return out
+}
+
+// groupKey is what hellos are grouped by: the answer, with any acceptance
+// counted as one.
+func groupKey(h *evidence.Hello) string {
+	w := answer(h)
+	if strings.HasPrefix(w, "accepted") {
+		return "accepted"
+	}
+	return w
 }
 
 type answerGroup struct {
@@ -347,10 +367,7 @@ type answerGroup struct {
 func groupAnswers(hs []evidence.Hello) []answerGroup {
 	var g []answerGroup
 	for i := range hs {
-		w := answer(&hs[i])
-		if strings.HasPrefix(w, "accepted") {
-			w = "accepted"
-		}
+		w := groupKey(&hs[i])
 		found := false
 		for j := range g {
 			if g[j].what == w {
@@ -491,9 +508,17 @@ func (c *ctx) versionMismatch(a *evidence.Address, accepted []*evidence.Hello, r
 	if behindServer {
 		r.decide(ruleVersionServer, fmt.Sprintf("the server only speaks %s; this client offers %s", strings.Join(names, ", "), versionList(offer.Versions)), ev...)
 	} else {
-		r.decide(ruleVersionClient, fmt.Sprintf("this client offers only %s; the server speaks %s and nothing older", versionList(offer.Versions), strings.Join(names, ", ")), ev...)
+		r.decide(ruleVersionClient, fmt.Sprintf("this client offers only %s; the server accepts %s", versionList(offer.Versions), strings.Join(names, ", ")), ev...)
 	}
-	r.Fix = versionFix(serverMax, offer.Versions, behindServer)
+	target := serverMax
+	for _, v := range accepted {
+		// The oldest modern version the server accepts is the least the
+		// client needs.
+		if nv := v.ServerHello.NegotiatedVersion(); nv >= wire.VersionTLS12 && nv < target {
+			target = nv
+		}
+	}
+	r.Fix = versionFix(target, offer.Versions, behindServer)
 	return decisive.Name
 }
 
@@ -507,7 +532,7 @@ func versionFix(server uint16, client []uint16, serverBehind bool) []string {
 		return fix
 	}
 	return []string{
-		fmt.Sprintf("enable %s on the client, or upgrade it (Java 6 cannot: upgrade to Java 8 or later; Java 7: -Djdk.tls.client.protocols=TLSv1.2; .NET Framework: SchUseStrongCrypto; old OpenSSL: upgrade)", wire.VersionName(server)),
+		fmt.Sprintf("enable %s (or later) on the client, or upgrade it (Java 6 cannot: upgrade to Java 8 or later; Java 7: -Djdk.tls.client.protocols=TLSv1.2; .NET Framework: SchUseStrongCrypto; old OpenSSL: upgrade)", wire.VersionName(server)),
 		fmt.Sprintf("the server is right to refuse %s: do not lower it", versionList(client)),
 	}
 }

@@ -205,6 +205,8 @@ var (
 	ruleCertMissingRoot = def("cert.missing-root", cause.UntrustedRoot, Inferred, ClientSide,
 		"the chain stops at a certificate whose issuer is neither sent, fetchable nor known; its name or organisation says the issuer is a root",
 		"the missing certificate: a self-signed root means the client must trust it; an intermediate means the server must send it")
+	ruleCertNoRootSent = def("cert.no-root-in-chain", cause.ChainIncomplete, Proved, ServerSide,
+		"the chain the server sends does not end at a root CA, and this client (which trusts any root) needs the root in the chain", "")
 	ruleCertUntrustedRoot = def("cert.untrusted-root", cause.UntrustedRoot, Proved, ClientSide,
 		"the chain reaches a self-signed root that is not in this client's trust store", "")
 	ruleCertSelfSigned = def("cert.self-signed", cause.SelfSigned, Proved, ServerSide,

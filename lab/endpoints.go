@@ -62,10 +62,10 @@ func (b *builder) pki() (err error) {
 	if b.inter, err = b.root.Intermediate(pki.Spec{CN: "tlsdoctor Lab Intermediate CA"}); err != nil {
 		return err
 	}
-	if b.private, err = pki.NewRoot(pki.Spec{CN: "Corp Private Root CA"}); err != nil {
+	if b.private, err = pki.NewRoot(pki.Spec{CN: "Corp Private Root CA", Org: "Corp"}); err != nil {
 		return err
 	}
-	if b.privInt, err = b.private.Intermediate(pki.Spec{CN: "Corp Private Issuing CA"}); err != nil {
+	if b.privInt, err = b.private.Intermediate(pki.Spec{CN: "Corp Private Issuing CA", Org: "Corp"}); err != nil {
 		return err
 	}
 	if b.clientCA, err = pki.NewRoot(pki.Spec{CN: "tlsdoctor Lab Client CA"}); err != nil {
