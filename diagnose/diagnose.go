@@ -216,7 +216,7 @@ func (c *ctx) address(a *evidence.Address) AddressResult {
 	case a.Dial.Err != nil:
 		c.dialFailure(a, &r)
 	case a.Hello == nil:
-		r.decide(ruleSilent, "no ClientHello could be sent")
+		r.decide(ruleSilent, "TCP connected, but no ClientHello could be sent", "the connection was made; the ClientHello was not sent or not answered")
 	case c.attemptsDisagree(a, &r):
 	case !a.Hello.Accepted():
 		c.helloRefused(a, &r)

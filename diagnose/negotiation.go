@@ -83,7 +83,7 @@ func (c *ctx) malformedHello(h *evidence.Hello, r *AddressResult) bool {
 			"the ClientHello offered groups "+groupList(o.Groups), "the HelloRetryRequest asks for "+wire.GroupName(h.RetryRequest.KeyShareGroup))
 	case h.RetryRequest != nil && slices.Contains(o.KeyShares, h.RetryRequest.KeyShareGroup):
 		r.decide(ruleUnofferedGroup, fmt.Sprintf("the server's HelloRetryRequest asks for a %s key share, which the ClientHello already carried (RFC 8446 4.1.4 forbids it)", wire.GroupName(h.RetryRequest.KeyShareGroup)),
-			"the ClientHello sent key shares for "+groupList(o.KeyShares), "the HelloRetryRequest asks for "+wire.GroupName(h.RetryRequest.KeyShareGroup))
+			"the ClientHello sent key shares for "+groupList(o.KeyShares), "the HelloRetryRequest asks for "+wire.GroupName(h.RetryRequest.KeyShareGroup)+", which the ClientHello already carried")
 	default:
 		return false
 	}
