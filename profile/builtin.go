@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"github.com/tlsdoctor/tlsdoctor/cause"
 	w "github.com/tlsdoctor/tlsdoctor/wire"
 )
 
@@ -33,7 +32,7 @@ var (
 
 // builtin is the profile table: the basic profiles, then the clients of
 // clients.go. Append; never change an ID.
-var builtin = append(append([]Profile{}, basicProfiles...), clientProfiles...)
+var builtin = records(append(append([]Profile{}, basicProfiles...), clientProfiles...))
 
 var basicProfiles = []Profile{
 	{
@@ -56,23 +55,10 @@ var basicProfiles = []Profile{
 			"no DHE, SNI for names only, system roots, no CN fallback, SHA-1 certificates refused, RSA keys " +
 			"of 1024 bits or more, no AIA fetching on Linux.",
 		Versions: v13and12, CipherSuites: goSuites,
-		Groups:    []uint16{w.GroupX25519MLKEM768, w.GroupX25519, w.GroupP256, w.GroupP384, w.GroupP521},
-		KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: goSigs, SendsSNI: true,
+		Groups:    []uint16{w.GroupX25519MLKEM768, w.GroupSecP256MLKEM, w.GroupSecP384MLKEM, w.GroupX25519, w.GroupP256, w.GroupP384, w.GroupP521},
+		KeyShares: []uint16{w.GroupX25519MLKEM768, w.GroupX25519}, SignatureAlgorithms: goSigs, SendsSNI: true,
 		Trust: TrustSystem, ChecksHostname: true, RejectSHA1: true, MinRSABits: 1024, MinECBits: 224, MaxCertMessage: 262144,
-		Logs: map[cause.Code]string{
-			cause.UntrustedRoot:           "tls: failed to verify certificate: x509: certificate signed by unknown authority",
-			cause.ChainIncomplete:         "tls: failed to verify certificate: x509: certificate signed by unknown authority",
-			cause.SelfSigned:              "tls: failed to verify certificate: x509: certificate signed by unknown authority",
-			cause.CertExpired:             "tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time ... is after ...",
-			cause.CertNotYetValid:         "tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time ... is before ...",
-			cause.HostnameMismatch:        "tls: failed to verify certificate: x509: certificate is valid for ..., not <host>",
-			cause.CNWithoutSAN:            "x509: certificate relies on legacy Common Name field, use SANs instead",
-			cause.NotTLS:                  "tls: first record does not look like a TLS handshake",
-			cause.ProtocolVersionMismatch: "remote error: tls: protocol version not supported",
-			cause.CipherMismatch:          "remote error: tls: handshake failure",
-			cause.ResetDuringHandshake:    "read: connection reset by peer",
-			cause.ClosedDuringHandshake:   "EOF",
-		},
+		Logs:    goLogs,
 		Sources: []string{"§11 Go crypto/tls"},
 	},
 	{
@@ -84,20 +70,7 @@ var basicProfiles = []Profile{
 		Versions: v13and12, CipherSuites: opensslSuites, Groups: opensslGroups,
 		KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: true,
 		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224, MinDHBits: 2048, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
-		Logs: map[cause.Code]string{
-			cause.ChainIncomplete:         "verify error:num=20:unable to get local issuer certificate",
-			cause.UntrustedRoot:           "verify error:num=19:self-signed certificate in certificate chain (or num=20 when the root is not sent)",
-			cause.SelfSigned:              "verify error:num=18:self-signed certificate",
-			cause.CertExpired:             "verify error:num=10:certificate has expired",
-			cause.CertNotYetValid:         "verify error:num=9:certificate is not yet valid",
-			cause.HostnameMismatch:        "verify error:num=62:hostname mismatch",
-			cause.WeakKey:                 "verify error:num=66:EE certificate key too weak (ee key too small)",
-			cause.WeakSignature:           "verify error:num=68:CA signature digest algorithm too weak (ca md too weak)",
-			cause.BadKeyUsage:             "verify error:num=26:unsupported certificate purpose",
-			cause.NotTLS:                  "error:0A00010B:SSL routines::wrong version number",
-			cause.ProtocolVersionMismatch: "error:0A000102:SSL routines::unsupported protocol / tlsv1 alert protocol version",
-			cause.CipherMismatch:          "error:0A000410:SSL routines::sslv3 alert handshake failure",
-		},
+		Logs:        opensslLogs,
 		Sources:     []string{"§12 OpenSSL 3.x", "§22 notes 5, 7"},
 		Unconfirmed: []string{"exact OpenSSL handshake reason strings (§12, §23)"},
 	},
@@ -110,14 +83,7 @@ var basicProfiles = []Profile{
 		Versions: v13and12, CipherSuites: opensslSuites, Groups: opensslGroups,
 		KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: false,
 		Trust: TrustNone, MinDHBits: 2048, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
-		Logs: map[cause.Code]string{
-			cause.ResetDuringHandshake:    "peer closed connection in SSL handshake (104: Connection reset by peer) while SSL handshaking to upstream",
-			cause.ClosedDuringHandshake:   "peer closed connection in SSL handshake while SSL handshaking to upstream",
-			cause.SNIRequired:             "SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name) while SSL handshaking to upstream",
-			cause.NotTLS:                  "SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream",
-			cause.ProtocolVersionMismatch: "SSL_do_handshake() failed (SSL: error:0A00042E:SSL routines::tlsv1 alert protocol version) while SSL handshaking to upstream",
-			cause.CipherMismatch:          "SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure) while SSL handshaking to upstream",
-		},
+		Logs:        nginxLogs,
 		Sources:     []string{"§7 nginx as a reverse proxy", "§22 notes 2, 3"},
 		Unconfirmed: []string{"the OpenSSL reason codes inside nginx's log lines depend on the OpenSSL build"},
 	},

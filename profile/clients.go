@@ -27,20 +27,6 @@ var (
 	legacySigs = []uint16{w.SigRSAPKCS1SHA256, w.SigECDSAP256, w.SigRSAPKCS1SHA384, w.SigECDSAP384,
 		w.SigRSAPKCS1SHA512, w.SigECDSAP521, w.SigRSAPKCS1SHA1, w.SigECDSASHA1}
 
-	javaLogs = map[cause.Code]string{
-		cause.ChainIncomplete:         "javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target",
-		cause.UntrustedRoot:           "javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target",
-		cause.SelfSigned:              "javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target",
-		cause.CertExpired:             "PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed",
-		cause.CertNotYetValid:         "PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed",
-		cause.HostnameMismatch:        "java.security.cert.CertificateException: No subject alternative DNS name matching <host> found.",
-		cause.NotTLS:                  "javax.net.ssl.SSLException: Unsupported or unrecognized SSL message",
-		cause.ResetDuringHandshake:    "javax.net.ssl.SSLHandshakeException: Remote host terminated the handshake",
-		cause.ClosedDuringHandshake:   "javax.net.ssl.SSLHandshakeException: Remote host terminated the handshake",
-		cause.ProtocolVersionMismatch: "Received fatal alert: protocol_version (or: No appropriate protocol (protocol is disabled or cipher suites are inappropriate))",
-		cause.CipherMismatch:          "Received fatal alert: handshake_failure",
-		cause.GroupMismatch:           "Received fatal alert: handshake_failure",
-	}
 	awsLogs = map[cause.Code]string{
 		cause.ChainIncomplete:      "Execution failed due to configuration error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target (client: HTTP 500)",
 		cause.UntrustedRoot:        "Execution failed due to configuration error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target (client: HTTP 500)",
@@ -54,38 +40,6 @@ var (
 		cause.TCPRefused:           "Execution failed due to configuration error: There was an internal error while executing your request",
 		cause.TCPTimeout:           "Execution failed due to configuration error: There was an internal error while executing your request",
 	}
-	curlLogs = map[cause.Code]string{
-		cause.ChainIncomplete:         "curl: (60) SSL certificate problem: unable to get local issuer certificate",
-		cause.UntrustedRoot:           "curl: (60) SSL certificate problem: unable to get local issuer certificate (or: self-signed certificate in certificate chain)",
-		cause.SelfSigned:              "curl: (60) SSL certificate problem: self-signed certificate",
-		cause.CertExpired:             "curl: (60) SSL certificate problem: certificate has expired",
-		cause.HostnameMismatch:        "curl: (60) SSL: no alternative certificate subject name matches target host name '<host>'",
-		cause.NotTLS:                  "curl: (35) OpenSSL SSL_connect: error:0A00010B:SSL routines::wrong version number",
-		cause.ResetDuringHandshake:    "curl: (35) OpenSSL SSL_connect: Connection reset by peer",
-		cause.ProtocolVersionMismatch: "curl: (35) error:0A00042E:SSL routines::tlsv1 alert protocol version",
-		cause.CipherMismatch:          "curl: (35) error:0A000410:SSL routines::sslv3 alert handshake failure",
-	}
-	nodeLogs = map[cause.Code]string{
-		cause.ChainIncomplete:      "Error: unable to verify the first certificate (code UNABLE_TO_VERIFY_LEAF_SIGNATURE)",
-		cause.UntrustedRoot:        "Error: unable to get local issuer certificate (code UNABLE_TO_GET_ISSUER_CERT_LOCALLY) or SELF_SIGNED_CERT_IN_CHAIN",
-		cause.SelfSigned:           "Error: self-signed certificate (code DEPTH_ZERO_SELF_SIGNED_CERT)",
-		cause.CertExpired:          "Error: certificate has expired (code CERT_HAS_EXPIRED)",
-		cause.CertNotYetValid:      "Error: certificate is not yet valid (code CERT_NOT_YET_VALID)",
-		cause.HostnameMismatch:     "Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames",
-		cause.ResetDuringHandshake: "Error: Client network socket disconnected before secure TLS connection was established (code ECONNRESET)",
-	}
-	pythonLogs = map[cause.Code]string{
-		cause.ChainIncomplete:         "SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate')",
-		cause.UntrustedRoot:           "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (or: unable to get local issuer certificate)",
-		cause.SelfSigned:              "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate",
-		cause.CertExpired:             "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired",
-		cause.HostnameMismatch:        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for '<host>'.",
-		cause.CNWithoutSAN:            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for '<host>'.",
-		cause.NotTLS:                  "[SSL: WRONG_VERSION_NUMBER] wrong version number",
-		cause.ProtocolVersionMismatch: "[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version",
-		cause.CipherMismatch:          "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure",
-		cause.ResetDuringHandshake:    "ConnectionResetError(104, 'Connection reset by peer')",
-	}
 	envoyLogs = map[cause.Code]string{
 		cause.NotTLS:                  "upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: TLS_error:|268435703:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER (client: 503)",
 		cause.ProtocolVersionMismatch: "upstream connect error or disconnect/reset before headers ... TLS_error: ... TLSV1_ALERT_PROTOCOL_VERSION (client: 503)",
@@ -97,21 +51,39 @@ var (
 )
 
 // clientProfiles are the clients beyond the four basic ones (docs/client-profiles.md).
+// Offers read from the clients' own ClientHellos here (lab/realclient).
+var (
+	// Node.js 20's default list: its named suites, then OpenSSL's HIGH
+	// (ARIA, CCM, DHE-DSS included).
+	nodeSuites = []uint16{0x1302, 0x1303, 0x1301, 0xc02f, 0xc02b, 0xc030, 0xc02c, 0x009e, 0xc027, 0x0067, 0xc028, 0x006b,
+		0x00a3, 0x009f, 0xcca9, 0xcca8, 0xccaa, 0xc0af, 0xc0ad, 0xc0a3, 0xc09f, 0xc05d, 0xc061, 0xc057, 0xc053, 0x00a2, 0xc0ae,
+		0xc0ac, 0xc0a2, 0xc09e, 0xc05c, 0xc060, 0xc056, 0xc052, 0xc024, 0x006a, 0xc023, 0x0040, 0xc00a, 0xc014, 0x0039, 0x0038,
+		0xc009, 0xc013, 0x0033, 0x0032, 0x009d, 0xc0a1, 0xc09d, 0xc051, 0x009c, 0xc0a0, 0xc09c, 0xc050, 0x003d, 0x003c, 0x0035, 0x002f}
+	// CPython's @SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM.
+	pythonSuites = []uint16{0x1302, 0x1303, 0x1301, 0xc02c, 0xc030, 0xc02b, 0xc02f, 0xcca9, 0xcca8, 0xc024, 0xc028, 0xc023, 0xc027, 0x009f, 0x009e, 0x006b, 0x0067}
+	// GnuTLS 3.7.9 NORMAL (Debian 12).
+	gnutlsSuites = []uint16{0x1302, 0x1303, 0x1301, 0x1304, 0xc02c, 0xcca9, 0xc0ad, 0xc00a, 0xc02b, 0xc0ac, 0xc009, 0xc030, 0xcca8,
+		0xc014, 0xc02f, 0xc013, 0x009d, 0xc09d, 0x0035, 0x009c, 0xc09c, 0x002f, 0x009f, 0xccaa, 0xc09f, 0x0039, 0x009e, 0xc09e, 0x0033}
+	gnutlsSigs = []uint16{w.SigRSAPKCS1SHA256, w.SigRSAPSSPSSSHA256, w.SigRSAPSSSHA256, w.SigECDSAP256, w.SigEd25519, w.SigRSAPKCS1SHA384,
+		w.SigRSAPSSPSSSHA384, w.SigRSAPSSSHA384, w.SigECDSAP384, w.SigEd448, w.SigRSAPKCS1SHA512, w.SigRSAPSSPSSSHA512, w.SigRSAPSSSHA512,
+		w.SigECDSAP521, w.SigRSAPKCS1SHA1, w.SigECDSASHA1}
+)
+
 var clientProfiles = []Profile{
 	{ID: "curl", Name: "curl 8.16+ (OpenSSL 3, Debian)", Description: "curl with its OpenSSL backend and the system openssl.cnf: TLS 1.2 and 1.3, OpenSSL's default suites, SNI, the CA bundle, CN fallback through X509_check_host, no AIA.",
 		Versions: v13and12, CipherSuites: opensslSuites, Groups: opensslGroups, KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: true,
 		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224, MinDHBits: 2048, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
 		Logs: curlLogs, Sources: []string{"§13 curl", "§12 OpenSSL 3.x"}, Unconfirmed: []string{"SNI for IP literals (§13)", "CA bundle environment variables (§13)"}},
 	{ID: "python-requests", Name: "Python requests / urllib3 2 (CPython 3.10+)", Description: "TLS 1.2 and 1.3; @SECLEVEL=2 ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES without SHA-1 MACs or static RSA; certifi's Mozilla roots; CN-only certificates rejected.",
-		Versions: v13and12, CipherSuites: []uint16{0x1302, 0x1303, 0x1301, 0xc02c, 0xc030, 0xc02b, 0xc02f, 0xcca9, 0xcca8, 0xc024, 0xc028, 0xc023, 0xc027, 0x009f, 0x009e, 0x006b, 0x0067},
+		Versions: v13and12, CipherSuites: pythonSuites,
 		Groups: opensslGroups, KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: true,
 		Trust: TrustSystem, ChecksHostname: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224, MinDHBits: 2048, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
 		Logs: pythonLogs, Sources: []string{"§14 Python requests / urllib3"}, Unconfirmed: []string{"certifi's Mozilla bundle is approximated by the system store"}},
 	{ID: "node", Name: "Node.js https (bundled OpenSSL)", Description: "TLS 1.2 and 1.3, Node's default cipher list, the bundled Mozilla roots (not the OS store; NODE_EXTRA_CA_CERTS adds), CN used only without SAN, no AIA.",
-		Versions: v13and12, CipherSuites: []uint16{0x1302, 0x1303, 0x1301, 0xc02f, 0xc02b, 0xc030, 0xc02c, 0x009e, 0xc027, 0x0067, 0xc028, 0x006b, 0xc014, 0xc00a, 0x0039, 0xc013, 0xc009, 0x0033, 0x009d, 0x009c, 0x003d, 0x003c, 0x0035, 0x002f},
+		Versions: v13and12, CipherSuites: nodeSuites,
 		Groups: opensslGroups, KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: true,
 		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 1024, MinECBits: 224, MinDHBits: 1024, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
-		Logs: nodeLogs, Sources: []string{"§15 Node.js"}, Unconfirmed: []string{"the HIGH part of the cipher list is inferred", "the bundled Mozilla roots are approximated by the system store", "the OpenSSL security level of Node's build"}},
+		Logs: nodeLogs, Sources: []string{"§15 Node.js"}, Unconfirmed: []string{"the bundled Mozilla roots are approximated by the system store", "the OpenSSL security level of Node's build"}},
 	{ID: "dotnet", Name: ".NET HttpClient on Linux", Description: "SslStream over the system OpenSSL: its versions and suites, the system store, and AIA fetching on by default (a missing intermediate is downloaded).",
 		Versions: v13and12, CipherSuites: opensslSuites, Groups: opensslGroups, KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: true,
 		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224, MinDHBits: 2048, FetchesAIA: true, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
@@ -142,7 +114,7 @@ var clientProfiles = []Profile{
 	{ID: "java-17", Name: "Java 17, current updates (17.0.18+)", Description: "TLS 1.3 and 1.2, JSSE's suites without TLS_RSA_*, x25519 first, SNI, cacerts, CN fallback, no AIA.",
 		Versions: v13and12, CipherSuites: javaNoRSAKx, Groups: javaGroups, KeyShares: []uint16{w.GroupX25519, w.GroupP256}, SignatureAlgorithms: javaSigs, SendsSNI: true,
 		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, MinRSABits: 1024, MinECBits: 224, MinDHBits: 1024, MaxCertMessage: 32768, RejectMD5: true,
-		Logs: javaLogs, Sources: []string{"§10.1 Java 17 / 21", "§10.2"}},
+		Logs: java17Logs, Sources: []string{"§10.1 Java 17 / 21", "§10.2"}},
 	{ID: "java-21", Name: "Java 21, current updates (21.0.10+)", Description: "As Java 17.",
 		Versions: v13and12, CipherSuites: javaNoRSAKx, Groups: javaGroups, KeyShares: []uint16{w.GroupX25519, w.GroupP256}, SignatureAlgorithms: javaSigs, SendsSNI: true,
 		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, MinRSABits: 1024, MinECBits: 224, MinDHBits: 1024, MaxCertMessage: 32768, RejectMD5: true,
@@ -160,17 +132,10 @@ var clientProfiles = []Profile{
 		Logs:    map[cause.Code]string{cause.ChainIncomplete: "javax.net.ssl.SSLHandshakeException: java.security.cert.CertPathValidatorException: Trust anchor for certification path not found.", cause.UntrustedRoot: "javax.net.ssl.SSLHandshakeException: java.security.cert.CertPathValidatorException: Trust anchor for certification path not found."},
 		Sources: []string{"§18 Old Android"}, Unconfirmed: []string{"the Android 7 suite list is the 5.0/Chromium-era list", "CN fallback", "no AIA fetching"}},
 	{ID: "chrome", Name: "Chrome / Edge (current)", Description: "TLS 1.3 and 1.2, BoringSSL's 15 suites (no DHE, no 3DES), X25519MLKEM768/x25519/P-256/P-384, no SHA-1, no CN fallback, and AIA fetching: a missing intermediate usually still works here and fails elsewhere.",
-		Versions: v13and12, CipherSuites: mainstreamSuites, Groups: []uint16{w.GroupX25519MLKEM768, w.GroupX25519, w.GroupP256, w.GroupP384}, KeyShares: []uint16{w.GroupX25519},
+		Versions: v13and12, CipherSuites: mainstreamSuites, Groups: []uint16{w.GroupX25519MLKEM768, w.GroupX25519, w.GroupP256, w.GroupP384}, KeyShares: []uint16{w.GroupX25519MLKEM768, w.GroupX25519},
 		SignatureAlgorithms: mainstreamSigs, SendsSNI: true,
 		Trust: TrustSystem, ChecksHostname: true, RejectSHA1: true, MinRSABits: 1024, MinECBits: 224, FetchesAIA: true, MaxCertMessage: 102400,
-		Logs: map[cause.Code]string{
-			cause.UntrustedRoot: "NET::ERR_CERT_AUTHORITY_INVALID", cause.SelfSigned: "NET::ERR_CERT_AUTHORITY_INVALID", cause.ChainIncomplete: "NET::ERR_CERT_AUTHORITY_INVALID",
-			cause.CertExpired: "NET::ERR_CERT_DATE_INVALID", cause.CertNotYetValid: "NET::ERR_CERT_DATE_INVALID",
-			cause.HostnameMismatch: "NET::ERR_CERT_COMMON_NAME_INVALID", cause.CNWithoutSAN: "NET::ERR_CERT_COMMON_NAME_INVALID",
-			cause.WeakSignature: "NET::ERR_CERT_WEAK_SIGNATURE_ALGORITHM", cause.WeakKey: "NET::ERR_CERT_WEAK_KEY",
-			cause.ProtocolVersionMismatch: "ERR_SSL_VERSION_OR_CIPHER_MISMATCH", cause.CipherMismatch: "ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
-			cause.NotTLS: "ERR_SSL_PROTOCOL_ERROR", cause.ResetDuringHandshake: "ERR_CONNECTION_RESET",
-		},
+		Logs:    chromeLogs,
 		Sources: []string{"§17.1 Chrome"}, Unconfirmed: []string{"AIA fetching (widely documented, Chrome source not read)", "the Chrome Root Store is approximated by the system store"}},
 	{ID: "firefox", Name: "Firefox (current)", Description: "TLS 1.3 and 1.2, NSS's suites, groups up to P-521 and ffdhe2048/3072, no CN fallback. Firefox does not fetch AIA but preloads every public intermediate, which is modelled as completing the chain.",
 		Versions: v13and12, CipherSuites: []uint16{0x1301, 0x1303, 0x1302, 0xc02b, 0xc02f, 0xcca9, 0xcca8, 0xc02c, 0xc030, 0xc00a, 0xc009, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035},
@@ -190,17 +155,7 @@ var clientProfiles = []Profile{
 	{ID: "nginx-proxy-verify", Name: "nginx proxy_pass https:// with proxy_ssl_verify on", Description: "As nginx-proxy (no SNI unless proxy_ssl_server_name on), but verifying against proxy_ssl_trusted_certificate only (give it as --ca-bundle), with X509_check_host against the upstream name.",
 		Versions: v13and12, CipherSuites: opensslSuites, Groups: opensslGroups, KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: false,
 		Trust: TrustBundleOnly, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224, MinDHBits: 2048, MaxCertMessage: 102400, RequireSecureRenegotiation: true, MaxIntermediates: 1,
-		Logs: map[cause.Code]string{
-			cause.ChainIncomplete:  "upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream",
-			cause.UntrustedRoot:    "upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream",
-			cause.SelfSigned:       "upstream SSL certificate verify error: (18:self-signed certificate) while SSL handshaking to upstream",
-			cause.CertExpired:      "upstream SSL certificate verify error: (10:certificate has expired) while SSL handshaking to upstream",
-			cause.HostnameMismatch: "upstream SSL certificate does not match \"<host>\" while SSL handshaking to upstream",
-			cause.SNIRequired:      "SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name) while SSL handshaking to upstream",
-			// Observed with Debian's nginx 1.22 and OpenSSL 3.0: past the
-			// verify depth OpenSSL reports the issuer as missing, not 22.
-			cause.ChainTooLong: "upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream (proxy_ssl_verify_depth 1, a chain with two intermediates)",
-		},
+		Logs:    nginxVerifyLogs,
 		Sources: []string{"§7 nginx as a reverse proxy", "proxy_ssl_verify_depth 1 with two intermediates fails and 2 works: observed with Debian's nginx"}},
 	{ID: "envoy", Name: "Envoy upstream TLS (defaults)", Description: "TLS 1.2 only, ECDHE with AES-GCM or ChaCha20 only (no CBC, no RSA key exchange, no DHE), X25519 and P-256 only, no SNI unless configured, and no certificate verification without trusted_ca. Clients see a 503.",
 		Versions: v12only, CipherSuites: []uint16{0xc02b, 0xcca9, 0xc02f, 0xcca8, 0xc02c, 0xc030}, Groups: []uint16{w.GroupX25519, w.GroupP256},
@@ -210,7 +165,7 @@ var clientProfiles = []Profile{
 	{ID: "haproxy", Name: "HAProxy 3.3+ server ... ssl (defaults)", Description: "OpenSSL's defaults, SNI from the Host header (sni-auto), verify required against ca-file (give it as --ca-bundle), names checked against the SNI.",
 		Versions: v13and12, CipherSuites: opensslSuites, Groups: opensslGroups, KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: true,
 		Trust: TrustBundleOnly, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224, MinDHBits: 2048, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
-		Logs:    map[cause.Code]string{cause.ClosedDuringHandshake: "Connection closed during SSL handshake", cause.ResetDuringHandshake: "Connection error during SSL handshake", cause.HandshakeTimeout: "Timeout during SSL handshake", cause.CipherMismatch: "SSL handshake failure", cause.ProtocolVersionMismatch: "SSL handshake failure", cause.ChainIncomplete: "SSL handshake failure", cause.UntrustedRoot: "SSL handshake failure"},
+		Logs:    haproxyLogs,
 		Sources: []string{"§9 HAProxy"}, Unconfirmed: []string{"which HTTP status its clients receive (503 or 502)"}},
 	{ID: "aws-apigw-rest", Name: "AWS API Gateway REST API, HTTP/HTTP_PROXY or VPC-link integration", Description: "A JSSE client (Java 8-like offer, UNCONFIRMED), SNI, AWS's fixed list of supported CAs (no custom CA can be added: --ca-bundle is ignored), CN fallback (Apache HttpClient), no AIA. Clients see HTTP 500.",
 		Versions: v13and12, CipherSuites: javaSuites, Groups: javaGroups, KeyShares: []uint16{w.GroupX25519, w.GroupP256}, SignatureAlgorithms: javaSigs, SendsSNI: true,
@@ -245,4 +200,13 @@ var clientProfiles = []Profile{
 			cause.UntrustedRoot:   "The root certificate of the server certificate used by the backend does not match the trusted root certificate added to the application gateway",
 		},
 		Sources: []string{"§5 Azure Application Gateway"}, Unconfirmed: []string{"suites and TLS 1.3 to back ends (OpenSSL defaults assumed)"}},
+	{ID: "python", Name: "Python ssl, urllib.request, http.client (CPython 3.10+)", Description: "ssl.create_default_context(): TLS 1.2 and 1.3, CPython's cipher string (ECDHE and DHE with AEAD or CBC-SHA2, no static RSA), the system store or the cafile given, and the name checked with hostname_checks_common_name on: unlike urllib3 2, the subject CN is used when the certificate has no DNS SAN.",
+		Versions: v13and12, CipherSuites: pythonSuites, Groups: opensslGroups, KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: true,
+		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224, MinDHBits: 2048, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
+		Logs: pythonLogs, Sources: []string{"§14 Python requests / urllib3", "§25 what the clients here do"}},
+	{ID: "gnutls", Name: "GnuTLS 3.7 clients (gnutls-cli; wget, git and apt on Debian)", Description: "GnuTLS's default priority as Debian 12 ships it: TLS 1.3 down to 1.0, AES-GCM, AES-CCM, ChaCha20 and CBC suites (no 3DES, no static-RSA CBC), groups up to P-521 with x448 and the ffdhe groups, SNI, the system store, the CN used when there is no DNS SAN, SHA-1 certificate signatures refused, RSA keys of 1024 bits accepted, no AIA.",
+		Versions: v13to10, CipherSuites: gnutlsSuites, Groups: []uint16{w.GroupP256, w.GroupP384, w.GroupP521, w.GroupX25519, w.GroupX448, w.GroupFFDHE2048, w.GroupFFDHE3072, w.GroupFFDHE4096, w.GroupFFDHE6144, w.GroupFFDHE8192},
+		KeyShares: []uint16{w.GroupP256, w.GroupX25519}, SignatureAlgorithms: gnutlsSigs, SendsSNI: true,
+		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 1024, MinECBits: 224,
+		Logs: gnutlsLogs, Sources: []string{"§25 what the clients here do"}, Unconfirmed: []string{"the smallest RSA key accepted (1024 bits works; smaller was not tried)", "wget does not check the serverAuth EKU (gnutls-cli does); the profile checks it"}},
 }

@@ -74,13 +74,51 @@ type Profile struct {
 	// server that does not support RFC 5746 (OpenSSL 3 by default).
 	RequireSecureRenegotiation bool `json:"require_secure_renegotiation,omitempty"`
 
-	// Logs holds what this client logs for a cause, when known.
+	// Logs holds what this client logs for a cause, when known. Several
+	// lines it may log are separated by " | "; "..." and placeholders such
+	// as <host> stand for text that varies.
 	Logs map[cause.Code]string `json:"logs,omitempty"`
 	// Sources names the sections of docs/client-profiles.md this rests on.
 	Sources []string `json:"sources"`
 	// Unconfirmed lists facts of this profile not confirmed by a source.
 	Unconfirmed []string `json:"unconfirmed,omitempty"`
+
+	// Checked records what the real client this profile describes did when
+	// it was run here against the lab (lab/realclient; the table is
+	// docs/conformance.md). Nil when no such client can run here.
+	Checked *Check `json:"checked,omitempty"`
+	// DocumentedOnly lists the rules that rest on documentation alone, each
+	// with its source, because no real client here can confirm them.
+	DocumentedOnly []Rule `json:"documented_only,omitempty"`
 }
+
+// Check is what a profile's real client confirmed when run here.
+type Check struct {
+	// Clients names each real client and version that was run.
+	Clients []string `json:"clients"`
+	// Confirmed lists the rules the clients behaved as the profile says,
+	// each with the lab endpoints that show it (Basis: "lab: a, b").
+	Confirmed []Rule `json:"confirmed"`
+	// Differs says how the version checked differs from the one the profile
+	// names, or from the profile, and why the profile keeps its rule.
+	Differs []string `json:"differs,omitempty"`
+}
+
+// Rule is one rule of a profile and what it rests on.
+type Rule struct {
+	// Rule is a field of the profile by its JSON name (versions, cn_fallback,
+	// min_rsa_bits, ...) or one of the checks every verifying client makes
+	// (dates, key_usage, basic_constraints, signature), or logs.
+	Rule string `json:"rule"`
+	// Basis is the lab endpoints that confirmed it ("lab: cn-only"), or the
+	// source it rests on.
+	Basis string `json:"basis"`
+}
+
+// RuleNames are the names a Rule may have.
+var RuleNames = []string{"versions", "cipher_suites", "groups", "signature_algorithms", "sends_sni", "trust",
+	"checks_hostname", "cn_fallback", "reject_sha1", "min_rsa_bits", "min_ec_bits", "fetches_aia", "min_dh_bits",
+	"max_validity_days", "dates", "key_usage", "basic_constraints", "signature", "logs"}
 
 // Verifies reports whether the client verifies certificates at all.
 func (p *Profile) Verifies() bool { return p.Trust != TrustNone }

@@ -1,6 +1,8 @@
 package profile
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tlsdoctor/tlsdoctor/wire"
@@ -53,14 +55,42 @@ func TestProfilesAreWellFormed(t *testing.T) {
 				t.Errorf("%s: log for unknown cause %s", p.ID, c)
 			}
 		}
+		// What the profile rests on: every rule either confirmed by a real
+		// client here (with the lab endpoints) or documented (with sources).
+		if p.Checked == nil && len(p.DocumentedOnly) == 0 {
+			t.Errorf("%s: neither confirmed here nor documented", p.ID)
+		}
+		seen := map[string]bool{}
+		if p.Checked != nil {
+			if len(p.Checked.Clients) == 0 || len(p.Checked.Confirmed) == 0 {
+				t.Errorf("%s: a Checked record names its clients and what they confirmed", p.ID)
+			}
+			for _, r := range p.Checked.Confirmed {
+				if !slices.Contains(RuleNames, r.Rule) || !strings.HasPrefix(r.Basis, "lab: ") || seen[r.Rule] {
+					t.Errorf("%s: confirmed %+v: a known rule, once, with the lab endpoints that show it", p.ID, r)
+				}
+				seen[r.Rule] = true
+			}
+		}
+		for _, r := range p.DocumentedOnly {
+			if !slices.Contains(RuleNames, r.Rule) || r.Basis == "" || seen[r.Rule] {
+				t.Errorf("%s: documented %+v: a known rule, once, not also confirmed, with its source", p.ID, r)
+			}
+			seen[r.Rule] = true
+		}
 	}
 	// The clients the issue names, each required.
 	for _, id := range []string{"default", "go", "openssl", "curl", "python-requests", "node", "dotnet", "java-6", "java-7",
 		"java-8", "java-11", "java-17", "java-21", "android-4.4", "android-7", "chrome", "firefox", "safari", "nginx-proxy",
 		"nginx-proxy-verify", "envoy", "haproxy", "aws-apigw-rest", "aws-apigw-rest-skip-verify", "aws-apigw-http",
-		"oci-apigw", "azure-appgw-v2"} {
+		"oci-apigw", "azure-appgw-v2", "python", "gnutls"} {
 		if _, err := Get(id); err != nil {
 			t.Error(err)
+		}
+	}
+	for id := range checked {
+		if _, err := Get(id); err != nil {
+			t.Errorf("a Checked record for %v", err)
 		}
 	}
 	if _, err := Get("netscape"); err == nil {
