@@ -85,6 +85,8 @@ var pythonLogs = map[cause.Code]string{
 	cause.TCPRefused:              "[Errno 111] Connection refused",
 	cause.TCPTimeout:              "TimeoutError: timed out | ConnectTimeoutError(",
 	cause.HandshakeTimeout:        "The handshake operation timed out | Read timed out.",
+	cause.HTTPInvalidResponse:     "BadStatusLine(",
+	cause.DoubleTLS:               "BadStatusLine(",
 	cause.HTTPNoResponse:          "RemoteDisconnected('Remote end closed connection without response')",
 	cause.RenegotiationUnsafe:     "[SSL: UNSAFE_LEGACY_RENEGOTIATION_DISABLED] unsafe legacy renegotiation disabled",
 }
@@ -273,7 +275,8 @@ var chromeLogs = map[cause.Code]string{
 
 // GnuTLS: gnutls-cli prints "- Status: The certificate is NOT trusted. ..."
 // or "*** Fatal error: ..."; wget prints "ERROR: The certificate of '<host>'
-// ..." or "GnuTLS: ...".
+// ..." or "GnuTLS: ..." (and, at its own time-out, only "Unable to
+// establish SSL connection.").
 var gnutlsLogs = map[cause.Code]string{
 	cause.ChainIncomplete:       "The certificate issuer is unknown. | doesn't have a known issuer.",
 	cause.UntrustedRoot:         "The certificate issuer is unknown. | doesn't have a known issuer.",
@@ -291,6 +294,8 @@ var gnutlsLogs = map[cause.Code]string{
 	cause.ClientCertRequired:    "Received alert [116]: Certificate is required | The specified session has been invalidated for some reason. | Read error (A TLS fatal alert has been received.)",
 	cause.KeyMismatch:           "Public key signature verification has failed.",
 	cause.TCPRefused:            "Connection refused",
+	cause.TCPTimeout:            "failed: Connection timed out.",
+	cause.HandshakeTimeout:      "Unable to establish SSL connection.",
 	cause.CertTooLarge:          "The handshake data size is too large.",
 	cause.HTTPNoResponse:        "Read error (The request is invalid.) in headers.",
 }

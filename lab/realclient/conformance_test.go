@@ -1,0 +1,384 @@
+package realclient_test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/lab/realclient"
+	"github.com/tlsdoctor/tlsdoctor/profile"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/conformance.md and explain/testdata/observed.jsonl from this run")
+
+const (
+	docFile      = "../../docs/conformance.md"
+	observedFile = "../../explain/testdata/observed.jsonl"
+)
+
+// kind is why a reviewed disagreement stays.
+type kind string
+
+const (
+	// ruleKind: the profile's data is right, but a rule of diagnose or
+	// chain decides otherwise than the client; the rule is reported to be
+	// fixed where it lives.
+	ruleKind kind = "rule"
+	// versionKind: the client here is another version than the one the
+	// profile names; the profile's Checked.Differs says how they differ.
+	versionKind kind = "version"
+)
+
+// known is a reviewed disagreement.
+type known struct {
+	kind   kind
+	what   string // "verdict" or "log"
+	reason string
+}
+
+// reviewed lists every disagreement between a real client and its profile
+// that stays, each with its reason. The key is "client row"; client "*"
+// stands for every client whose profile verifies certificates.
+var reviewed = map[string]known{
+	"* leaf-is-ca": {ruleKind, "verdict", "chain judges a leaf whose basicConstraints say CA:TRUE as CERT_INVALID for every verifying " +
+		"profile, but OpenSSL 3.0 (s_client, curl, Python, nginx, HAProxy), Node.js, GnuTLS, JSSE 17, Go 1.26 and Chromium 156 all " +
+		"accept it when its name, EKU and chain are right; only Firefox is documented to refuse it (MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY)"},
+	"wget bad-eku": {ruleKind, "verdict", "wget does not ask GnuTLS to check the certificate's purpose (gnutls-cli does, and fails); " +
+		"no profile field says a client skips the serverAuth EKU check, which diagnose makes for every verifying profile"},
+	"python-requests cn-only": {versionKind, "verdict", "Debian 12's python3-requests uses urllib3 1.26.12, which falls back to the " +
+		"CN; the profile describes urllib3 2, which does not (python-requests Checked.Differs)"},
+}
+
+// disagreement says how a row disagrees: "" (it agrees), "verdict" or "log".
+func disagreement(r *realclient.Row) string {
+	if !r.VerdictAgrees() {
+		return "verdict"
+	}
+	if r.LogAgreement() == realclient.LogDiffers {
+		return "log"
+	}
+	return ""
+}
+
+// lookup finds the reviewed entry for a row, and its key.
+func lookup(r *realclient.Row, verifies bool) (string, known, bool) {
+	k := r.Client + " " + r.Row
+	if e, ok := reviewed[k]; ok {
+		return k, e, true
+	}
+	k = "* " + r.Row
+	if e, ok := reviewed[k]; ok && verifies {
+		return k, e, true
+	}
+	return "", known{}, false
+}
+
+// The conformance harness: every real client installed here against every
+// lab endpoint, each beside the verdict of the profile that simulates it.
+// Any disagreement that is not reviewed fails, and so does a reviewed one
+// that no longer occurs.
+func TestConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every real client against the lab")
+	}
+	h := runHarness(t)
+	if len(h.missing) > 0 {
+		var m []string
+		for id, progs := range h.missing {
+			m = append(m, id+" (needs "+strings.Join(progs, ", ")+")")
+		}
+		sort.Strings(m)
+		t.Logf("not installed, not checked: %s; .ci/run installs them", strings.Join(m, "; "))
+	}
+	t.Logf("%d clients against %d targets in %s", len(h.clients), len(h.targets), h.elapsed.Round(100e6))
+	if t.Failed() {
+		return
+	}
+	used := map[string]bool{}
+	for i := range h.rows {
+		r := &h.rows[i]
+		p, _ := profile.Get(r.Profile)
+		dis := disagreement(r)
+		if dis == "" {
+			continue
+		}
+		if key, e, ok := lookup(r, p.Verifies()); ok && e.what == dis {
+			used[key] = true
+			continue
+		}
+		real := "works"
+		if !r.Works {
+			real = "fails: " + r.Message
+		}
+		t.Errorf("%s (%s) against %s: %s disagreement\n  real:      %s\n  profile %s: %s: %s\n  predicted log: %q",
+			r.Client, r.Version, r.Row, dis, real, r.Profile, r.Verdict, r.Summary, r.Predicted)
+	}
+	ran := map[string]bool{}
+	for _, c := range h.clients {
+		ran[c.ID] = true
+	}
+	for key, e := range reviewed {
+		client, _, _ := strings.Cut(key, " ")
+		if !used[key] && (client == "*" || ran[client]) {
+			t.Errorf("reviewed disagreement %q (%s, %s) no longer occurs: remove it", key, e.kind, e.what)
+		}
+	}
+	checkConfirmations(t, h)
+
+	doc := conformanceDoc(h)
+	obs := observedCorpus(t, h)
+	if *update {
+		if len(h.missing) > 0 {
+			t.Fatalf("-update needs every client installed; missing %v", h.missing)
+		}
+		if err := os.WriteFile(docFile, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(observedFile, []byte(obs), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if len(h.missing) > 0 {
+		t.Log("some clients are missing: docs/conformance.md is not compared")
+		return
+	}
+	old, err := os.ReadFile(docFile)
+	if err != nil {
+		t.Fatalf("%v (go test ./lab/realclient -run Conformance -update)", err)
+	}
+	if got, want := stable(doc), stable(string(old)); got != want {
+		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+		n := 0
+		for i := range max(len(gl), len(wl)) {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w && n < 20 {
+				t.Errorf("docs/conformance.md is out of date (go test ./lab/realclient -run Conformance -update, then review):\n  now: %s\n  doc: %s", g, w)
+				n++
+			}
+		}
+	}
+}
+
+// stable is the document without what a run may change without a
+// disagreement: the part that names versions (the machine's packages
+// decide it), and in the agreement tables the message and how it compares
+// (a TLS 1.3 server's alert after the handshake reaches a client while it
+// writes or while it reads, and the client words the two differently; the
+// test holds each message to its profile's prediction).
+func stable(doc string) string {
+	var b strings.Builder
+	skip, agreement := false, false
+	for _, line := range strings.Split(doc, "\n") {
+		switch {
+		case strings.HasPrefix(line, "<!-- run-specific -->"):
+			skip = true
+		case strings.HasPrefix(line, "<!-- /run-specific -->"):
+			skip = false
+		case skip:
+		case strings.HasPrefix(line, "## "):
+			agreement = line == "## Agreement"
+			b.WriteString(line + "\n")
+		case agreement && strings.HasPrefix(line, "| "):
+			cells := splitCells(line)
+			if len(cells) > 4 { // "", endpoint, profile, real
+				cells = cells[:4]
+			}
+			b.WriteString(strings.Join(cells, "|") + "\n")
+		default:
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+// splitCells splits a Markdown table row at the bars that are not escaped.
+func splitCells(row string) []string {
+	var cells []string
+	start := 0
+	for i := 0; i < len(row); i++ {
+		switch row[i] {
+		case '\\':
+			i++
+		case '|':
+			cells = append(cells, row[start:i])
+			start = i + 1
+		}
+	}
+	return append(cells, row[start:])
+}
+
+// endpointRule is the profile rule a lab endpoint puts to the test.
+var endpointRule = map[string]string{
+	"ok": "versions", "ok-rsa": "versions", "tls10-only": "versions",
+	"cipher-mismatch": "cipher_suites", "group-mismatch": "groups",
+	"sni-required": "sends_sni", "sni-default-cert": "sends_sni",
+	"expired": "dates", "not-yet-valid": "dates", "inconsistent": "dates",
+	"wrong-host": "checks_hostname", "cn-only": "cn_fallback",
+	"chain-incomplete": "trust", "untrusted-root": "trust", "self-signed": "trust",
+	"chain-incomplete-aia": "fetches_aia", "sha1": "reject_sha1", "rsa1024": "min_rsa_bits",
+	"bad-eku": "key_usage", "leaf-is-ca": "basic_constraints", "key-mismatch": "signature",
+}
+
+// confirmed computes, per profile, the rules its clients confirmed: a rule
+// is confirmed when every row of every endpoint that tests it agrees for
+// every client of the profile; logs are confirmed by the endpoints where
+// the predicted line was the real one.
+func confirmed(h *harness) map[string]map[string][]string {
+	bad := map[string]map[string]bool{} // profile -> rule -> some row disagreed
+	eps := map[string]map[string][]string{}
+	add := func(p, rule, ep string) {
+		if eps[p] == nil {
+			eps[p] = map[string][]string{}
+		}
+		if !slices.Contains(eps[p][rule], ep) {
+			eps[p][rule] = append(eps[p][rule], ep)
+		}
+	}
+	for i := range h.rows {
+		r := &h.rows[i]
+		if bad[r.Profile] == nil {
+			bad[r.Profile] = map[string]bool{}
+		}
+		if rule, ok := endpointRule[r.Endpoint]; ok {
+			if r.VerdictAgrees() {
+				add(r.Profile, rule, r.Endpoint)
+			} else {
+				bad[r.Profile][rule] = true
+			}
+		}
+		switch r.LogAgreement() {
+		case realclient.LogAgrees:
+			add(r.Profile, "logs", r.Endpoint)
+		case realclient.LogDiffers:
+			bad[r.Profile]["logs"] = true
+		}
+	}
+	out := map[string]map[string][]string{}
+	for p, rules := range eps {
+		for rule, list := range rules {
+			if bad[p][rule] {
+				continue
+			}
+			if out[p] == nil {
+				out[p] = map[string][]string{}
+			}
+			sort.Strings(list)
+			out[p][rule] = list
+		}
+	}
+	return out
+}
+
+// checkConfirmations holds each profile's Checked.Confirmed to this run:
+// every rule it says a real client confirmed, this run confirmed.
+func checkConfirmations(t *testing.T, h *harness) {
+	got := confirmed(h)
+	ran := map[string]bool{}
+	for _, c := range h.clients {
+		ran[c.Profile] = true
+	}
+	for _, p := range profile.All() {
+		if !ran[p.ID] {
+			continue
+		}
+		if p.Checked == nil {
+			t.Errorf("profile %s: real clients ran here but the profile has no Checked record; this run confirms %s", p.ID, ruleList(got[p.ID]))
+			continue
+		}
+		for _, r := range p.Checked.Confirmed {
+			if _, ok := got[p.ID][r.Rule]; !ok {
+				t.Errorf("profile %s says a real client confirmed %s (%s); this run does not", p.ID, r.Rule, r.Basis)
+			}
+		}
+		var listed []string
+		for _, r := range p.Checked.Confirmed {
+			listed = append(listed, r.Rule)
+		}
+		for rule := range got[p.ID] {
+			if !slices.Contains(listed, rule) {
+				t.Errorf("profile %s: this run confirms %s (lab: %s) but Checked.Confirmed does not list it", p.ID, rule, strings.Join(got[p.ID][rule], ", "))
+			}
+		}
+	}
+}
+
+func ruleList(m map[string][]string) string {
+	var s []string
+	for rule, eps := range m {
+		s = append(s, fmt.Sprintf("{Rule: %q, Basis: %q}", rule, "lab: "+strings.Join(eps, ", ")))
+	}
+	sort.Strings(s)
+	return strings.Join(s, ", ")
+}
+
+// observedEntry is one line of explain/testdata/observed.jsonl: a message a
+// real client printed here, with the cause the lab built the endpoint to
+// fail with. The fields are those of corpus.jsonl, and the client's.
+type observedEntry struct {
+	ID            string     `json:"id"`
+	Stack         string     `json:"stack"`
+	Cause         cause.Code `json:"cause"`
+	Source        string     `json:"source"`
+	Note          string     `json:"note"`
+	Message       string     `json:"message"`
+	Client        string     `json:"client"`
+	ClientVersion string     `json:"client_version"`
+	Endpoint      string     `json:"endpoint"`
+}
+
+// trueCause is the cause the lab built a row's endpoint to fail with; where
+// a client stops at something else first, the cause of that.
+func trueCause(h *harness, r *realclient.Row) cause.Code {
+	e := h.lab.Endpoint(r.Endpoint)
+	switch {
+	case r.Row == "inconsistent@127.0.0.2":
+		return cause.CertExpired // this node serves last year's certificate
+	case r.Endpoint == "huge-cert" && strings.Contains(r.Message, "renegotiation"):
+		// The hand-built ServerHello carries no renegotiation_info; OpenSSL 3
+		// refuses it before the certificate message arrives.
+		return cause.RenegotiationUnsafe
+	case r.Endpoint == "huge-cert":
+		return cause.CertTooLarge
+	}
+	return e.Want
+}
+
+func observedCorpus(t *testing.T, h *harness) string {
+	stacks := map[string]string{}
+	for _, c := range h.clients {
+		stacks[c.ID] = c.Stack
+	}
+	var b strings.Builder
+	for i := range h.rows {
+		r := &h.rows[i]
+		if r.Works || !r.Own || r.Message == "" {
+			continue
+		}
+		e := h.lab.Endpoint(r.Endpoint)
+		line, err := json.Marshal(observedEntry{
+			ID: "observed/" + r.Client + "/" + r.Row, Stack: stacks[r.Client], Cause: trueCause(h, r),
+			Source:  fmt.Sprintf("observed: %s %s against lab endpoint %s", r.Client, r.Version, r.Row),
+			Note:    "lab endpoint " + r.Endpoint + ": " + e.Description,
+			Message: r.Message, Client: r.Client, ClientVersion: r.Version, Endpoint: r.Row,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
