@@ -207,6 +207,6 @@ var clientProfiles = []Profile{
 	{ID: "gnutls", Name: "GnuTLS 3.7 clients (gnutls-cli, and wget on Debian)", Description: "GnuTLS's default priority as Debian 12 ships it: TLS 1.3 down to 1.0, AES-GCM, AES-CCM, ChaCha20 and CBC suites (no 3DES, no static-RSA CBC), groups up to P-521 with x448 and the ffdhe groups, SNI, the system store, the CN used when there is no DNS SAN, SHA-1 certificate signatures refused, RSA keys of 1024 bits accepted, no AIA.",
 		Versions: v13to10, CipherSuites: gnutlsSuites, Groups: []uint16{w.GroupP256, w.GroupP384, w.GroupP521, w.GroupX25519, w.GroupX448, w.GroupFFDHE2048, w.GroupFFDHE3072, w.GroupFFDHE4096, w.GroupFFDHE6144, w.GroupFFDHE8192},
 		KeyShares: []uint16{w.GroupP256, w.GroupX25519}, SignatureAlgorithms: gnutlsSigs, SendsSNI: true,
-		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 1024, MinECBits: 224,
-		Logs: gnutlsLogs, Sources: []string{"§25 what the clients here do"}, Unconfirmed: []string{"the smallest RSA key accepted (1024 bits works; smaller was not tried)", "wget does not check the serverAuth EKU (gnutls-cli does); the profile checks it"}},
+		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 1024, MinECBits: 224, MaxCertMessage: 131072,
+		Logs: gnutlsLogs, Sources: []string{"§25 what the clients here do"}, Unconfirmed: []string{"the smallest RSA key accepted (1024 bits works; smaller was not tried)", "GnuTLS limits the whole handshake message (128 KiB by default), modelled as the certificate message: 150 KB fails here", "wget does not check the serverAuth EKU (gnutls-cli does); the profile checks it"}},
 }

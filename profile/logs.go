@@ -18,7 +18,7 @@ var opensslLogs = map[cause.Code]string{
 	cause.CertExpired:             "verify error:num=10:certificate has expired",
 	cause.CertNotYetValid:         "verify error:num=9:certificate is not yet valid",
 	cause.HostnameMismatch:        "verify error:num=62:hostname mismatch",
-	cause.WeakKey:                 "verify error:num=66:EE certificate key too weak",
+	cause.WeakKey:                 "verify error:num=66:EE certificate key too weak | error:0A00018A:SSL routines:...:dh key too small",
 	cause.WeakSignature:           "verify error:num=68:CA signature digest algorithm too weak",
 	cause.BadKeyUsage:             "verify error:num=26:unsuitable certificate purpose",
 	cause.NotTLS:                  "error:0A00010B:SSL routines:...:wrong version number",
@@ -28,7 +28,7 @@ var opensslLogs = map[cause.Code]string{
 	cause.ClientCertRequired:      "error:0A00045C:SSL routines:...:tlsv13 alert certificate required",
 	cause.KeyMismatch:             "error:0A00007B:SSL routines:...:bad signature",
 	cause.ClosedDuringHandshake:   "error:0A000126:SSL routines:...:unexpected eof while reading",
-	cause.ResetDuringHandshake:    ":errno=104",
+	cause.ResetDuringHandshake:    ":errno=104 | errno=104",
 	cause.TCPRefused:              "BIO_connect:Connection refused",
 	cause.RenegotiationUnsafe:     "error:0A000152:SSL routines:...:unsafe legacy renegotiation disabled",
 }
@@ -40,7 +40,7 @@ var curlLogs = map[cause.Code]string{
 	cause.CertExpired:             "curl: (60) SSL certificate problem: certificate has expired",
 	cause.CertNotYetValid:         "curl: (60) SSL certificate problem: certificate is not yet valid",
 	cause.HostnameMismatch:        "curl: (60) SSL: no alternative certificate subject name matches target host name '<host>'",
-	cause.WeakKey:                 "curl: (60) SSL certificate problem: EE certificate key too weak",
+	cause.WeakKey:                 "curl: (60) SSL certificate problem: EE certificate key too weak | curl: (35) ...error:0A00018A:SSL routines::dh key too small",
 	cause.WeakSignature:           "curl: (60) SSL certificate problem: CA signature digest algorithm too weak",
 	cause.BadKeyUsage:             "curl: (60) SSL certificate problem: unsuitable certificate purpose",
 	cause.NotTLS:                  "curl: (35) ...error:0A00010B:SSL routines::wrong version number",
@@ -54,9 +54,9 @@ var curlLogs = map[cause.Code]string{
 	cause.TCPRefused:              "curl: (7) Failed to connect to <host> port <port> after ...: Couldn't connect to server",
 	cause.TCPTimeout:              "curl: (28) Connection timed out after ... milliseconds",
 	cause.HandshakeTimeout:        "curl: (28) Connection timed out after ... milliseconds | curl: (28) Operation timed out after ... milliseconds",
-	cause.HTTPInvalidResponse:     "curl: (1) Received HTTP/0.9 when not allowed",
+	cause.HTTPInvalidResponse:     "curl: (1) Received HTTP/0.9 when not allowed | curl: (56) Too large response headers",
 	cause.DoubleTLS:               "curl: (1) Received HTTP/0.9 when not allowed",
-	cause.HTTPNoResponse:          "curl: (52) Empty reply from server",
+	cause.HTTPNoResponse:          "curl: (52) Empty reply from server | curl: (56) Recv failure: Connection reset by peer",
 	cause.RenegotiationUnsafe:     "curl: (35) ...error:0A000152:SSL routines::unsafe legacy renegotiation disabled",
 }
 
@@ -71,7 +71,7 @@ var pythonLogs = map[cause.Code]string{
 	cause.CertNotYetValid:         "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate is not yet valid",
 	cause.HostnameMismatch:        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for '<host>'. | CertificateError(\"hostname '<host>' doesn't match ",
 	cause.CNWithoutSAN:            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for '<host>'.",
-	cause.WeakKey:                 "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: EE certificate key too weak",
+	cause.WeakKey:                 "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: EE certificate key too weak | [SSL: DH_KEY_TOO_SMALL] dh key too small",
 	cause.WeakSignature:           "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: CA signature digest algorithm too weak",
 	cause.BadKeyUsage:             "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unsuitable certificate purpose",
 	cause.NotTLS:                  "[SSL: WRONG_VERSION_NUMBER] wrong version number",
@@ -85,16 +85,16 @@ var pythonLogs = map[cause.Code]string{
 	cause.TCPRefused:              "[Errno 111] Connection refused",
 	cause.TCPTimeout:              "TimeoutError: timed out | ConnectTimeoutError(",
 	cause.HandshakeTimeout:        "The handshake operation timed out | Read timed out.",
-	cause.HTTPInvalidResponse:     "BadStatusLine(",
+	cause.HTTPInvalidResponse:     "BadStatusLine( | HTTPException('got more than 100 headers')",
 	cause.DoubleTLS:               "BadStatusLine(",
-	cause.HTTPNoResponse:          "RemoteDisconnected('Remote end closed connection without response')",
+	cause.HTTPNoResponse:          "RemoteDisconnected('Remote end closed connection without response') | ConnectionResetError(104, 'Connection reset by peer')",
 	cause.RenegotiationUnsafe:     "[SSL: UNSAFE_LEGACY_RENEGOTIATION_DISABLED] unsafe legacy renegotiation disabled",
 }
 
 // Node.js: the error's string form, and its code, as an application logs
 // them.
 var nodeLogs = map[cause.Code]string{
-	cause.ChainIncomplete:         "Error: unable to verify the first certificate (code UNABLE_TO_VERIFY_LEAF_SIGNATURE)",
+	cause.ChainIncomplete:         "Error: unable to verify the first certificate (code UNABLE_TO_VERIFY_LEAF_SIGNATURE) | Error: unable to get local issuer certificate (code UNABLE_TO_GET_ISSUER_CERT_LOCALLY)",
 	cause.UntrustedRoot:           "Error: unable to get local issuer certificate (code UNABLE_TO_GET_ISSUER_CERT_LOCALLY) | Error: self-signed certificate in certificate chain (code SELF_SIGNED_CERT_IN_CHAIN)",
 	cause.SelfSigned:              "Error: self-signed certificate (code DEPTH_ZERO_SELF_SIGNED_CERT)",
 	cause.CertExpired:             "Error: certificate has expired (code CERT_HAS_EXPIRED)",
@@ -113,7 +113,7 @@ var nodeLogs = map[cause.Code]string{
 	cause.TCPRefused:              "Error: connect ECONNREFUSED ",
 	cause.HTTPInvalidResponse:     "Error: Parse Error: ",
 	cause.DoubleTLS:               "Error: Parse Error: ",
-	cause.HTTPNoResponse:          "Error: socket hang up (code ECONNRESET)",
+	cause.HTTPNoResponse:          "Error: socket hang up (code ECONNRESET) | Error: read ECONNRESET",
 	cause.RenegotiationUnsafe:     "Error: write EPROTO ...:unsafe legacy renegotiation disabled",
 }
 
@@ -129,7 +129,7 @@ var javaLogs = map[cause.Code]string{
 	cause.CertNotYetValid:         "PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed",
 	cause.HostnameMismatch:        "No subject alternative DNS name matching <host> found.",
 	cause.NotTLS:                  "javax.net.ssl.SSLException: Unsupported or unrecognized SSL message",
-	cause.ResetDuringHandshake:    "java.net.SocketException: Connection reset",
+	cause.ResetDuringHandshake:    "java.net.SocketException: Connection reset | java.net.SocketException: Broken pipe",
 	cause.ClosedDuringHandshake:   "javax.net.ssl.SSLHandshakeException: Remote host terminated the handshake",
 	cause.ProtocolVersionMismatch: "Received fatal alert: protocol_version | No appropriate protocol (protocol is disabled or cipher suites are inappropriate)",
 	cause.CipherMismatch:          "Received fatal alert: handshake_failure",
@@ -139,15 +139,16 @@ var javaLogs = map[cause.Code]string{
 	cause.TCPRefused:              "java.net.ConnectException: Connection refused",
 	cause.TCPTimeout:              "java.net.SocketTimeoutException: Connect timed out",
 	cause.HandshakeTimeout:        "java.net.SocketTimeoutException: Read timed out",
-	cause.HTTPInvalidResponse:     "java.io.IOException: Invalid Http response",
+	cause.HTTPInvalidResponse:     "java.io.IOException: Invalid Http response | java.net.ProtocolException: Header size too big",
 	cause.DoubleTLS:               "Unexpected end of file from server | java.io.IOException: Invalid Http response",
-	cause.HTTPNoResponse:          "Unexpected end of file from server",
+	cause.HTTPNoResponse:          "Unexpected end of file from server | java.net.SocketException: Connection reset",
 	cause.CertTooLarge:            "The size of the handshake message (...) exceeds the maximum allowed size",
+	cause.ClientCertRequired:      "Server returned HTTP response code: 400",
 }
 
 // java17Logs adds what Java 17 (TLS 1.3) was seen to log here.
 var java17Logs = with(javaLogs, map[cause.Code]string{
-	cause.ClientCertRequired: "Received fatal alert: certificate_required",
+	cause.ClientCertRequired: "Received fatal alert: certificate_required | java.io.IOException: Error writing to server | Server returned HTTP response code: 400",
 	cause.KeyMismatch:        "javax.net.ssl.SSLHandshakeException: Invalid CertificateVerify signature",
 })
 
@@ -173,9 +174,9 @@ var goLogs = map[cause.Code]string{
 	cause.TCPRefused:              "connect: connection refused",
 	cause.TCPTimeout:              "i/o timeout | context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
 	cause.HandshakeTimeout:        "net/http: TLS handshake timeout | context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
-	cause.HTTPInvalidResponse:     "net/http: HTTP/1.x transport connection broken: malformed HTTP ",
+	cause.HTTPInvalidResponse:     "net/http: HTTP/1.x transport connection broken: malformed HTTP  | net/http: server response headers exceeded",
 	cause.DoubleTLS:               "net/http: HTTP/1.x transport connection broken: malformed HTTP response",
-	cause.HTTPNoResponse:          "EOF",
+	cause.HTTPNoResponse:          "EOF | read: connection reset by peer",
 	cause.CertTooLarge:            "tls: handshake message of length ... bytes exceeds maximum of ... bytes",
 }
 
@@ -194,10 +195,11 @@ var nginxLogs = map[cause.Code]string{
 	cause.TCPRefused:              "connect() failed (111: Connection refused) while connecting to upstream",
 	cause.TCPTimeout:              "upstream timed out (110: Connection timed out) while connecting to upstream",
 	cause.HandshakeTimeout:        "upstream timed out (110: Connection timed out) while SSL handshaking to upstream",
-	cause.HTTPInvalidResponse:     "upstream sent no valid HTTP/1.0 header while reading response header from upstream",
+	cause.HTTPInvalidResponse:     "upstream sent no valid HTTP/1.0 header while reading response header from upstream | upstream sent too big header while reading response header from upstream",
 	cause.DoubleTLS:               "upstream sent no valid HTTP/1.0 header while reading response header from upstream",
 	cause.HTTPNoResponse:          "upstream prematurely closed connection while reading response header from upstream",
 	cause.RenegotiationUnsafe:     "SSL_do_handshake() failed (SSL: error:0A000152:SSL routines::unsafe legacy renegotiation disabled) while SSL handshaking to upstream",
+	cause.WeakKey:                 "SSL_do_handshake() failed (SSL: error:0A00018A:SSL routines::dh key too small) while SSL handshaking to upstream",
 }
 
 // nginxVerifyLogs adds what nginx logs with proxy_ssl_verify on. A leaf sent
@@ -209,7 +211,7 @@ var nginxVerifyLogs = with(nginxLogs, map[cause.Code]string{
 	cause.SelfSigned:       "upstream SSL certificate verify error: (18:self-signed certificate) while SSL handshaking to upstream",
 	cause.CertExpired:      "upstream SSL certificate verify error: (10:certificate has expired) while SSL handshaking to upstream",
 	cause.CertNotYetValid:  "upstream SSL certificate verify error: (9:certificate is not yet valid) while SSL handshaking to upstream",
-	cause.WeakKey:          "upstream SSL certificate verify error: (66:EE certificate key too weak) while SSL handshaking to upstream",
+	cause.WeakKey:          "upstream SSL certificate verify error: (66:EE certificate key too weak) while SSL handshaking to upstream | SSL_do_handshake() failed (SSL: error:0A00018A:SSL routines::dh key too small) while SSL handshaking to upstream",
 	cause.WeakSignature:    "upstream SSL certificate verify error: (68:CA signature digest algorithm too weak) while SSL handshaking to upstream",
 	cause.BadKeyUsage:      "upstream SSL certificate verify error: (26:unsuitable certificate purpose) while SSL handshaking to upstream",
 	cause.HostnameMismatch: "upstream SSL certificate does not match \"<host>\" while SSL handshaking to upstream",
@@ -218,8 +220,9 @@ var nginxVerifyLogs = with(nginxLogs, map[cause.Code]string{
 	// OpenSSL reports the issuer as missing, not 22.
 	cause.ChainTooLong: "upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream",
 	// Without SNI, a server with a default certificate for another name
-	// fails the name check instead of the handshake.
-	cause.SNIRequired: "SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name...) while SSL handshaking to upstream | upstream SSL certificate does not match \"<host>\" while SSL handshaking to upstream",
+	// fails the name check instead of the handshake, or the chain check
+	// when the default certificate comes without its intermediate.
+	cause.SNIRequired: "SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name...) while SSL handshaking to upstream | upstream SSL certificate does not match \"<host>\" while SSL handshaking to upstream | upstream SSL certificate verify error: (21:unable to verify the first certificate) while SSL handshaking to upstream",
 })
 
 // HAProxy's request log says little of a back-end failure by default
@@ -233,7 +236,7 @@ var haproxyLogs = map[cause.Code]string{
 	cause.SelfSigned:              "SSL handshake failure...certificate verify failed",
 	cause.CertExpired:             "SSL handshake failure...certificate verify failed",
 	cause.CertNotYetValid:         "SSL handshake failure...certificate verify failed",
-	cause.WeakKey:                 "SSL handshake failure...certificate verify failed",
+	cause.WeakKey:                 "SSL handshake failure...certificate verify failed | SSL handshake failure...dh key too small",
 	cause.WeakSignature:           "SSL handshake failure...certificate verify failed",
 	cause.BadKeyUsage:             "SSL handshake failure...certificate verify failed",
 	cause.HostnameMismatch:        "Server presented an SSL certificate different from the expected one",
@@ -241,10 +244,10 @@ var haproxyLogs = map[cause.Code]string{
 	cause.ProtocolVersionMismatch: "SSL handshake failure...legacy sigalg disallowed or unsupported | SSL handshake failure...tlsv1 alert protocol version",
 	cause.CipherMismatch:          "SSL handshake failure...sslv3 alert handshake failure",
 	cause.ServerAlert:             "SSL handshake failure...tlsv1 alert ",
-	cause.ClientCertRequired:      "SSL fatal error...tlsv13 alert certificate required",
+	cause.ClientCertRequired:      "SSL fatal error...tlsv13 alert certificate required | 400 ----",
 	cause.KeyMismatch:             "SSL handshake failure...bad signature",
-	cause.ResetDuringHandshake:    "SSL handshake failure | Connection error during SSL handshake",
-	cause.ClosedDuringHandshake:   "SSL handshake failure | Connection closed during SSL handshake",
+	cause.ResetDuringHandshake:    "SSL handshake failure: - | Connection error during SSL handshake",
+	cause.ClosedDuringHandshake:   "SSL handshake failure: - | Connection closed during SSL handshake",
 	cause.TCPRefused:              "503 SC--",
 	cause.TCPTimeout:              "503 sC--",
 	cause.HandshakeTimeout:        "503 sC-- | Timeout during SSL handshake",
@@ -266,8 +269,8 @@ var chromeLogs = map[cause.Code]string{
 	cause.GroupMismatch: "ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
 	cause.NotTLS:        "ERR_SSL_PROTOCOL_ERROR", cause.ServerAlert: "ERR_SSL_PROTOCOL_ERROR", cause.KeyMismatch: "ERR_SSL_PROTOCOL_ERROR",
 	cause.ResetDuringHandshake: "ERR_CONNECTION_RESET", cause.ClosedDuringHandshake: "ERR_CONNECTION_CLOSED", cause.TCPRefused: "ERR_CONNECTION_REFUSED",
-	cause.HTTPInvalidResponse: "ERR_INVALID_HTTP_RESPONSE", cause.DoubleTLS: "ERR_RESPONSE_HEADERS_TRUNCATED | ERR_INVALID_HTTP_RESPONSE",
-	cause.HTTPNoResponse: "ERR_EMPTY_RESPONSE",
+	cause.HTTPInvalidResponse: "ERR_INVALID_HTTP_RESPONSE | ERR_RESPONSE_HEADERS_TOO_BIG", cause.DoubleTLS: "ERR_RESPONSE_HEADERS_TRUNCATED | ERR_INVALID_HTTP_RESPONSE",
+	cause.HTTPNoResponse: "ERR_EMPTY_RESPONSE | ERR_CONNECTION_RESET",
 	// The TLS 1.3 server's alert arrives after the handshake: Chromium
 	// reports it as one or the other, as it races the request.
 	cause.ClientCertRequired: "ERR_BAD_SSL_CLIENT_AUTH_CERT | ERR_SOCKET_NOT_CONNECTED",
@@ -291,13 +294,13 @@ var gnutlsLogs = map[cause.Code]string{
 	cause.ClosedDuringHandshake: "The TLS connection was non-properly terminated.",
 	cause.ServerAlert:           "received alert [",
 	cause.CipherMismatch:        "received alert [40]: Handshake failed",
-	cause.ClientCertRequired:    "Received alert [116]: Certificate is required | The specified session has been invalidated for some reason. | Read error (A TLS fatal alert has been received.)",
+	cause.ClientCertRequired:    "Received alert [116]: Certificate is required | The specified session has been invalidated for some reason. | Read error (A TLS fatal alert has been received.) | ERROR 400: Bad Request.",
 	cause.KeyMismatch:           "Public key signature verification has failed.",
 	cause.TCPRefused:            "Connection refused",
 	cause.TCPTimeout:            "failed: Connection timed out.",
 	cause.HandshakeTimeout:      "Unable to establish SSL connection.",
 	cause.CertTooLarge:          "The handshake data size is too large.",
-	cause.HTTPNoResponse:        "Read error (The request is invalid.) in headers.",
+	cause.HTTPNoResponse:        "Read error (The request is invalid.) in headers. | Error in the pull function.",
 }
 
 // with returns a copy of base with more added.

@@ -11,7 +11,11 @@ import (
 func records(ps []Profile) []Profile {
 	for i := range ps {
 		p := &ps[i]
-		p.Checked = checked[p.ID]
+		if c, ok := checked[p.ID]; ok {
+			cc := *c
+			cc.Confirmed = confirmedRules[p.ID]
+			p.Checked = &cc
+		}
 		p.DocumentedOnly = documentedOnly(p)
 	}
 	return ps

@@ -14,10 +14,13 @@ import (
 // that contains want (the first line when want is empty), cut to the part
 // that keep matches when keep is given.
 func versionOf(ctx context.Context, want, keep string, name string, args ...string) (string, error) {
-	e := &Env{Timeout: 10e9}
-	out, errOut, _, _, err := e.command(ctx, nil, name, args...)
+	e := &Env{Timeout: time.Minute}
+	out, errOut, _, timedOut, err := e.command(ctx, nil, name, args...)
 	if err != nil {
 		return "", err
+	}
+	if timedOut {
+		return "", fmt.Errorf("%s did not print its version within %s", name, e.kill())
 	}
 	all := out + "\n" + errOut
 	v := firstLine(all, want)
@@ -51,7 +54,7 @@ func opensslClient() *Client {
 				if l := firstLine(out+"\n"+errOut, "verify error:"); l != "" {
 					return Result{Message: l, Own: true}
 				}
-				if l := firstLine(errOut, ":error:", "error:"); l != "" {
+				if l := firstLine(errOut, ":error:", "error:", "errno="); l != "" {
 					return Result{Message: l, Own: true}
 				}
 				return Result{Message: firstLine(errOut + "\n" + out), Own: true}
@@ -76,6 +79,8 @@ func curlClient() *Client {
 					return env.stopped()
 				case exit == 0 && strings.Contains(out, okBody):
 					return Result{Works: true}
+				case exit == 0:
+					return Result{Message: "(exit 0; the reply is not the lab's 200: " + firstLine(out) + ")"}
 				}
 				return Result{Message: firstLine(errOut, "curl:"), Own: true}
 			}), nil

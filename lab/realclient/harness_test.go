@@ -60,7 +60,18 @@ func runHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h.targets = realclient.Targets(l)
-	h.env = &realclient.Env{Dir: dir, RootFile: root, Timeout: clientTimeout}
+	// Keep the refused endpoint's port from any other program that would
+	// listen there (it is a port the lab closed; the machine is shared).
+	for _, e := range l.Endpoints {
+		if e.Want == cause.TCPRefused && len(e.Addrs) == 1 {
+			if release, err := realclient.HoldRefused(e.Addrs[0]); err == nil {
+				t.Cleanup(release)
+			} else {
+				t.Logf("the refused endpoint's port is not held: %v", err)
+			}
+		}
+	}
+	h.env = realclient.NewEnv(dir, root, clientTimeout, 0)
 	for _, tg := range h.targets {
 		h.env.Ports = append(h.env.Ports, tg.Port)
 	}
@@ -105,7 +116,13 @@ func runHarness(t *testing.T) *harness {
 		c := byID[o.Client]
 		h.versions[c.ID] = o.Version
 		v := verdicts[verdictKey(c, o.Row)]
-		h.rows = append(h.rows, realclient.Row{Observation: o, Profile: c.Profile, Verdict: v.cause, Summary: v.summary, Predicted: v.log})
+		p := clientProfile(t, c)
+		closed := p.Logs[cause.ResetDuringHandshake]
+		if l := p.Logs[cause.ClosedDuringHandshake]; l != "" {
+			closed += " | " + l
+		}
+		h.rows = append(h.rows, realclient.Row{Observation: o, Profile: c.Profile, Verdict: v.cause, Summary: v.summary, Predicted: v.log,
+			FirstFlight: realclient.FirstFlight[o.Endpoint], Closed: closed})
 	}
 	return h
 }

@@ -162,7 +162,7 @@ func nginxClient(verify, sni bool) *Client {
 		defer stop()
 		return each(ts, 4, func(tg Target) Result {
 			i := indexOf(ts, tg)
-			works, status := get(ctx, socks[i], env.For(tg).kill())
+			works, status := get(ctx, socks[i], env.For(tg).kill()+15*time.Second)
 			if works {
 				return Result{Works: true}
 			}
@@ -248,7 +248,8 @@ func haproxyClient() *Client {
 		}
 		defer stop()
 		res := each(ts, 4, func(tg Target) Result {
-			works, status := get(ctx, socks[indexOf(ts, tg)], env.For(tg).kill())
+			// Longer than HAProxy's own time-outs, so that its log says why.
+			works, status := get(ctx, socks[indexOf(ts, tg)], env.For(tg).kill()+15*time.Second)
 			if works {
 				return Result{Works: true}
 			}
@@ -260,8 +261,8 @@ func haproxyClient() *Client {
 		for _, line := range strings.Split(output(), "\n") {
 			// The last line of a frontend is the request's; the readiness
 			// check's connections come first.
-			if f, rest, ok := strings.Cut(line, " "); ok && strings.HasPrefix(f, "f") {
-				logged[f] = strings.TrimSuffix(strings.TrimSpace(rest), ": -")
+			if f, rest, ok := strings.Cut(line, " "); ok && strings.HasPrefix(f, "f") && !strings.Contains(rest, " CR-- ") {
+				logged[f] = strings.TrimSpace(rest) // "-" is what HAProxy logs for an empty fetch
 			}
 		}
 		for i := range res {

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -58,13 +59,14 @@ func (t Target) Row() string {
 }
 
 // Targets lists every address of every lab endpoint that a real client can
-// be pointed at. The dns-failure endpoint is left out: its failure is a name
-// that does not resolve, and a real client would ask the system's resolver,
-// which is off loopback.
+// be pointed at. Left out: dns-failure, whose failure is a name that does
+// not resolve (a real client would ask the system's resolver, which is off
+// loopback), and the stateful endpoints, whose answer depends on how many
+// connections came before (many clients run at once here).
 func Targets(l *lab.Lab) []Target {
 	var out []Target
 	for _, e := range l.Endpoints {
-		if e.Want == cause.DNSFailure {
+		if e.Want == cause.DNSFailure || e.Stateful {
 			continue
 		}
 		for _, a := range e.Addrs {
@@ -102,17 +104,36 @@ type Env struct {
 	Patience time.Duration
 	// Ports are the lab's ports, replaced by <port> in messages.
 	Ports []string
+
+	slow  bool          // set by For for a slow target
+	slots chan struct{} // bounds the client processes running at once
+}
+
+// NewEnv is the environment of a run in dir, trusting the root in
+// rootFile, with at most procs client processes at once (0: four per core).
+func NewEnv(dir, rootFile string, timeout time.Duration, procs int) *Env {
+	if procs <= 0 {
+		procs = 4 * runtime.NumCPU()
+	}
+	return &Env{Dir: dir, RootFile: rootFile, Timeout: timeout, slots: make(chan struct{}, procs)}
 }
 
 // kill is how long a client may run before the harness stops it: its own
-// time-out and some.
-func (e *Env) kill() time.Duration { return e.Timeout + 10*time.Second }
+// time-out and some (a little against the slow endpoints, where waiting is
+// the point and some clients have no time-out of their own).
+func (e *Env) kill() time.Duration {
+	if e.slow {
+		return e.Timeout + 3*time.Second
+	}
+	return e.Timeout + 10*time.Second
+}
 
 // For is the environment of one target: the client's time-out is short
 // against the slow endpoints, whose failure is a time-out, and patient
 // against the rest.
 func (e *Env) For(t Target) *Env {
 	c := *e
+	c.slow = t.Slow
 	if !t.Slow {
 		c.Timeout = e.Patience
 		if c.Timeout <= 0 {
@@ -342,6 +363,14 @@ func (e *Env) run(ctx context.Context, pr proc, name string, args ...string) (st
 	if err != nil {
 		return "", "", -1, false, err
 	}
+	if e.slots != nil {
+		select {
+		case e.slots <- struct{}{}:
+			defer func() { <-e.slots }()
+		case <-ctx.Done():
+			return "", "", -1, false, ctx.Err()
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, e.kill())
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)
@@ -372,7 +401,9 @@ func (e *Env) run(ctx context.Context, pr proc, name string, args ...string) (st
 		return o.String(), er.String(), exit, true, nil
 	}
 	var ee *exec.ExitError
-	if runErr != nil && !errors.As(runErr, &ee) {
+	// A program that exited while a child it left holds its output open
+	// (certutil's p11-kit) has still exited with its status.
+	if runErr != nil && !errors.As(runErr, &ee) && !errors.Is(runErr, exec.ErrWaitDelay) {
 		return o.String(), er.String(), exit, false, runErr
 	}
 	return o.String(), er.String(), exit, false, nil
