@@ -118,7 +118,8 @@ type Rule struct {
 // RuleNames are the names a Rule may have.
 var RuleNames = []string{"versions", "cipher_suites", "groups", "signature_algorithms", "sends_sni", "trust",
 	"checks_hostname", "cn_fallback", "reject_sha1", "min_rsa_bits", "min_ec_bits", "fetches_aia", "min_dh_bits",
-	"max_validity_days", "dates", "key_usage", "basic_constraints", "signature", "logs"}
+	"max_validity_days", "reject_md5", "max_cert_message", "max_intermediates", "require_secure_renegotiation",
+	"dates", "key_usage", "basic_constraints", "critical_extensions", "signature", "logs"}
 
 // Verifies reports whether the client verifies certificates at all.
 func (p *Profile) Verifies() bool { return p.Trust != TrustNone }

@@ -44,6 +44,15 @@ func documentedOnly(p *Profile) []Rule {
 		if p.MaxValidity > 0 {
 			rules = append(rules, "max_validity_days")
 		}
+		if p.MaxIntermediates > 0 {
+			rules = append(rules, "max_intermediates")
+		}
+	}
+	if p.MaxCertMessage > 0 {
+		rules = append(rules, "max_cert_message")
+	}
+	if p.RequireSecureRenegotiation {
+		rules = append(rules, "require_secure_renegotiation")
 	}
 	if len(p.Logs) > 0 {
 		rules = append(rules, "logs")

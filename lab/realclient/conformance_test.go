@@ -214,6 +214,8 @@ func stable(doc string) string {
 		case strings.HasPrefix(line, "## "):
 			agreement = line == "## Agreement"
 			b.WriteString(line + "\n")
+		case agreement && strings.Contains(line, " pairs agree"):
+			// how many agree moves with the racing messages above
 		case agreement && strings.HasPrefix(line, "| "):
 			cells := splitCells(line)
 			if len(cells) > 4 { // "", endpoint, profile, real
@@ -253,6 +255,9 @@ var endpointRule = map[string]string{
 	"chain-incomplete": "trust", "untrusted-root": "trust", "self-signed": "trust",
 	"chain-incomplete-aia": "fetches_aia", "sha1": "reject_sha1", "rsa1024": "min_rsa_bits",
 	"bad-eku": "key_usage", "leaf-is-ca": "basic_constraints", "key-mismatch": "signature",
+	"small-key": "min_rsa_bits", "critical-ext": "critical_extensions", "chain-missing-upper": "trust",
+	"chain-too-long": "max_intermediates", "dh-1024": "min_dh_bits", "reneg-unsafe": "require_secure_renegotiation",
+	"huge-cert": "max_cert_message", "many-names": "max_cert_message",
 }
 
 // confirmed computes, per profile, the rules its clients confirmed: a rule
