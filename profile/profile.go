@@ -62,6 +62,11 @@ type Profile struct {
 	MinDHBits      int   `json:"min_dh_bits,omitempty"`       // smallest DHE group accepted
 	MaxValidity    int   `json:"max_validity_days,omitempty"` // longest leaf validity accepted (Apple: 825)
 
+	// Revocation is how this client checks revocation (revocation.go);
+	// Proxy is how it finds an HTTP proxy (proxy.go).
+	Revocation Revocation  `json:"revocation"`
+	Proxy      ProxyPolicy `json:"proxy"`
+
 	// Logs holds what this client logs for a cause, when known.
 	Logs map[cause.Code]string `json:"logs,omitempty"`
 	// Sources names the sections of docs/client-profiles.md this rests on.
