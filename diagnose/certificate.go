@@ -79,7 +79,7 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 		return
 	}
 	if rep != nil {
-		if c.certificate(a, r, rep) {
+		if c.intercepted(a, r, rep) || c.certificate(a, r, rep) || c.revocation(a, r, rep) {
 			return
 		}
 	}
@@ -89,9 +89,7 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 		r.Confidence = "inferred"
 		r.Summary = "the server accepts this client's handshake, but its certificate could not be read (TLS 1.3 with parameters Go's crypto/tls cannot use), so the certificate was not judged"
 	}
-	if certRequested && r.Cause == cause.OK {
-		r.Findings = append(r.Findings, Finding{Code: cause.ClientCertRequired, Message: "the server asks for a client certificate but accepts a connection without one (optional client authentication)"})
-	}
+	c.clientCertFindings(a, r, certRequested)
 }
 
 func nonOK(c cause.Code) cause.Code {
@@ -255,6 +253,10 @@ func (c *ctx) keyMismatch(a *evidence.Address, r *AddressResult, certs []*x509.C
 
 func (c *ctx) clientCert(a *evidence.Address, r *AddressResult, alert *wire.Alert) {
 	hs := a.Handshake
+	if hs != nil && hs.ClientCertSent {
+		c.clientCertRejected(a, r, alert)
+		return
+	}
 	r.Cause = cause.ClientCertRequired
 	r.Summary = "the server requires a client certificate (mutual TLS), and the client presents none"
 	var cas [][]byte

@@ -118,6 +118,7 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 		d.Addresses = append(d.Addresses, c.address(&run.Addresses[i]))
 	}
 	d.merge()
+	c.runFindings(d)
 	return d
 }
 
@@ -173,6 +174,8 @@ func (c *ctx) dnsFailure() AddressResult {
 func (c *ctx) address(a *evidence.Address) AddressResult {
 	r := AddressResult{Addr: a.Addr, Confidence: "proved", Findings: []Finding{}}
 	switch {
+	case a.Proxy != nil && (a.Proxy.Stage != "tunnel" || c.proxyCertRefused(a) != nil):
+		c.proxyFailure(a, &r)
 	case a.Dial.Err != nil:
 		c.dialFailure(a, &r)
 	case a.Hello == nil:

@@ -42,7 +42,6 @@ type ProxyConnect struct {
 type Direct struct {
 	Addr      string     `json:"addr,omitempty"`
 	DNS       *DNS       `json:"dns,omitempty"`
-	Dial      Step       `json:"dial"`
 	Handshake *Handshake `json:"handshake,omitempty"`
 }
 

@@ -47,8 +47,8 @@ func TestClientMatrix(t *testing.T) {
 				defer wg.Done()
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				run, err := probe.Run(context.Background(), target, probe.Options{Profile: p, Timeout: 3 * time.Second,
-					Resolver: l.Resolver(), ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true})
+				run, err := probe.Run(context.Background(), target, endpointOptions(t, l, e, probe.Options{Profile: p, Timeout: 3 * time.Second,
+					Resolver: l.Resolver(), ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true}))
 				if err != nil {
 					t.Error(err)
 					return

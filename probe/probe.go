@@ -19,6 +19,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -65,6 +66,18 @@ type Options struct {
 	ScanConns  int                              // connections at once per server during a scan (DefaultScanConns)
 	Tool       string                           // recorded as Run.Tool
 	Progress   func(format string, args ...any) // optional progress reports
+
+	// Proxy is the HTTP proxy given with --proxy. With Getenv set, the
+	// profile's client may also find one in the environment (SelectProxy).
+	Proxy  *url.URL
+	Getenv func(string) string
+	// Revocation forces OCSP and CRL checks whatever the profile's policy.
+	Revocation bool
+	// ClientCert is presented when a server asks for a certificate.
+	ClientCert *ClientCertificate
+
+	direct Dialer   // the dialer without the proxy (set by Run)
+	via    *url.URL // the proxy every connection goes through (set by Run)
 }
 
 // defaults fills in the documented zero-value behaviour.
@@ -125,6 +138,7 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 	for _, c := range opts.ExtraRoots {
 		run.ExtraRoots = append(run.ExtraRoots, c.Raw)
 	}
+	opts.prepare(t, run)
 
 	addrs, err := addresses(ctx, t, &opts, run)
 	if err != nil {
@@ -154,6 +168,7 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 	if !opts.NoAIA {
 		run.AIA = fetchAIA(ctx, run, &opts)
 	}
+	observe(ctx, run, &opts)
 	return run, nil
 }
 
@@ -161,6 +176,10 @@ func isIP(h string) bool { _, err := netip.ParseAddr(h); return err == nil }
 
 // addresses returns the addresses to probe, recording DNS in run.
 func addresses(ctx context.Context, t evidence.Target, opts *Options, run *evidence.Run) ([]string, error) {
+	if opts.via != nil && len(opts.Connect) == 0 {
+		// The proxy resolves the name, as it does for the client.
+		return []string{HostPort(t.Host, t.Port)}, nil
+	}
 	if len(opts.Connect) > 0 {
 		var out []string
 		for _, c := range opts.Connect {
@@ -246,6 +265,7 @@ func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Opt
 	a := evidence.Address{Addr: addr}
 	conn, d, err := opts.dial(ctx, addr)
 	a.Dial = evidence.Step{Duration: d, Err: Classify(err)}
+	a.Proxy = proxyRecord(conn, err)
 	if err != nil {
 		return a
 	}
@@ -274,7 +294,9 @@ func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Opt
 	hs, tc := fullHandshake(ctx, addr, t.SNI, maxV, t.HTTP && h.Accepted(), opts)
 	a.Handshake = hs
 	if tc != nil {
-		if t.HTTP {
+		if v := clientCertVerdict(tc, hs, opts); v != nil {
+			hs.PostHandshakeAlert = v // the presented certificate was refused
+		} else if t.HTTP {
 			a.HTTP = exchangeHTTP(tc, t, opts)
 			if a.HTTP.Alert != nil && hs.CertificateRequested {
 				hs.PostHandshakeAlert = a.HTTP.Alert
@@ -363,6 +385,7 @@ func sendHello(ctx context.Context, conn net.Conn, s helloSpec, opts *Options) e
 	h.Certificates = f.Certificates
 	h.ServerKeyExchange = f.ServerKeyExchange
 	h.CertificateRequest = f.CertificateRequest
+	h.OCSPResponse = f.OCSPResponse
 	switch {
 	case f.Alert != nil && f.ServerHello == nil:
 		h.Outcome, h.Alert = "alert", f.Alert

@@ -34,8 +34,19 @@ func checkEndpoint(ctx context.Context, l *lab.Lab, e *lab.Endpoint) (*diagnose.
 	if e.Slow {
 		timeout = time.Second
 	}
-	_, d, err := fleet.Check(ctx, t, probe.Options{Profile: p, Timeout: timeout, Resolver: l.Resolver(), NoSNI: e.NoSNI,
-		ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true, Tool: "tlsdoctor " + Version}, fleet.Trust{})
+	o := probe.Options{Profile: p, Timeout: timeout, Resolver: l.Resolver(), NoSNI: e.NoSNI,
+		ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true, Tool: "tlsdoctor " + Version, Revocation: e.Revocation}
+	if e.Proxy != "" {
+		if o.Proxy, err = probe.ParseProxy(e.Proxy); err != nil {
+			return nil, err
+		}
+	}
+	if c := l.Credential(e.ClientCert); c != nil {
+		if o.ClientCert, err = probe.NewClientCertificate(c.Chain, c.Key, "lab "+c.Name); err != nil {
+			return nil, err
+		}
+	}
+	_, d, err := fleet.Check(ctx, t, o, fleet.Trust{})
 	return d, err
 }
 

@@ -14,6 +14,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -49,7 +50,15 @@ type Spec struct {
 	IsCA      bool               // for leaves: a CA certificate used as a leaf
 	AIA       []string           // caIssuers URLs
 	KeyUsage  x509.KeyUsage      // 0: a sensible default
+	Org       string             // subject O ("tlsdoctor lab" when empty)
+	OCSP      []string           // OCSP responder URLs (AIA)
+	CRL       []string           // CRL distribution points
+	// MustStaple adds the TLS feature extension status_request (RFC 7633).
+	MustStaple bool
 }
+
+// oidTLSFeature is the TLS feature extension (RFC 7633).
+var oidTLSFeature = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 24}
 
 var serial atomic.Int64
 
@@ -79,17 +88,28 @@ func (s Spec) template(now time.Time) *x509.Certificate {
 	if na.IsZero() {
 		na = now.Add(365 * 24 * time.Hour)
 	}
-	return &x509.Certificate{
+	org := s.Org
+	if org == "" {
+		org = "tlsdoctor lab"
+	}
+	t := &x509.Certificate{
 		SerialNumber:          big.NewInt(serial.Add(1) + now.UnixNano()%1000000*1000),
-		Subject:               pkix.Name{CommonName: s.CN, Organization: []string{"tlsdoctor lab"}},
+		Subject:               pkix.Name{CommonName: s.CN, Organization: []string{org}},
 		DNSNames:              s.DNS,
 		IPAddresses:           s.IPs,
 		NotBefore:             nb,
 		NotAfter:              na,
 		SignatureAlgorithm:    s.SigAlg,
 		IssuingCertificateURL: s.AIA,
+		OCSPServer:            s.OCSP,
+		CRLDistributionPoints: s.CRL,
 		BasicConstraintsValid: true,
 	}
+	if s.MustStaple {
+		v, _ := asn1.Marshal([]int{5}) // status_request
+		t.ExtraExtensions = append(t.ExtraExtensions, pkix.Extension{Id: oidTLSFeature, Value: v})
+	}
+	return t
 }
 
 // mint signs t for pub with the issuer's key (self-signed when issuer is nil).
