@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -41,6 +42,14 @@ Examples:
   tlsdoctor check https://10.0.0.5:8443 --servername api.example.com
   tlsdoctor check https://api.example.com --at 2027-01-15      # will it still work then?
   tlsdoctor check https://api.example.com --write-fix ./fix     # write the corrected chain / CA
+  tlsdoctor check https://api.example.com --proxy http://proxy.corp:3128   # through a proxy; INTERCEPTED if it re-signs
+  tlsdoctor check https://mtls.internal:8443 --cert client.pem --key client.key
+  tlsdoctor check https://mtls.internal:8443 --cert client.p12 --cert-password-file pw.txt
+  tlsdoctor check https://api.example.com --profile firefox --revocation   # OCSP and CRLs, whatever the client does
+
+Proxies: without --proxy, the proxy variables (HTTPS_PROXY, NO_PROXY, ...) are
+read the way the --profile's client reads them (Java reads none; Go never
+proxies loopback); --proxy direct ignores them.
 
 Exit status: 0 the cause is OK (with --clients: for every client); 1 a failure
 was diagnosed (with --clients: for at least one client); 2 usage or input error.
@@ -56,8 +65,10 @@ func (s *stringList) Set(v string) error {
 
 type checkFlags struct {
 	json, noSNI, noHTTP, noSystem, noAIA, verbose, clients, server bool
+	revocation                                                     bool
 	maxConns                                                       int
 	profile, servername, at, save, writeFix                        string
+	proxy, cert, key, certPassword                                 string
 	caBundles, connect                                             stringList
 	timeout                                                        time.Duration
 }
@@ -82,6 +93,11 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.clients, "clients", false, "check for every client profile and print which fail and why")
 	fs.BoolVar(&f.server, "server", false, "also enumerate what the server accepts: versions, every cipher suite and its order, groups, SNI")
 	fs.IntVar(&f.maxConns, "max-conns", probe.DefaultScanConns, "connections at once per server during --server (1-64)")
+	fs.StringVar(&f.proxy, "proxy", "", "send every connection through this HTTP proxy (CONNECT): `URL` http://[user:pass@]host:port or https://...; \"direct\" ignores the proxy variables")
+	fs.StringVar(&f.cert, "cert", "", "present this client certificate when the server asks: `FILE` PEM (leaf first) or PKCS#12 (.p12, .pfx)")
+	fs.StringVar(&f.key, "key", "", "the client certificate's private key, PEM `FILE` (not needed when --cert holds it, or for PKCS#12)")
+	fs.StringVar(&f.certPassword, "cert-password-file", "", "read the PKCS#12 password from the first line of `FILE`")
+	fs.BoolVar(&f.revocation, "revocation", false, "check revocation (stapled OCSP, OCSP responders, CRLs) whatever the client's own policy")
 	pos, code, ok := e.parse(fs, checkHelp, args)
 	if !ok {
 		return code
@@ -176,7 +192,28 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	opts := probe.Options{
 		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
 		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
-		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(),
+		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Revocation: f.revocation, Getenv: os.Getenv,
+	}
+	switch f.proxy {
+	case "":
+	case "direct":
+		opts.Getenv = nil
+	default:
+		u, err := probe.ParseProxy(f.proxy)
+		if err != nil {
+			return probe.Options{}, nil, e.errorf(ExitUsage, "--proxy %q: %v", "a proxy is http://[user:password@]host:port (or https://...); --proxy direct ignores HTTPS_PROXY", redactProxy(f.proxy), err)
+		}
+		opts.Proxy = u
+	}
+	if f.key != "" && f.cert == "" || f.certPassword != "" && f.cert == "" {
+		return probe.Options{}, nil, e.errorf(ExitUsage, "--key and --cert-password-file go with --cert", "tlsdoctor check URL --cert client.pem --key client.key", "")
+	}
+	if f.cert != "" {
+		cc, err := fleet.LoadClientCert(f.cert, f.key, f.certPassword)
+		if err != nil {
+			return probe.Options{}, nil, e.errorf(ExitUsage, "--cert: %v", "--cert takes PEM (certificate, leaf first, with --key KEY.pem) or PKCS#12 (with --cert-password-file)", err)
+		}
+		opts.ClientCert = cc
 	}
 	return opts, p, 0
 }
@@ -201,7 +238,7 @@ func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck string, verbose
 
 // recheck rebuilds the command line without the one-off flags.
 func recheck(args []string) string {
-	skipNext := false
+	skipNext, redactNext := false, false
 	out := []string{"tlsdoctor", "check"}
 	for _, a := range args {
 		if skipNext {
@@ -217,7 +254,15 @@ func recheck(args []string) string {
 			case "save", "write-fix":
 				skipNext = !hasValue
 				continue
+			case "proxy":
+				if hasValue {
+					a = "--proxy=" + redactProxy(a[strings.Index(a, "=")+1:])
+				} else {
+					redactNext = true
+				}
 			}
+		} else if redactNext {
+			a, redactNext = redactProxy(a), false
 		}
 		if strings.ContainsAny(a, " \t'\"$&;|<>()") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
@@ -225,6 +270,17 @@ func recheck(args []string) string {
 		out = append(out, a)
 	}
 	return strings.Join(out, " ")
+}
+
+// redactProxy hides a password in a proxy URL, for the screen.
+func redactProxy(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "PASSWORD")
+			return strings.Replace(u.String(), "PASSWORD", "****", 1)
+		}
+	}
+	return s
 }
 
 var relTime = regexp.MustCompile(`^([+-])(\d+)([dhm])$`)

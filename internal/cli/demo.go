@@ -221,6 +221,16 @@ Exit status: 0 after an interrupt; 2 the lab could not start.
 	if err := os.WriteFile(rootFile, l.RootPEM(), 0o644); err != nil {
 		return e.errorf(ExitUsage, "%v", "", err)
 	}
+	// The client credentials of the mutual-TLS endpoints, for --cert/--key.
+	for _, name := range l.Credentials() {
+		c := l.Credential(name)
+		if err := os.WriteFile(filepath.Join(*dir, name+".pem"), c.CertPEM(), 0o644); err != nil {
+			return e.errorf(ExitUsage, "%v", "", err)
+		}
+		if err := os.WriteFile(filepath.Join(*dir, name+".key"), c.KeyPEM(), 0o600); err != nil {
+			return e.errorf(ExitUsage, "%v", "", err)
+		}
+	}
 	if *asJSON {
 		report.JSON(e.stdout, map[string]any{"root_ca": rootFile, "endpoints": l.Endpoints})
 	} else {
@@ -233,6 +243,15 @@ Exit status: 0 after an interrupt; 2 the lab could not start.
 			}
 			if ep.NoSNI {
 				cmd += " --no-sni"
+			}
+			if ep.Proxy != "" {
+				cmd += " --proxy " + ep.Proxy
+			}
+			if ep.ClientCert != "" {
+				cmd += fmt.Sprintf(" --cert %s --key %s", filepath.Join(*dir, ep.ClientCert+".pem"), filepath.Join(*dir, ep.ClientCert+".key"))
+			}
+			if ep.Revocation {
+				cmd += " --revocation"
 			}
 			if ep.Want == cause.DNSFailure {
 				cmd = "(the name " + ep.Host + " resolves nowhere)"
