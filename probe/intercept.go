@@ -18,8 +18,9 @@ const freshLeaf = 3 * 24 * time.Hour
 
 // observeInterception records what decides whether a middlebox re-signs the
 // server's chain: through a proxy, the same handshake made directly; and,
-// when the chain looks minted (a catalogued inspection CA, a leaf issued in
-// the last days, or any check through a proxy), a handshake for a name made
+// when the chain looks minted (a catalogued inspection CA; a leaf issued in
+// the last days that names no CRL or OCSP responder, as public CAs' leaves
+// do; or any check through a proxy), a handshake for a name made
 // up for this check, which only a CA that signs for any name can answer
 // with a certificate that covers it.
 func observeInterception(ctx context.Context, run *evidence.Run, opts *Options) {
@@ -55,7 +56,8 @@ func looksMinted(chain [][]byte, now time.Time) bool {
 	if len(certs) == 0 {
 		return false
 	}
-	if age := now.Sub(certs[0].NotBefore); age >= 0 && age < freshLeaf {
+	leaf := certs[0]
+	if age := now.Sub(leaf.NotBefore); age >= 0 && age < freshLeaf && len(leaf.OCSPServer) == 0 && len(leaf.CRLDistributionPoints) == 0 {
 		return true
 	}
 	return len(intercept.MatchChain(certs)) > 0

@@ -1,6 +1,10 @@
 package profile
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/tlsdoctor/tlsdoctor/cause"
+)
 
 // Revocation is how a client learns whether a certificate is revoked. When
 // Default is false the client checks only once configured to (Enable says
@@ -194,9 +198,38 @@ var revocationPolicies = map[string]Revocation{
 	},
 }
 
-// withPolicies attaches each profile's revocation and proxy policy.
+var javaRevocationLogs = map[cause.Code]string{
+	cause.CertRevoked:           "java.security.cert.CertPathValidatorException: Certificate has been revoked, reason: KEY_COMPROMISE, ... (with checkRevocation on)",
+	cause.RevocationUnavailable: "java.security.cert.CertPathValidatorException: Could not determine revocation status (with checkRevocation on)",
+}
+
+// revocationLogs are what clients log for the revocation causes; curl's
+// were read from curl 7.88 against openssl s_server here.
+var revocationLogs = map[string]map[cause.Code]string{
+	"curl": {cause.CertRevoked: "curl: (91) SSL certificate revocation reason: keyCompromise (1) (with --cert-status)",
+		cause.RevocationUnavailable: "curl: (91) No OCSP response received (with --cert-status)"},
+	"firefox": {cause.CertRevoked: "SEC_ERROR_REVOKED_CERTIFICATE", cause.RevocationUnavailable: "MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING (must-staple without a staple)"},
+	"chrome":  {cause.CertRevoked: "NET::ERR_CERT_REVOKED"},
+	"dotnet": {cause.CertRevoked: "The remote certificate is invalid because of errors in the certificate chain: Revoked",
+		cause.RevocationUnavailable: "The remote certificate is invalid because of errors in the certificate chain: RevocationStatusUnknown"},
+	"java-6": javaRevocationLogs, "java-7": javaRevocationLogs, "java-8": javaRevocationLogs,
+	"java-11": javaRevocationLogs, "java-17": javaRevocationLogs, "java-21": javaRevocationLogs,
+}
+
+// withPolicies attaches each profile's revocation and proxy policy, and
+// what it logs for the revocation causes.
 func withPolicies(ps []Profile) []Profile {
 	for i := range ps {
+		if extra := revocationLogs[ps[i].ID]; len(extra) > 0 {
+			logs := map[cause.Code]string{}
+			for k, v := range ps[i].Logs {
+				logs[k] = v
+			}
+			for k, v := range extra {
+				logs[k] = v
+			}
+			ps[i].Logs = logs
+		}
 		r, ok := revocationPolicies[ps[i].ID]
 		if !ok {
 			panic(fmt.Sprintf("profile %s has no revocation policy", ps[i].ID))
