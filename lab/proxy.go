@@ -277,7 +277,7 @@ func (b *builder) interception() error {
 		return err
 	}
 	minter := &proxyServer{l: b.l, resign: forti}
-	name := "intercepted-transparent." + Domain
+	name := "intercepted-inline." + Domain
 	cfg := &tls.Config{GetCertificate: func(hi *tls.ClientHelloInfo) (*tls.Certificate, error) {
 		n := hi.ServerName
 		if n == "" {
@@ -285,6 +285,6 @@ func (b *builder) interception() error {
 		}
 		return minter.mint(n)
 	}}
-	return b.tlsEndpoint(&Endpoint{Name: "intercepted-transparent", Want: cause.Intercepted,
+	return b.tlsEndpoint(&Endpoint{Name: "intercepted-inline", Want: cause.Intercepted,
 		Description: "a firewall inspecting in the path, no proxy configured: it mints a certificate for any name from a CA named like a FortiGate's"}, cfg, "ok")
 }
