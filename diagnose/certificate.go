@@ -56,7 +56,7 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 			return
 		}
 	}
-	if certRequested && (hs != nil && hs.PostHandshakeAlert != nil || a.HTTP != nil && a.HTTP.Outcome == "alert") {
+	if certRequested && (hs != nil && hs.PostHandshakeAlert != nil || a.HTTP != nil && a.HTTP.Outcome == "alert" || httpRefusal(a) != "") {
 		alert := hs.PostHandshakeAlert
 		if alert == nil {
 			alert = a.HTTP.Alert
@@ -257,6 +257,7 @@ func (c *ctx) clientCert(a *evidence.Address, r *AddressResult, alert *wire.Aler
 		c.clientCertRejected(a, r, alert)
 		return
 	}
+	defer noteHTTPRefusal(a, r)
 	r.Cause = cause.ClientCertRequired
 	r.Summary = "the server requires a client certificate (mutual TLS), and the client presents none"
 	var cas [][]byte

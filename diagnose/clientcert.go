@@ -127,11 +127,17 @@ func (c *ctx) clientCertRejected(a *evidence.Address, r *AddressResult, alert *w
 	if cas := c.acceptableCAs(a); len(cas) > 0 {
 		r.Evidence = append(r.Evidence, "acceptable client-certificate CAs: "+strings.Join(dnNames(cas), "; "))
 	}
-	refusal := "the server ended the connection without an alert"
-	if alert != nil {
-		refusal = "the server answered with the alert " + alert.String()
-	} else if hs := a.Handshake; hs != nil && hs.Err != nil {
-		refusal = "the server ended the connection: " + hs.Err.Message
+	refusal, short, explicit := "the server ended the connection without an alert", "no alert", true
+	switch hs := a.Handshake; {
+	case alert != nil:
+		refusal, short = "the server answered with the alert "+alert.String(), "alert "+alert.Name()
+	case httpRefusal(a) != "":
+		refusal = "the server completed the handshake, then answered the request with " + httpRefusal(a) + ", nginx's page when ssl_verify_client refuses a certificate"
+		short = "nginx's 400 page"
+	case hs != nil && hs.Err != nil:
+		refusal, short, explicit = "the server ended the connection: "+hs.Err.Message, "the connection closed, no alert", false
+	default:
+		explicit = false
 	}
 	r.Evidence = append(r.Evidence, refusal)
 	for _, p := range problems {
@@ -154,13 +160,21 @@ func (c *ctx) clientCertRejected(a *evidence.Address, r *AddressResult, alert *w
 		r.Confidence = "proved"
 		r.Summary = fmt.Sprintf("the server rejects %s (alert %s): %s", name, alert.Name(), problems[pi].what)
 	case len(problems) > 0:
+		// The refusal is certain when the server says so (an alert, a
+		// page); which of the problems it refused for is the likely one.
 		r.Confidence = "inferred"
+		if explicit {
+			r.Confidence = "proved"
+		}
 		pi = 0
-		r.Summary = fmt.Sprintf("the server rejects %s (%s); the likely reason: %s", name, refusal, problems[pi].what)
+		r.Summary = fmt.Sprintf("the server rejects %s (%s); the likely reason: %s", name, short, problems[pi].what)
 		r.Evidence = append(r.Evidence, "the server's answer does not name the reason; what decides: the server's log for this connection")
 	default:
 		r.Confidence = "inferred"
-		r.Summary = fmt.Sprintf("the server rejects %s (%s), and nothing is wrong with it locally: its dates, usage, CA and key are in order", name, refusal)
+		if explicit {
+			r.Confidence = "proved"
+		}
+		r.Summary = fmt.Sprintf("the server rejects %s (%s), and nothing is wrong with it locally: its dates, usage, CA and key are in order", name, short)
 		r.Evidence = append(r.Evidence, "what decides: the server's own checks (its CRL, an allow-list of subjects, a depth limit): see its log")
 		r.Fix = []string{"read the server's log for this connection: it names why it refused the certificate (nginx: client SSL certificate verify error)"}
 		return
@@ -170,6 +184,30 @@ func (c *ctx) clientCertRejected(a *evidence.Address, r *AddressResult, alert *w
 		if i != pi {
 			r.Fix = append(r.Fix, "also: "+p.fix)
 		}
+	}
+}
+
+// httpRefusal is a refusal of the client certificate sent as an HTTP
+// reply after the handshake: nginx answers ssl_verify_client failures with
+// 400 pages (its internal codes 495 and 496), as seen here against nginx 1.22.
+func httpRefusal(a *evidence.Address) string {
+	h := a.HTTP
+	if h == nil || h.StatusCode != 400 {
+		return ""
+	}
+	for _, p := range []string{"No required SSL certificate was sent", "The SSL certificate error"} {
+		if bytes.Contains(h.Body, []byte(p)) {
+			return fmt.Sprintf("%s (%q)", h.StatusLine, p)
+		}
+	}
+	return ""
+}
+
+// noteHTTPRefusal adds the server's HTTP refusal to the evidence of a
+// missing client certificate.
+func noteHTTPRefusal(a *evidence.Address, r *AddressResult) {
+	if s := httpRefusal(a); s != "" {
+		r.Evidence = append(r.Evidence, "after the client sent no certificate, the server completed the handshake and answered the request with "+s)
 	}
 }
 

@@ -38,12 +38,16 @@ func (c *ctx) interceptionOf(a *evidence.Address, rep *chain.Report) *intercepti
 		}
 	}
 	in.matches = intercept.MatchChain(certs)
-	for _, m := range in.matches {
-		if m.Proved() {
-			in.proved = true
+	// The catalog's word comes after what was observed: a name proves
+	// nothing, a key does.
+	defer func() {
+		for _, m := range in.matches {
+			if m.Proved() {
+				in.proved = true
+			}
+			in.seen = append(in.seen, fmt.Sprintf("%s (%s): %s", m.Product.Name, m.Product.Kind, m.Detail))
 		}
-		in.seen = append(in.seen, fmt.Sprintf("%s (%s): %s", m.Product.Name, m.Product.Kind, m.Detail))
-	}
+	}()
 	// Through a proxy: the same name's chain, directly.
 	if p := c.run.Proxy; p != nil && p.Used && c.run.Direct != nil {
 		d := c.run.Direct
@@ -81,7 +85,7 @@ func (c *ctx) interceptionOf(a *evidence.Address, rep *chain.Report) *intercepti
 			in.seen = append(in.seen, line)
 		}
 	}
-	if age := c.run.Started.Sub(leaf.NotBefore); age >= 0 && age < time.Hour && (in.proved || len(in.matches) > 0) {
+	if age := c.run.Started.Sub(leaf.NotBefore); age >= 0 && age < time.Hour && (in.proved || len(in.matches) > 0 || len(in.seen) > 0) {
 		in.seen = append(in.seen, fmt.Sprintf("the leaf was issued %s before the check, as inspection products mint them on the fly", chain.Age(age)))
 	}
 	return in
@@ -161,9 +165,17 @@ func (c *ctx) intercepted(a *evidence.Address, r *AddressResult, rep *chain.Repo
 		r.Evidence = append(r.Evidence, "inferred from the CA's name alone; what decides: the chain seen without the proxy (tlsdoctor check --proxy URL compares both) or from a network without inspection")
 	}
 	r.Fix = c.interceptionFix(product, rep)
-	if root := inspectionCA(rep); root != nil && (product == nil || product.Kind != intercept.Compromised) {
+	switch root := inspectionCA(rep); {
+	case product != nil && product.Kind == intercept.Compromised:
+	case root != nil:
 		r.Artifacts = []Artifact{{Name: "ca.pem", Description: fmt.Sprintf("the inspection CA %q, to trust deliberately", chain.Name(root)), Data: pemOf(root)}}
 		r.Fix = append(r.Fix, "--write-fix DIR writes ca.pem: the inspection CA, to trust deliberately")
+	default:
+		where := "ask the proxy's administrators for it"
+		if product != nil && product.GetCA != "" {
+			where = product.GetCA
+		}
+		r.Fix = append(r.Fix, fmt.Sprintf("the inspection CA %q is not sent with the chain: %s", rep.Path[len(rep.Path)-1].Issuer.String(), where))
 	}
 	return true
 }

@@ -149,7 +149,8 @@ func TestClientCertVerdicts(t *testing.T) {
 	}{
 		{"the alert names the expiry", "proved", "expired", refused(expired, &wire.Alert{Level: 2, Description: 45}, true)},
 		{"the alert names the key", "proved", "does not belong", refused(fine, &wire.Alert{Level: 2, Description: wire.AlertDecryptError}, false)},
-		{"an alert nothing local explains", "inferred", "nothing is wrong with it locally", refused(fine, &wire.Alert{Level: 2, Description: 49}, true)},
+		{"an alert nothing local explains", "proved", "nothing is wrong with it locally", refused(fine, &wire.Alert{Level: 2, Description: 49}, true)},
+		{"an alert for another reason than the one found", "proved", "likely reason", refused(expired, &wire.Alert{Level: 2, Description: wire.AlertUnknownCA}, true)},
 		{"no alert: the likely reason", "inferred", "likely reason", func() *evidence.Run {
 			r := refused(expired, nil, true)
 			hs := r.Addresses[0].Handshake

@@ -225,6 +225,7 @@ type HTTP struct {
 	StatusCode int           `json:"status_code,omitempty"`
 	Server     string        `json:"server,omitempty"`
 	First      []byte        `json:"first_bytes,omitempty"`
+	Body       []byte        `json:"body_start,omitempty"` // the start of the body, as far as it was read (at most 512 bytes)
 	Alert      *wire.Alert   `json:"alert,omitempty"`
 	Err        *Failure      `json:"error,omitempty"`
 	Duration   time.Duration `json:"duration_ns"`

@@ -42,8 +42,10 @@ type Product struct {
 	Keys []string `json:"keys,omitempty"`
 	// BlockedByChrome: Chromium refuses any chain through this key.
 	BlockedByChrome bool `json:"blocked_by_chrome,omitempty"`
-	// Bypass says how to exempt a host from this product's inspection.
+	// Bypass says how to exempt a host from this product's inspection;
+	// GetCA where its CA certificate is found, to trust it deliberately.
 	Bypass      string   `json:"bypass,omitempty"`
+	GetCA       string   `json:"get_ca,omitempty"`
 	Sources     []string `json:"sources"`
 	Unconfirmed []string `json:"unconfirmed,omitempty"`
 
@@ -61,6 +63,7 @@ var catalog = []Product{
 	// Enterprise inspection.
 	{Name: "Zscaler", Kind: Enterprise, Names: []string{`\bzscaler\b`},
 		Bypass:  "an SSL inspection rule in Zscaler Internet Access that does not inspect this host (or its URL category)",
+		GetCA:   "Zscaler Client Connector installs it; administrators download it from the ZIA admin portal (SSL inspection)",
 		Sources: []string{"https://help.zscaler.com/unified/choosing-ca-certificate-ssl-inspection (the issuer DN of inspected chains is the Zscaler intermediate's)", srcObserved}},
 	{Name: "Netskope", Kind: Enterprise, Names: []string{`\bnetskope\b`, `\bgoskope\b`},
 		Bypass:  "a steering or SSL decryption exception for this host in the Netskope tenant",
@@ -70,6 +73,7 @@ var catalog = []Product{
 		Sources: []string{srcObserved}, Unconfirmed: []string{vendorNameOnly + "; a forward-trust CA may carry any name"}},
 	{Name: "Fortinet FortiGate", Kind: Enterprise, Names: []string{`^fortigate ca$`, `^fortinet$`, `fortinet_ca_ssl`},
 		Bypass:  "an exemption in the SSL/SSH inspection profile (deep-inspection) for this host, or certificate-inspection instead of deep inspection",
+		GetCA:   "download it from the FortiGate: Security Profiles > SSL/SSH Inspection > the profile's CA certificate > Download",
 		Sources: []string{"https://community.fortinet.com/t5/FortiCache/How-to-Regenerate-the-Fortinet-CA-SSLProxy-CA-certificate-used/ta-p/198478 (subject O=Fortinet, OU=Certificate Authority, CN=FortiGate CA)", "https://community.fortinet.com/fortigate-3/technical-tip-how-to-enable-deep-inspection-and-import-a-certificate-in-the-browser-98489 (default CA Fortinet_CA_SSL)"}},
 	{Name: "Cisco Umbrella", Kind: Enterprise, Names: []string{`cisco umbrella`},
 		Bypass:  "a Selective Decryption List entry for this host in Umbrella",
@@ -105,6 +109,7 @@ var catalog = []Product{
 	// Developers' proxies.
 	{Name: "mitmproxy", Kind: Debugging, Names: []string{`^mitmproxy$`},
 		Bypass:  "stop mitmproxy or take it out of the path (unset HTTPS_PROXY), or ignore this host (--ignore-hosts)",
+		GetCA:   "mitmproxy keeps it in ~/.mitmproxy/mitmproxy-ca-cert.pem on the machine it runs on",
 		Sources: []string{srcObserved}, Unconfirmed: []string{"the subject CN=mitmproxy, O=mitmproxy of the CA mitmproxy generates (mitmproxy/certs.py, not read here)"}},
 	{Name: "Charles Proxy", Kind: Debugging, Names: []string{`charles proxy`},
 		Bypass:  "stop Charles or exclude this host from SSL proxying",

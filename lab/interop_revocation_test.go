@@ -362,3 +362,46 @@ func TestInteropTinyproxy(t *testing.T) {
 		t.Fatalf("the curl profile chose %v (%+v); real curl used https_proxy", u, rec)
 	}
 }
+
+// nginx with ssl_verify_client completes the handshake whatever the client
+// presents and answers the request with a 400 page: the refusal is read
+// from that page, not mistaken for a working exchange.
+func TestInteropNginxClientCertificates(t *testing.T) {
+	if _, err := exec.LookPath("nginx"); err != nil {
+		t.Skip("nginx not installed: nginx client-certificate interop test skipped (.ci/run installs nginx-light with apt-get)")
+	}
+	k := newInteropPKI(t, pki.Spec{})
+	f := files{t, t.TempDir()}
+	clientCA, _ := pki.NewRoot(pki.Spec{CN: "Nginx Client CA"})
+	otherCA, _ := pki.NewRoot(pki.Spec{CN: "Unrelated CA"})
+	port := freePort(t)
+	startNginx(t, fmt.Sprintf("  server { listen 127.0.0.1:%d ssl; ssl_certificate %s; ssl_certificate_key %s; ssl_client_certificate %s; ssl_verify_client on; location / { return 200 \"ok\\n\"; } }\n",
+		port, k.certFile, k.keyFile, f.cert("client-ca.pem", clientCA.Cert)), []int{port})
+	mk := func(ca *pki.CA) *probe.ClientCertificate {
+		l, err := ca.Leaf(pki.Spec{CN: "svc", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cc, _ := probe.NewClientCertificate([]*x509.Certificate{l.Cert}, l.Key, "test")
+		return cc
+	}
+	for _, c := range []struct {
+		name string
+		cc   *probe.ClientCertificate
+		want cause.Code
+		in   string
+	}{
+		{"none", nil, cause.ClientCertRequired, "No required SSL certificate was sent"},
+		{"wrong CA", mk(otherCA), cause.ClientCertRequired, "The SSL certificate error"},
+		{"right", mk(clientCA), cause.OK, "accepted"},
+	} {
+		d, _ := checkWith(t, port, "default", k.root.Cert, func(o *probe.Options) { o.ClientCert = c.cc })
+		text := d.Summary + strings.Join(d.Evidence, " ")
+		for _, fi := range d.Findings {
+			text += fi.Message
+		}
+		if d.Cause != c.want || !strings.Contains(text, c.in) || d.Confidence != "proved" {
+			t.Errorf("nginx, client certificate %s: %s (%s): %s\n%v", c.name, d.Cause, d.Confidence, d.Summary, d.Evidence)
+		}
+	}
+}

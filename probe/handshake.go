@@ -159,6 +159,7 @@ func exchangeHTTP(tc *tls.Conn, t evidence.Target, opts *Options) *evidence.HTTP
 		}
 	}
 	h.First = buf[:min(len(buf), 64)]
+	h.Body = bodyStart(buf)
 	if len(buf) == 0 {
 		h.Err = Classify(rerr)
 		h.Alert = alertOf(rerr)

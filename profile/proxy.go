@@ -42,7 +42,7 @@ var (
 	}
 	javaProxy = ProxyPolicy{
 		Loopback:  "always",
-		Configure: "-Dhttps.proxyHost=HOST -Dhttps.proxyPort=PORT (exemptions: -Dhttp.nonProxyHosts, default localhost|127.*|[::1]); Java does not read HTTPS_PROXY",
+		Configure: "-Dhttps.proxyHost=HOST -Dhttps.proxyPort=PORT (exemptions: -Dhttp.nonProxyHosts, default localhost|127.*|[::1])",
 		Sources:   []string{srcProxy, "OpenJDK 17 conf/net.properties (read here)"},
 	}
 	noProxy = func(how string) ProxyPolicy {
