@@ -13,9 +13,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,16 +34,29 @@ type Options struct {
 	// certificates) so that the path can be built through a signature Go's
 	// verifier refuses (SHA-1, MD5): trust is still decided by Roots.
 	RootCerts []*x509.Certificate
+	// Known are certificates known from elsewhere but not trusted by this
+	// client (the system store when the client trusts only its own bundle,
+	// say). They tell a missing issuer that is a root (the client must
+	// trust it) from one that is an intermediate (the server must send it).
+	Known []*x509.Certificate
 	// At is the time validity is judged at. Zero means time.Now().
 	At time.Time
+	// AtChosen says At was chosen by the user (tlsdoctor check --at), so
+	// dates are told relative to it, not as "ago".
+	AtChosen bool
 	// Host is the name (or IP literal) to check; empty skips the check.
-	Host           string
-	CNFallback     bool // accept the subject CN when there is no DNS SAN
-	RejectSHA1     bool // refuse MD5 and SHA-1 certificate signatures
-	MinRSABits     int
-	MinECBits      int
-	ExpiryWarnDays int // findings for certificates expiring within this many days (0: 30)
-	MaxValidity    int // longest leaf validity in days the client accepts (0: no limit)
+	Host       string
+	CNFallback bool // accept the subject CN when there is no DNS SAN
+	RejectSHA1 bool // refuse MD5 and SHA-1 certificate signatures
+	RejectMD5  bool // refuse MD5 certificate signatures (implied by RejectSHA1)
+	// MaxIntermediates is the client's verify depth: how many intermediate
+	// CAs may stand between the leaf and the trust anchor (0: no limit;
+	// OpenSSL's -verify_depth, nginx's proxy_ssl_verify_depth).
+	MaxIntermediates int
+	MinRSABits       int
+	MinECBits        int
+	ExpiryWarnDays   int // findings for certificates expiring within this many days (0: 30)
+	MaxValidity      int // longest leaf validity in days the client accepts (0: no limit)
 }
 
 // Problem is one thing wrong with the chain.
@@ -59,9 +74,9 @@ type Report struct {
 	// trust anchor when Trusted, else the certificate whose issuer is missing
 	// or an untrusted self-signed root.
 	Path []*x509.Certificate `json:"-"`
-	// FromExtra marks the Path entries that came from Options.Extra.
-	FromExtra []bool `json:"-"`
-	Trusted   bool   `json:"trusted"`
+	// Source says where each Path entry came from.
+	Source  []Source `json:"-"`
+	Trusted bool     `json:"trusted"`
 	// Anchor is the trusted root that ends Path (it may come from the store).
 	Anchor *x509.Certificate `json:"-"`
 	// MissingIssuer names the issuer that could not be found, if any.
@@ -69,11 +84,28 @@ type Report struct {
 	// Inferred is true when the trust verdict rests on a heuristic
 	// (a chain that ends in a missing issuer and no AIA to prove which).
 	Inferred bool `json:"inferred,omitempty"`
+	// Undecided lists, when Inferred, the causes the evidence leaves open,
+	// the likelier first, and Why says why that one is first.
+	Undecided []cause.Code `json:"undecided,omitempty"`
+	Why       string       `json:"why,omitempty"`
+	// Unchecked lists signatures on the path that could not be checked (a
+	// key too small for Go, an algorithm it does not implement).
+	Unchecked []string `json:"unchecked,omitempty"`
 	// Problems fail the handshake for this client, most decisive first.
 	Problems []Problem `json:"problems,omitempty"`
 	// Findings are secondary: worth fixing, but this client accepts them.
 	Findings []Problem `json:"findings,omitempty"`
 }
+
+// Source is where a certificate of the path came from.
+type Source string
+
+const (
+	Served     Source = "served"      // the server sent it
+	AIA        Source = "aia"         // fetched from an AIA URL
+	TrustStore Source = "trust store" // one of the client's trust anchors
+	Elsewhere  Source = "known"       // known from elsewhere (Options.Known), not trusted by this client
+)
 
 // Primary is the first problem's code, or OK.
 func (r *Report) Primary() cause.Code {
@@ -95,7 +127,7 @@ func (r *Report) Has(code cause.Code) bool {
 
 // precedence orders problems: the first is what the client reports.
 var precedence = []cause.Code{
-	cause.SelfSigned, cause.ChainIncomplete, cause.UntrustedRoot, cause.CertExpired,
+	cause.SelfSigned, cause.ChainIncomplete, cause.UntrustedRoot, cause.ChainTooLong, cause.CertExpired,
 	cause.CertNotYetValid, cause.WeakSignature, cause.WeakKey, cause.CertInvalid,
 	cause.BadKeyUsage, cause.HostnameMismatch, cause.CNWithoutSAN,
 }
@@ -119,13 +151,20 @@ func Verify(served []*x509.Certificate, opts Options) *Report {
 	if opts.At.IsZero() {
 		opts.At = time.Now()
 	}
-	r.Path, r.FromExtra = buildPath(served, opts.Extra, opts.RootCerts)
+	r.Path, r.Source = buildPath(served, opts.Extra, opts.RootCerts, opts.Known)
+	for i := 1; i < len(r.Path); i++ {
+		if _, err := link(r.Path[i], r.Path[i-1]); err != nil {
+			r.Unchecked = append(r.Unchecked, fmt.Sprintf("the signature of %q by %q was not checked: %v", name(r.Path[i-1]), name(r.Path[i]), err))
+		}
+	}
 	r.trust(opts)
+	r.depth(opts)
 	r.validity(opts)
 	if days := int(served[0].NotAfter.Sub(served[0].NotBefore).Hours() / 24); opts.MaxValidity > 0 && days > opts.MaxValidity {
 		r.Problems = append(r.Problems, Problem{cause.CertInvalid, 0, fmt.Sprintf("the leaf is valid for %d days; this client accepts at most %d", days, opts.MaxValidity)})
 	}
 	r.algorithms(opts)
+	r.extensions()
 	r.usage()
 	r.hostname(opts)
 	r.servedOrder()
@@ -133,32 +172,48 @@ func Verify(served []*x509.Certificate, opts Options) *Report {
 	return r
 }
 
-func buildPath(served, extra, roots []*x509.Certificate) ([]*x509.Certificate, []bool) {
+// buildPath builds the path from the leaf upwards through the served
+// certificates, then the extra ones (AIA), the trust anchors and the known
+// ones, in that order of preference, and says where each came from.
+func buildPath(served, extra, roots, known []*x509.Certificate) ([]*x509.Certificate, []Source) {
+	type cand struct {
+		c   *x509.Certificate
+		src Source
+	}
+	var pool []cand
+	for _, c := range served[1:] {
+		pool = append(pool, cand{c, Served})
+	}
+	for _, c := range extra {
+		pool = append(pool, cand{c, AIA})
+	}
+	for _, c := range roots {
+		pool = append(pool, cand{c, TrustStore})
+	}
+	for _, c := range known {
+		pool = append(pool, cand{c, Elsewhere})
+	}
 	path := []*x509.Certificate{served[0]}
-	fromExtra := []bool{false}
-	pool := append(append(append([]*x509.Certificate{}, served[1:]...), extra...), roots...)
-	extraEnd := len(served) - 1 + len(extra)
+	src := []Source{Served}
 	for len(path) < 16 {
 		cur := path[len(path)-1]
 		if selfSigned(cur) {
 			break
 		}
-		var next *x509.Certificate
-		nextExtra := false
-		for i, c := range pool {
-			if contains(path, c) || !issues(c, cur) {
+		found := false
+		for _, x := range pool {
+			if contains(path, x.c) || !issues(x.c, cur) {
 				continue
 			}
-			next, nextExtra = c, i >= len(served)-1 && i < extraEnd
+			path, src = append(path, x.c), append(src, x.src)
+			found = true
 			break
 		}
-		if next == nil {
+		if !found {
 			break
 		}
-		path = append(path, next)
-		fromExtra = append(fromExtra, nextExtra)
 	}
-	return path, fromExtra
+	return path, src
 }
 
 func contains(list []*x509.Certificate, c *x509.Certificate) bool {
@@ -190,64 +245,138 @@ func (r *Report) trust(opts Options) {
 			if err != nil || len(chains) == 0 {
 				continue
 			}
-			// Prefer the chain that keeps the path we built.
 			best := chains[0]
 			r.Trusted = true
-			root := best[len(best)-1]
-			r.Anchor = root
-			r.Path = append(r.Path[:i], best...)
-			r.FromExtra = append(r.FromExtra[:i], make([]bool, len(best))...)
+			r.Anchor = best[len(best)-1]
+			oldPath, oldSrc := r.Path, r.Source
+			r.Path = append(r.Path[:i:i], best...)
+			r.Source = append(r.Source[:i:i], make([]Source, len(best))...)
 			for j := i; j < len(r.Path); j++ {
-				for _, e := range opts.Extra {
-					if bytes.Equal(e.Raw, r.Path[j].Raw) && !contains(r.Served, e) {
-						r.FromExtra[j] = true
+				r.Source[j] = TrustStore
+				for k, x := range oldPath {
+					if bytes.Equal(x.Raw, r.Path[j].Raw) {
+						r.Source[j] = oldSrc[k]
 					}
 				}
+				if contains(r.Served, r.Path[j]) {
+					r.Source[j] = Served
+				}
+			}
+			r.Source[len(r.Path)-1] = TrustStore
+			if contains(r.Served, r.Anchor) {
+				r.Source[len(r.Path)-1] = Served
 			}
 			break
 		}
 	}
 	if r.Trusted {
-		for _, e := range r.FromExtra {
-			if e {
-				r.Problems = append(r.Problems, Problem{cause.ChainIncomplete, 0, fmt.Sprintf(
-					"the server does not send the intermediate %q; the chain is trusted only once it is added (fetched from the AIA URL)",
-					name(r.firstExtra()))})
-				break
+		for i := 1; i < len(r.Path)-1; i++ {
+			switch r.Source[i] {
+			case AIA:
+				r.Problems = append(r.Problems, Problem{cause.ChainIncomplete, i, fmt.Sprintf(
+					"the server does not send the intermediate %q; the chain is trusted only once it is added (fetched from the AIA URL)", name(r.Path[i]))})
+				return
+			case Elsewhere, TrustStore:
+				r.Problems = append(r.Problems, Problem{cause.ChainIncomplete, i, fmt.Sprintf(
+					"the server does not send the intermediate %q; the chain is trusted only once it is added (tlsdoctor found it among the known CA certificates)", name(r.Path[i]))})
+				return
 			}
 		}
 		return
 	}
 	top := r.Path[len(r.Path)-1]
+	if len(r.Path) > 1 && selfSigned(top) && r.Source[len(r.Path)-1] == TrustStore && len(r.Unchecked) > 0 {
+		// A trust anchor ends the path, but Go's verifier refused a link of
+		// it (a key too small): trusted, with the link named in Unchecked.
+		r.Trusted, r.Anchor = true, top
+		return
+	}
 	switch {
 	case len(r.Path) == 1 && selfSigned(top):
 		r.Problems = append(r.Problems, Problem{cause.SelfSigned, 0, fmt.Sprintf("the leaf %q is self-signed and not in the client's trust store", name(top))})
 	case selfSigned(top):
-		r.Problems = append(r.Problems, Problem{cause.UntrustedRoot, len(r.Path) - 1, fmt.Sprintf("the chain ends at the root %q, which is not in the client's trust store", name(top))})
-	default:
-		r.MissingIssuer = top.Issuer.String()
-		r.Inferred = true
-		if top.IsCA || len(r.Path) > 1 {
-			// The server sent its intermediates; what is missing is the
-			// root, which servers need not send and clients must have.
-			r.Problems = append(r.Problems, Problem{cause.UntrustedRoot, len(r.Path) - 1, fmt.Sprintf(
-				"the chain ends at %q, issued by %q, which is not in the client's trust store (servers need not send the root; the client must trust it)",
-				name(top), top.Issuer.String())})
-		} else {
-			r.Problems = append(r.Problems, Problem{cause.ChainIncomplete, 0, fmt.Sprintf(
-				"the server sends the leaf alone; its issuer %q is neither sent nor in the client's trust store (if %q is a private root CA rather than an intermediate, the cause is UNTRUSTED_ROOT)",
-				top.Issuer.String(), top.Issuer.CommonName)})
+		how := "which is not in the client's trust store"
+		if r.Source[len(r.Path)-1] == Elsewhere {
+			how = "a root CA the server need not send and this client does not trust"
 		}
+		r.Problems = append(r.Problems, Problem{cause.UntrustedRoot, len(r.Path) - 1, fmt.Sprintf("the chain ends at the root %q, %s", name(top), how)})
+	default:
+		r.missingIssuer(top, opts)
 	}
 }
 
-func (r *Report) firstExtra() *x509.Certificate {
-	for i, e := range r.FromExtra {
-		if e {
-			return r.Path[i]
+// missingIssuer judges a path that ends at a certificate whose issuer is
+// neither sent, fetched, trusted nor known. A server may omit only the
+// trust anchor (RFC 8446 4.4.2, RFC 5246 7.4.2): if the missing certificate
+// is a root, the client must trust it (UNTRUSTED_ROOT); if it is an
+// intermediate, the server must send it (CHAIN_INCOMPLETE). Without the
+// certificate nothing on the wire decides, so the verdict is inferred and
+// both causes are listed, the likelier first.
+func (r *Report) missingIssuer(top *x509.Certificate, opts Options) {
+	r.MissingIssuer = top.Issuer.String()
+	r.Inferred = true
+	missing := top.Issuer
+	leafAlone := len(r.Path) == 1
+	first, why := cause.UntrustedRoot, ""
+	switch {
+	case leafAlone:
+		first, why = cause.ChainIncomplete, "the server sends the leaf alone, and a leaf is rarely issued by a root directly"
+	case strings.Contains(strings.ToLower(missing.CommonName), "root"):
+		first, why = cause.UntrustedRoot, fmt.Sprintf("its name %q says it is a root", missing.CommonName)
+	default:
+		if root := sameOrganization(missing, opts.RootCerts); root != nil {
+			first, why = cause.ChainIncomplete, fmt.Sprintf("the client trusts %q of the same organisation (%s), so %q is likely an intermediate under it",
+				name(root), strings.Join(missing.Organization, ", "), missing.CommonName)
+		} else {
+			first, why = cause.UntrustedRoot, "no CA the client trusts belongs to its organisation, so it is likely a private root"
+		}
+	}
+	r.Why = why
+	if first == cause.ChainIncomplete {
+		r.Undecided = []cause.Code{cause.ChainIncomplete, cause.UntrustedRoot}
+		r.Problems = append(r.Problems, Problem{cause.ChainIncomplete, len(r.Path) - 1, fmt.Sprintf(
+			"%q is issued by %q, which the server does not send and the client does not have; if it is an intermediate, the server must send it",
+			name(top), missing.String())})
+		return
+	}
+	r.Undecided = []cause.Code{cause.UntrustedRoot, cause.ChainIncomplete}
+	r.Problems = append(r.Problems, Problem{cause.UntrustedRoot, len(r.Path) - 1, fmt.Sprintf(
+		"the chain ends at %q, issued by %q, which is not in the client's trust store (servers need not send the root; the client must trust it)",
+		name(top), missing.String())})
+}
+
+// sameOrganization returns a root of roots whose organisation is the
+// missing issuer's, if any.
+func sameOrganization(missing pkix.Name, roots []*x509.Certificate) *x509.Certificate {
+	if len(missing.Organization) == 0 {
+		return nil
+	}
+	for _, c := range roots {
+		if slices.Equal(c.Subject.Organization, missing.Organization) {
+			return c
 		}
 	}
 	return nil
+}
+
+// depth reports a trusted path with more intermediates than the client's
+// verify depth allows.
+func (r *Report) depth(opts Options) {
+	if !r.Trusted || opts.MaxIntermediates <= 0 {
+		return
+	}
+	if n := len(r.Path) - 2; n > opts.MaxIntermediates {
+		r.Problems = append(r.Problems, Problem{cause.ChainTooLong, len(r.Path) - 1, fmt.Sprintf(
+			"the chain has %s between the leaf and the root %q; this client's verify depth allows %d",
+			plural(n, "intermediate"), name(r.Anchor), opts.MaxIntermediates)})
+	}
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 // FullChain returns the chain a server should send: the path without a
@@ -282,14 +411,24 @@ func (r *Report) validity(opts Options) {
 	}
 	for i, c := range r.Path {
 		role := Role(r.Path, i)
+		at := "at " + opts.At.UTC().Format(time.RFC3339) + ", the time it is judged at"
 		switch {
+		case opts.At.After(c.NotAfter) && opts.AtChosen:
+			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s: %s it has been expired for %s",
+				role, name(c), c.NotAfter.UTC().Format(time.RFC3339), at, Age(opts.At.Sub(c.NotAfter)))})
 		case opts.At.After(c.NotAfter):
 			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expired %s ago, on %s",
 				role, name(c), Age(opts.At.Sub(c.NotAfter)), c.NotAfter.UTC().Format(time.RFC3339))})
+		case opts.At.Before(c.NotBefore) && opts.AtChosen:
+			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf("the %s %q becomes valid on %s: %s it is not valid for another %s",
+				role, name(c), c.NotBefore.UTC().Format(time.RFC3339), at, Age(c.NotBefore.Sub(opts.At)))})
 		case opts.At.Before(c.NotBefore):
 			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf(
 				"the %s %q is not valid for another %s (notBefore %s); if the certificate's dates are right, the client's clock may be wrong",
 				role, name(c), Age(c.NotBefore.Sub(opts.At)), c.NotBefore.UTC().Format(time.RFC3339))})
+		case c.NotAfter.Sub(opts.At) < time.Duration(warn)*24*time.Hour && opts.AtChosen:
+			r.Findings = append(r.Findings, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s, %s after %s",
+				role, name(c), c.NotAfter.UTC().Format(time.RFC3339), Age(c.NotAfter.Sub(opts.At)), opts.At.UTC().Format(time.RFC3339))})
 		case c.NotAfter.Sub(opts.At) < time.Duration(warn)*24*time.Hour:
 			r.Findings = append(r.Findings, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires in %s, on %s",
 				role, name(c), Age(c.NotAfter.Sub(opts.At)), c.NotAfter.UTC().Format(time.RFC3339))})
@@ -303,7 +442,8 @@ func (r *Report) algorithms(opts Options) {
 		// A root's self-signature is not checked by clients.
 		if weakSignature(c) && !(selfSigned(c) && i > 0) {
 			p := Problem{cause.WeakSignature, i, fmt.Sprintf("the %s %q is signed with %s", role, name(c), c.SignatureAlgorithm)}
-			if opts.RejectSHA1 {
+			md5 := c.SignatureAlgorithm == x509.MD5WithRSA || c.SignatureAlgorithm == x509.MD2WithRSA
+			if opts.RejectSHA1 || opts.RejectMD5 && md5 {
 				r.Problems = append(r.Problems, p)
 			} else {
 				r.Findings = append(r.Findings, p)
@@ -334,6 +474,24 @@ func KeySize(c *x509.Certificate) (int, string) {
 		return k.Curve.Params().BitSize, "ECDSA"
 	}
 	return 0, c.PublicKeyAlgorithm.String()
+}
+
+// extensions reports critical extensions the verifier does not know:
+// RFC 5280 4.2 makes a client refuse a certificate with a critical
+// extension it cannot process (OpenSSL: "unhandled critical extension").
+func (r *Report) extensions() {
+	for i, c := range r.Path {
+		if len(c.UnhandledCriticalExtensions) == 0 || (i > 0 && r.Source[i] == TrustStore) {
+			continue
+		}
+		var oids []string
+		for _, o := range c.UnhandledCriticalExtensions {
+			oids = append(oids, o.String())
+		}
+		r.Problems = append(r.Problems, Problem{cause.CertInvalid, i, fmt.Sprintf(
+			"the %s %q has a critical extension clients do not know (%s); RFC 5280 makes them refuse the certificate (OpenSSL: unhandled critical extension)",
+			Role(r.Path, i), name(c), strings.Join(oids, ", "))})
+	}
 }
 
 func (r *Report) usage() {

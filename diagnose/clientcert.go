@@ -6,6 +6,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,70 +113,59 @@ func dnNames(dns [][]byte) []string {
 }
 
 // clientCertRejected explains a server's refusal of the certificate the
-// client presented, from the alert it sent and what is wrong locally.
-func (c *ctx) clientCertRejected(a *evidence.Address, r *AddressResult, alert *wire.Alert) {
-	r.Cause = cause.ClientCertRequired
+// client presented, from the alert (or HTTP refusal) it sent and what is
+// wrong locally. hs is the handshake judged.
+func (c *ctx) clientCertRejected(a *evidence.Address, hs *evidence.Handshake, r *AddressResult, alert *wire.Alert) {
 	leaf, problems := c.clientCertProblems(a)
 	name := "the client certificate"
 	if leaf != nil {
 		name = fmt.Sprintf("the client certificate %q", chain.Name(leaf))
 	}
-	r.Evidence = []string{"the server sent a CertificateRequest; the client presented " + name}
+	ev := []string{"the server sent a CertificateRequest; the client presented " + name}
 	if leaf != nil {
-		r.Evidence = append(r.Evidence, "client certificate: "+certLine(leaf))
+		ev = append(ev, "client certificate: "+certLine(leaf))
 	}
 	if cas := c.acceptableCAs(a); len(cas) > 0 {
-		r.Evidence = append(r.Evidence, "acceptable client-certificate CAs: "+strings.Join(dnNames(cas), "; "))
+		ev = append(ev, "acceptable client-certificate CAs: "+strings.Join(dnNames(cas), "; "))
 	}
-	refusal, short, explicit := "the server ended the connection without an alert", "no alert", true
-	switch hs := a.Handshake; {
+	refusal, short, explicit := "the server ended the connection without an alert", "no alert", false
+	switch {
 	case alert != nil:
-		refusal, short = "the server answered with the alert "+alert.String(), "alert "+alert.Name()
+		refusal, short, explicit = "the server answered with the alert "+alert.String(), "alert "+alert.Name(), true
 	case httpRefusal(a) != "":
-		refusal = "the server completed the handshake, then answered the request with " + httpRefusal(a) + ", nginx's page when ssl_verify_client refuses a certificate"
-		short = "nginx's 400 page"
+		refusal, short, explicit = "the server completed the handshake, then answered the request with "+httpRefusal(a), "HTTP "+a.HTTP.StatusLine, true
 	case hs != nil && hs.Err != nil:
-		refusal, short, explicit = "the server ended the connection: "+hs.Err.Message, "the connection closed, no alert", false
-	default:
-		explicit = false
+		refusal, short = "the server ended the connection: "+hs.Err.Message, "the connection closed, no alert"
 	}
-	r.Evidence = append(r.Evidence, refusal)
+	ev = append(ev, refusal)
 	for _, p := range problems {
-		r.Evidence = append(r.Evidence, "found: "+p.what)
+		ev = append(ev, "found: "+p.what)
 	}
-	// The problem the server's alert names decides; without an alert, or
-	// with one no local problem explains, the verdict is inferred.
+	// The problem the server's alert names decides the reason; otherwise
+	// the refusal is certain (when the server states it) but the reason is
+	// only the likely one.
 	pi := -1
 	if alert != nil {
 		for i := range problems {
-			for _, d := range problems[i].alerts {
-				if d == alert.Description && pi < 0 {
-					pi = i
-				}
+			if slices.Contains(problems[i].alerts, alert.Description) && pi < 0 {
+				pi = i
 			}
 		}
 	}
+	rule := ruleClientCertRejectedUnnamed
+	if !explicit {
+		rule = ruleClientCertRejectedClosed
+	}
 	switch {
 	case pi >= 0:
-		r.Confidence = "proved"
-		r.Summary = fmt.Sprintf("the server rejects %s (alert %s): %s", name, alert.Name(), problems[pi].what)
+		r.decide(ruleClientCertRejected, fmt.Sprintf("the server rejects %s (alert %s): %s", name, alert.Name(), problems[pi].what), ev...)
 	case len(problems) > 0:
-		// The refusal is certain when the server says so (an alert, a
-		// page); which of the problems it refused for is the likely one.
-		r.Confidence = "inferred"
-		if explicit {
-			r.Confidence = "proved"
-		}
 		pi = 0
-		r.Summary = fmt.Sprintf("the server rejects %s (%s); the likely reason: %s", name, short, problems[pi].what)
-		r.Evidence = append(r.Evidence, "the server's answer does not name the reason; what decides: the server's log for this connection")
+		r.decide(rule, fmt.Sprintf("the server rejects %s (%s); the likely reason: %s", name, short, problems[pi].what),
+			append(ev, "the server's answer does not name the reason; its log for this connection does")...)
 	default:
-		r.Confidence = "inferred"
-		if explicit {
-			r.Confidence = "proved"
-		}
-		r.Summary = fmt.Sprintf("the server rejects %s (%s), and nothing is wrong with it locally: its dates, usage, CA and key are in order", name, short)
-		r.Evidence = append(r.Evidence, "what decides: the server's own checks (its CRL, an allow-list of subjects, a depth limit): see its log")
+		r.decide(rule, fmt.Sprintf("the server rejects %s (%s), and nothing is wrong with it locally: its dates, usage, CA and key are in order", name, short),
+			append(ev, "what decides: the server's own checks (its CRL, an allow-list of subjects, a depth limit): see its log")...)
 		r.Fix = []string{"read the server's log for this connection: it names why it refused the certificate (nginx: client SSL certificate verify error)"}
 		return
 	}
@@ -187,34 +177,36 @@ func (c *ctx) clientCertRejected(a *evidence.Address, r *AddressResult, alert *w
 	}
 }
 
+// refusesPresented reports whether an alert that follows a presented client
+// certificate refuses it: the certificate alerts, and decrypt_error for a
+// CertificateVerify signature that does not verify (a key that is not the
+// certificate's).
+func refusesPresented(d uint8) bool {
+	return refusesCertificate(d) || d == wire.AlertDecryptError
+}
+
 // httpRefusal is a refusal of the client certificate sent as an HTTP
 // reply after the handshake: nginx answers ssl_verify_client failures with
-// 400 pages (its internal codes 495 and 496), as seen here against nginx 1.22.
+// 400 pages (its internal 495 and 496), as seen here against nginx 1.22.
 func httpRefusal(a *evidence.Address) string {
 	h := a.HTTP
-	if h == nil || h.StatusCode != 400 {
+	if h == nil || h.Outcome != "response" {
 		return ""
 	}
-	for _, p := range []string{"No required SSL certificate was sent", "The SSL certificate error"} {
-		if bytes.Contains(h.Body, []byte(p)) {
-			return fmt.Sprintf("%s (%q)", h.StatusLine, p)
+	body := strings.ToLower(string(h.Body))
+	named := strings.Contains(body, "no required ssl certificate") || strings.Contains(body, "ssl certificate error")
+	if h.StatusCode == 495 || h.StatusCode == 496 || h.StatusCode == 400 && named {
+		if line := bodyLine(h.Body); line != "" {
+			return fmt.Sprintf("%s (%q)", h.StatusLine, line)
 		}
+		return h.StatusLine
 	}
 	return ""
 }
 
-// noteHTTPRefusal adds the server's HTTP refusal to the evidence of a
-// missing client certificate.
-func noteHTTPRefusal(a *evidence.Address, r *AddressResult) {
-	if s := httpRefusal(a); s != "" {
-		r.Evidence = append(r.Evidence, "after the client sent no certificate, the server completed the handshake and answered the request with "+s)
-	}
-}
-
 // clientCertFindings notes what the client certificate did when it did not
 // decide the cause.
-func (c *ctx) clientCertFindings(a *evidence.Address, r *AddressResult, requested bool) {
-	hs := a.Handshake
+func (c *ctx) clientCertFindings(a *evidence.Address, hs *evidence.Handshake, r *AddressResult, requested bool) {
 	sent := hs != nil && hs.ClientCertSent
 	switch {
 	case requested && r.Cause == cause.OK && !sent:

@@ -8,7 +8,8 @@ type ClientVerdict struct {
 	Name       string     `json:"name"`
 	Cause      cause.Code `json:"cause"`
 	Summary    string     `json:"summary"`
-	Confidence string     `json:"confidence"`
+	Confidence Confidence `json:"confidence"`
+	Rule       string     `json:"rule"`
 	Fix        []string   `json:"fix,omitempty"`
 	ClientLog  string     `json:"client_log,omitempty"`
 }

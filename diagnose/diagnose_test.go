@@ -37,10 +37,10 @@ func TestPureRules(t *testing.T) {
 		{"unreachable", runWith(evidence.Address{Addr: "10.9.9.9:443", Dial: evidence.Step{Err: &evidence.Failure{Kind: "unreachable", Message: "connect: no route to host"}}}), cause.TCPUnreachable, "cannot be reached"},
 		{"refused", runWith(evidence.Address{Addr: "a:1", Dial: evidence.Step{Err: &evidence.Failure{Kind: "refused", Message: "refused"}}}), cause.TCPRefused, "othing listens"},
 		{"alert-no-variant-accepted", runWith(evidence.Address{Addr: "a:1", Hello: refusedHello, Variants: []evidence.Hello{{Name: "all-suites", Outcome: "alert", Alert: &wire.Alert{Level: 2, Description: 40}}}}), cause.ServerAlert, "handshake_failure"},
-		{"unrecognized-name", runWith(evidence.Address{Addr: "a:1", Hello: &evidence.Hello{Name: "profile", Outcome: "alert", Alert: &wire.Alert{Level: 2, Description: 112}, Offer: evidence.Offer{SNI: "api.test"}}}), cause.SNIRequired, "does not recognise"},
+		{"unrecognized-name", runWith(evidence.Address{Addr: "a:1", Hello: &evidence.Hello{Name: "profile", Outcome: "alert", Alert: &wire.Alert{Level: 2, Description: 112}, Offer: evidence.Offer{SNI: "api.test"}}}), cause.ServerAlert, "does not recognise"},
 		{"handshake-gives-up-without-certificate", runWith(evidence.Address{Addr: "a:1",
 			Hello:     &evidence.Hello{Name: "profile", Outcome: "server_hello", ServerHello: &wire.ServerHello{Version: 0x0303, SupportedVersion: 0x0304, CipherSuite: 0x1301}},
-			Handshake: &evidence.Handshake{Err: &evidence.Failure{Kind: "other", Message: "tls: handshake message of length 10485764 bytes exceeds maximum of 262144 bytes"}}}), cause.NotTLS, "cannot accept"},
+			Handshake: &evidence.Handshake{Err: &evidence.Failure{Kind: "other", Message: "tls: handshake message of length 10485764 bytes exceeds maximum of 262144 bytes"}}}), cause.HandshakeMalformed, "cannot accept"},
 		{"inconsistent", runWith(
 			evidence.Address{Addr: "a:1", Dial: evidence.Step{Err: &evidence.Failure{Kind: "refused", Message: "refused"}}},
 			evidence.Address{Addr: "b:1", Dial: evidence.Step{Err: &evidence.Failure{Kind: "timeout", Message: "timeout"}}}), cause.InconsistentBackends, "disagree"},

@@ -14,15 +14,22 @@
 package diagnose
 
 import (
+	"time"
+
 	"github.com/tlsdoctor/tlsdoctor/cause"
 )
 
-// SchemaVersion is the version of the Diagnosis JSON document.
-const SchemaVersion = 1
+// SchemaVersion is the version of the Diagnosis JSON document. Version 2
+// added rule, decides, alternatives, fix_side, tool, checked_at and
+// judged_at.
+const SchemaVersion = 2
 
 // Diagnosis is the verdict for one target and one client profile.
 type Diagnosis struct {
 	SchemaVersion int        `json:"schema_version"`
+	Tool          string     `json:"tool,omitempty"` // the tlsdoctor that observed the run
+	CheckedAt     time.Time  `json:"checked_at"`     // when the run was observed
+	JudgedAt      time.Time  `json:"judged_at"`      // the time certificates were judged at (--at)
 	Target        string     `json:"target"`
 	ServerName    string     `json:"server_name"`
 	Profile       string     `json:"profile"`
@@ -30,16 +37,35 @@ type Diagnosis struct {
 	Cause         cause.Code `json:"cause"`
 	Layer         string     `json:"layer"`
 	Summary       string     `json:"summary"`
-	// Confidence is "proved" when the evidence decides the cause, or
-	// "inferred" when it rests on a heuristic (said in the evidence).
-	Confidence string          `json:"confidence"`
-	Evidence   []string        `json:"evidence"`
-	Fix        []string        `json:"fix"`
-	ClientLog  string          `json:"client_log,omitempty"` // what this client logs for the cause
-	Findings   []Finding       `json:"findings"`
-	Addresses  []AddressResult `json:"addresses"`
+	Verdict
+	ClientLog string          `json:"client_log,omitempty"` // what this client logs for the cause
+	Findings  []Finding       `json:"findings"`
+	Addresses []AddressResult `json:"addresses"`
 	// Artifacts are files that fix the problem (--write-fix).
 	Artifacts []Artifact `json:"artifacts,omitempty"`
+}
+
+// Verdict is how a cause was reached: the rule, its confidence, what it
+// rests on, and the fix.
+type Verdict struct {
+	// Rule is the ID of the rule that decided (see Rules).
+	Rule string `json:"rule"`
+	// Confidence is proved when an observation decides the cause, inferred
+	// when it only points there; then Decides says what would decide and
+	// Alternatives what else it could be.
+	Confidence   Confidence    `json:"confidence"`
+	Decides      string        `json:"decides,omitempty"`
+	Alternatives []Alternative `json:"alternatives,omitempty"`
+	Evidence     []string      `json:"evidence"`
+	Fix          []string      `json:"fix"`
+	// FixSide is who has to change something: server, client or network.
+	FixSide Side `json:"fix_side,omitempty"`
+}
+
+// Alternative is another cause an inferred verdict leaves open.
+type Alternative struct {
+	Cause cause.Code `json:"cause"`
+	When  string     `json:"when"` // the observation under which it is this cause instead
 }
 
 // Finding is a secondary observation.
@@ -50,12 +76,10 @@ type Finding struct {
 
 // AddressResult is the verdict for one address.
 type AddressResult struct {
-	Addr         string        `json:"addr"`
-	Cause        cause.Code    `json:"cause"`
-	Summary      string        `json:"summary"`
-	Confidence   string        `json:"confidence"`
-	Evidence     []string      `json:"evidence"`
-	Fix          []string      `json:"fix"`
+	Addr    string     `json:"addr"`
+	Cause   cause.Code `json:"cause"`
+	Summary string     `json:"summary"`
+	Verdict
 	Findings     []Finding     `json:"findings"`
 	Negotiated   *Negotiated   `json:"negotiated,omitempty"`
 	Certificates []Certificate `json:"certificates,omitempty"`
@@ -82,7 +106,7 @@ type Certificate struct {
 	Key       string   `json:"key"`
 	Signature string   `json:"signature"`
 	SHA256    string   `json:"sha256"`
-	Source    string   `json:"source"` // "served", "aia", "trust store"
+	Source    string   `json:"source"` // "served", "aia", "trust store", "known"
 }
 
 // Artifact is a file that fixes the problem, e.g. the full chain to serve.

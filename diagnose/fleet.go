@@ -29,7 +29,7 @@ func (d *Diagnosis) merge() {
 	}
 	d.Cause = cause.InconsistentBackends
 	d.Layer = cause.InconsistentBackends.Info().Layer
-	d.Confidence = "proved"
+	d.Rule, d.Confidence, d.FixSide = ruleAddressesDisagree.ID, ruleAddressesDisagree.Confidence, ruleAddressesDisagree.FixSide
 	var bad, good []string
 	for _, a := range d.Addresses {
 		if a.Cause == cause.OK {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ func (c *ctx) interceptionOf(a *evidence.Address, rep *chain.Report) *intercepti
 	}
 	certs := append([]*x509.Certificate{}, rep.Path...)
 	for _, s := range rep.Served {
-		if !containsCert(certs, s) {
+		if !slices.ContainsFunc(certs, func(c *x509.Certificate) bool { return bytes.Equal(c.Raw, s.Raw) }) {
 			certs = append(certs, s)
 		}
 	}
@@ -144,25 +145,25 @@ func (c *ctx) intercepted(a *evidence.Address, r *AddressResult, rep *chain.Repo
 		r.Findings = append(r.Findings, Finding{Code: cause.Intercepted, Message: msg})
 		return false
 	}
-	r.Cause = cause.Intercepted
-	r.Confidence = "proved"
-	if !in.proved {
-		r.Confidence = "inferred"
-	}
-	r.Summary = fmt.Sprintf("the chain is issued by %s, not by the server's own CA: TLS is intercepted between this client and %s", who, c.run.Target.ServerName)
+	summary := fmt.Sprintf("the chain is issued by %s, not by the server's own CA: TLS is intercepted between this client and %s", who, c.run.Target.ServerName)
 	if product == nil {
-		r.Summary = fmt.Sprintf("the chain is re-signed by %q, a CA that mints certificates for any name: TLS is intercepted between this client and %s", in.issuer, c.run.Target.ServerName)
+		summary = fmt.Sprintf("the chain is re-signed by %q, a CA that mints certificates for any name: TLS is intercepted between this client and %s", in.issuer, c.run.Target.ServerName)
 	}
-	r.Evidence = append([]string{}, in.seen...)
-	r.Evidence = append(r.Evidence, "leaf: "+certLine(rep.Path[0]))
+	ev := append([]string{}, in.seen...)
+	ev = append(ev, "leaf: "+certLine(rep.Path[0]))
 	if trustFailure {
-		r.Evidence = append(r.Evidence, fmt.Sprintf("this client does not trust that CA (%s): it fails as %s would", c.trustText(), rep.Problems[0].Code))
+		ev = append(ev, fmt.Sprintf("this client does not trust that CA (%s): it fails as %s would", c.trustText(), rep.Problems[0].Code))
 	}
 	if blocked {
-		r.Evidence = append(r.Evidence, "Chromium blocks this key whatever the trust store says (net/data/ssl/blocklist)")
+		ev = append(ev, "Chromium blocks this key whatever the trust store says (net/data/ssl/blocklist)")
 	}
-	if !in.proved {
-		r.Evidence = append(r.Evidence, "inferred from the CA's name alone; what decides: the chain seen without the proxy (tlsdoctor check --proxy URL compares both) or from a network without inspection")
+	if in.proved {
+		r.decide(ruleInterceptProved, summary, ev...)
+	} else {
+		r.decide(ruleInterceptNamed, summary, ev...)
+		if len(rep.Problems) > 0 {
+			r.Alternatives = []Alternative{{Cause: rep.Problems[0].Code, When: "the CA is the server's own, and only carries a name like an inspection product's"}}
+		}
 	}
 	r.Fix = c.interceptionFix(product, rep)
 	switch root := inspectionCA(rep); {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/chain"
 	"github.com/tlsdoctor/tlsdoctor/evidence"
 )
@@ -60,37 +59,35 @@ func (c *ctx) proxyCertRefused(a *evidence.Address) *chain.Report {
 // because the proxy in front of it failed.
 func (c *ctx) proxyFailure(a *evidence.Address, r *AddressResult) {
 	p := a.Proxy
-	r.Confidence = "proved"
 	who := c.proxyText()
 	e := p.Err
 	if e == nil {
 		e = &evidence.Failure{Kind: "other", Message: "no detail"}
 	}
-	r.Evidence = []string{fmt.Sprintf("%s, then %q", who, p.Request)}
 	switch p.Stage {
 	case "dial":
-		r.Evidence[0] = fmt.Sprintf("TCP connect to %s at %s: %s", who, p.Proxy, e.Message)
+		ev := fmt.Sprintf("TCP connect to %s at %s: %s", who, p.Proxy, e.Message)
 		switch e.Kind {
 		case "refused":
-			r.Cause, r.Summary = cause.TCPRefused, fmt.Sprintf("nothing listens at %s: the connection to the proxy was refused, so the client never reaches %s", p.Proxy, c.run.Target.ServerName)
+			r.decide(ruleProxyRefused, fmt.Sprintf("nothing listens at %s: the connection to the proxy was refused, so the client never reaches %s", p.Proxy, c.run.Target.ServerName), ev)
 		case "timeout":
-			r.Cause, r.Summary = cause.TCPTimeout, fmt.Sprintf("the proxy at %s never answered the TCP connection: packets are dropped on the way to it", p.Proxy)
+			r.decide(ruleProxyTimeout, fmt.Sprintf("the proxy at %s never answered the TCP connection: packets are dropped on the way to it", p.Proxy), ev)
 		case "dns_not_found", "dns_error":
-			r.Cause, r.Summary = cause.DNSFailure, fmt.Sprintf("the proxy's name in %s does not resolve", p.Proxy)
+			r.decide(ruleProxyDNS, fmt.Sprintf("the proxy's name in %s does not resolve", p.Proxy), ev)
 		default:
-			r.Cause, r.Summary = cause.TCPUnreachable, fmt.Sprintf("the proxy at %s cannot be reached: %s", p.Proxy, e.Message)
+			r.decide(ruleProxyUnreachable, fmt.Sprintf("the proxy at %s cannot be reached: %s", p.Proxy, e.Message), ev)
 		}
 		r.Fix = []string{c.proxyFix(), "or, if the server is reachable directly, exempt it from the proxy (NO_PROXY) or unset the proxy"}
 	case "tls", "tunnel":
-		r.Cause = cause.ProxyTLSFailed
-		r.Summary = fmt.Sprintf("the TLS connection to the https:// proxy at %s fails (%s), before any tunnel to %s", p.Proxy, e.Message, c.run.Target.ServerName)
-		r.Evidence = []string{fmt.Sprintf("TLS handshake with %s: %s", who, e.Message)}
 		if rep := c.proxyCertRefused(a); rep != nil {
-			r.Summary = fmt.Sprintf("this client refuses the certificate of the https:// proxy at %s (%s), so it never reaches %s", p.Proxy, rep.Problems[0].Code, c.run.Target.ServerName)
-			r.Evidence = []string{fmt.Sprintf("TLS handshake with %s: the proxy presents %s", who, certLine(rep.Path[0]))}
+			ev := []string{fmt.Sprintf("TLS handshake with %s: the proxy presents %s", who, certLine(rep.Path[0]))}
 			for _, pr := range rep.Problems {
-				r.Evidence = append(r.Evidence, fmt.Sprintf("the proxy's certificate fails for this client: %s (%s), judged against %s", pr.Detail, pr.Code, c.trustText()))
+				ev = append(ev, fmt.Sprintf("the proxy's certificate fails for this client: %s (%s), judged against %s", pr.Detail, pr.Code, c.trustText()))
 			}
+			r.decide(ruleProxyCertRefused, fmt.Sprintf("this client refuses the certificate of the https:// proxy at %s (%s), so it never reaches %s", p.Proxy, rep.Problems[0].Code, c.run.Target.ServerName), ev...)
+		} else {
+			r.decide(ruleProxyTLS, fmt.Sprintf("the TLS connection to the https:// proxy at %s fails (%s), before any tunnel to %s", p.Proxy, e.Message, c.run.Target.ServerName),
+				fmt.Sprintf("TLS handshake with %s: %s", who, e.Message))
 		}
 		r.Fix = []string{"make the client trust the proxy's certificate (its CA in the client's trust store), or fix the certificate on the proxy",
 			"or reach the proxy over plain http:// (the tunnel to the server is TLS anyway)"}
@@ -103,46 +100,45 @@ func (c *ctx) proxyRefused(a *evidence.Address, r *AddressResult) {
 	p := a.Proxy
 	who := c.proxyText()
 	target := strings.TrimPrefix(strings.TrimSuffix(p.Request, " HTTP/1.1"), "CONNECT ")
+	var ev []string
 	if p.StatusLine != "" {
-		r.Evidence = []string{fmt.Sprintf("%s answered %q with %q", who, p.Request, p.StatusLine)}
+		ev = []string{fmt.Sprintf("%s answered %q with %q", who, p.Request, p.StatusLine)}
 		for _, h := range p.Headers {
-			r.Evidence = append(r.Evidence, "  "+h)
+			ev = append(ev, "  "+h)
 		}
 		if len(p.Body) > 0 {
-			r.Evidence = append(r.Evidence, "its page begins: "+quoteBody(p.Body))
+			ev = append(ev, "its page begins: "+quoteBody(p.Body))
 		}
 	}
 	if p.StatusCode == 407 {
-		r.Cause = cause.ProxyAuthRequired
 		if c.run.Proxy != nil && c.run.Proxy.Auth {
-			r.Summary = fmt.Sprintf("%s refuses the credentials the client sends (407 Proxy Authentication Required)", who)
-			r.Evidence = append(r.Evidence, "basic credentials from the proxy URL were sent with the CONNECT and refused")
+			r.decide(ruleProxyAuth, fmt.Sprintf("%s refuses the credentials the client sends (407 Proxy Authentication Required)", who),
+				append(ev, "basic credentials from the proxy URL were sent with the CONNECT and refused")...)
 			r.Fix = []string{"check the user name and password in the proxy URL (a password with @, : or / must be percent-encoded)",
 				"if the proxy wants another scheme (Negotiate, NTLM: see Proxy-Authenticate above), basic credentials cannot work: use a client that speaks it, or a local relay such as cntlm"}
 		} else {
-			r.Summary = fmt.Sprintf("%s demands credentials (407 Proxy Authentication Required), and the client sends none", who)
-			r.Evidence = append(r.Evidence, "the CONNECT carried no Proxy-Authorization header")
+			r.decide(ruleProxyAuth, fmt.Sprintf("%s demands credentials (407 Proxy Authentication Required), and the client sends none", who),
+				append(ev, "the CONNECT carried no Proxy-Authorization header")...)
 			r.Fix = []string{"put the credentials in the proxy URL: https_proxy=http://user:password@proxy:port (Java: -Dhttps.proxyUser and -Dhttps.proxyPassword, plus an Authenticator)",
 				"if the proxy wants Negotiate or NTLM (see Proxy-Authenticate above), use a client that speaks it, or a local relay such as cntlm"}
 		}
 		return
 	}
-	r.Cause = cause.ProxyConnectFailed
 	switch code := p.StatusCode; {
 	case code == 403:
-		r.Summary = fmt.Sprintf("%s forbids a tunnel to %s (403): its policy denies the host or the port", who, target)
+		r.decide(ruleProxyStatus, fmt.Sprintf("%s forbids a tunnel to %s (403): its policy denies the host or the port", who, target), ev...)
 		r.Fix = []string{fmt.Sprintf("ask the proxy's administrators to allow CONNECT to %s (squid: the port must be in SSL_ports and no ACL may deny the host)", target)}
 	case code == 502 || code == 503:
-		r.Summary = fmt.Sprintf("%s could not connect to %s (%d): from the proxy, the server refuses, is unreachable, or its name does not resolve", who, target, code)
+		r.decide(ruleProxyStatus, fmt.Sprintf("%s could not connect to %s (%d): from the proxy, the server refuses, is unreachable, or its name does not resolve", who, target, code), ev...)
 		r.Fix = []string{fmt.Sprintf("check that %s is reachable from the proxy's network (its name, the port, the firewall between proxy and server); the page above often says which", target)}
 	case code == 504:
-		r.Summary = fmt.Sprintf("%s timed out connecting to %s (504)", who, target)
+		r.decide(ruleProxyStatus, fmt.Sprintf("%s timed out connecting to %s (504)", who, target), ev...)
 		r.Fix = []string{fmt.Sprintf("open the path from the proxy to %s (firewall, security group), or check that the server is up", target)}
 	case code == 400 || code == 405 || code == 501:
-		r.Summary = fmt.Sprintf("%s does not accept CONNECT (%d): it is not a forward proxy, or not for this port", who, code)
+		r.decide(ruleProxyStatus, fmt.Sprintf("%s does not accept CONNECT (%d): it is not a forward proxy, or not for this port", who, code), ev...)
 		r.Fix = []string{"point the client at a forward proxy that supports CONNECT (the port may be a reverse proxy or a web server)"}
 	case code != 0:
-		r.Summary = fmt.Sprintf("%s would not open a tunnel to %s: %s", who, target, p.StatusLine)
+		r.decide(ruleProxyStatus, fmt.Sprintf("%s would not open a tunnel to %s: %s", who, target, p.StatusLine), ev...)
 		r.Fix = []string{"see the proxy's answer above and its log"}
 	default:
 		e := p.Err
@@ -150,16 +146,16 @@ func (c *ctx) proxyRefused(a *evidence.Address, r *AddressResult) {
 		if e != nil {
 			msg = e.Message
 		}
-		r.Evidence = []string{fmt.Sprintf("%s accepted the TCP connection; after %q: %s", who, p.Request, msg)}
+		ev = []string{fmt.Sprintf("%s accepted the TCP connection; after %q: %s", who, p.Request, msg)}
 		switch {
 		case e != nil && e.Kind == "timeout":
-			r.Summary = fmt.Sprintf("%s accepts the connection but never answers CONNECT %s within %s", who, target, durStr(p.Duration))
+			r.decide(ruleProxySilent, fmt.Sprintf("%s accepts the connection but never answers CONNECT %s within %s", who, target, durStr(p.Duration)), ev...)
 			r.Fix = []string{"the proxy may be waiting on its own upstream (a parent proxy, DNS): check its log; or the port is not an HTTP proxy"}
 		case e != nil && (e.Kind == "eof" || e.Kind == "reset"):
-			r.Summary = fmt.Sprintf("%s closes the connection without answering CONNECT %s", who, target)
+			r.decide(ruleProxySilent, fmt.Sprintf("%s closes the connection without answering CONNECT %s", who, target), ev...)
 			r.Fix = []string{"the proxy drops CONNECT requests it will not serve: check its access rules and log"}
 		default:
-			r.Summary = fmt.Sprintf("%s does not answer CONNECT %s with HTTP: %s", who, target, msg)
+			r.decide(ruleProxySilent, fmt.Sprintf("%s does not answer CONNECT %s with HTTP: %s", who, target, msg), ev...)
 			r.Fix = []string{"check that the address is an HTTP proxy (a TLS port or another service answers like this)"}
 		}
 	}

@@ -104,17 +104,15 @@ func (c *ctx) revocation(a *evidence.Address, r *AddressResult, rep *chain.Repor
 
 	// Must-staple and --cert-status: the staple's absence is on the wire.
 	if checks && (pol.MustStaple && mustStaple(leaf) || pol.RequireStaple) && st.resp == nil {
-		r.Cause, r.Confidence = cause.RevocationUnavailable, "proved"
 		why := "the server sent no stapled OCSP response, although the client asked for one (status_request)"
 		if st.present {
 			why = "the server's stapled OCSP response cannot be used: " + st.err
 		}
 		if pol.MustStaple && mustStaple(leaf) {
-			r.Summary = fmt.Sprintf("the certificate %q demands a stapled OCSP response (must-staple) and the server sends none usable", chain.Name(leaf))
-			r.Evidence = []string{"the leaf carries the TLS feature extension status_request (RFC 7633, OCSP must-staple)", why, "leaf: " + certLine(leaf)}
+			r.decide(ruleStapleMissing, fmt.Sprintf("the certificate %q demands a stapled OCSP response (must-staple) and the server sends none usable", chain.Name(leaf)),
+				"the leaf carries the TLS feature extension status_request (RFC 7633, OCSP must-staple)", why, "leaf: "+certLine(leaf))
 		} else {
-			r.Summary = fmt.Sprintf("this client insists on a stapled OCSP response (%s) and the server sends none usable", pol.Enable)
-			r.Evidence = []string{why, "leaf: " + certLine(leaf)}
+			r.decide(ruleStapleMissing, fmt.Sprintf("this client insists on a stapled OCSP response (%s) and the server sends none usable", pol.Enable), why, "leaf: "+certLine(leaf))
 		}
 		r.Fix = []string{"turn on OCSP stapling on the server (nginx: ssl_stapling on; ssl_stapling_verify on; with a resolver; Apache: SSLUseStapling on; HAProxy: an .ocsp file beside the certificate)",
 			"or reissue the certificate without the must-staple extension"}
@@ -293,38 +291,32 @@ func revokedDetail(at time.Time, reason int) string {
 }
 
 func (c *ctx) revoked(r *AddressResult, s revStatus, pol profile.Revocation) {
-	r.Cause, r.Confidence = cause.CertRevoked, "proved"
-	r.Summary = fmt.Sprintf("the %s %q is revoked (%s)", s.role, chain.Name(s.cert), s.detail)
-	r.Evidence = []string{fmt.Sprintf("%s says the %s is %s", s.source, s.role, s.detail), s.role + ": " + certLine(s.cert)}
+	ev := []string{fmt.Sprintf("%s says the %s is %s", s.source, s.role, s.detail), s.role + ": " + certLine(s.cert)}
 	if c.run.RevocationForced && !c.p.Revocation.Default {
-		r.Evidence = append(r.Evidence, fmt.Sprintf("checked because of --revocation: %s does not check revocation as shipped (%s)", c.p.ID, firstNonEmpty(c.p.Revocation.Enable, "it cannot")))
+		ev = append(ev, fmt.Sprintf("checked because of --revocation: %s does not check revocation as shipped (%s)", c.p.ID, firstNonEmpty(c.p.Revocation.Enable, "it cannot")))
 	}
 	if c.p.Revocation.CRLSet {
-		r.Evidence = append(r.Evidence, "stock Chrome consults only its CRLSet and passes a revoked certificate the set does not list; this is the verdict with online checks on (EnableOnlineRevocationChecks)")
+		ev = append(ev, "stock Chrome consults only its CRLSet and passes a revoked certificate the set does not list; this is the verdict with online checks on (EnableOnlineRevocationChecks)")
 	}
+	r.decide(ruleRevoked, fmt.Sprintf("the %s %q is revoked (%s)", s.role, chain.Name(s.cert), s.detail), ev...)
 	r.Fix = []string{fmt.Sprintf("get a new certificate for %s from the CA and deploy it with its key (a revoked certificate cannot be reinstated)", c.run.Target.ServerName),
 		"if the key was compromised, generate a new key for the new certificate"}
 }
 
 func (c *ctx) unavailable(r *AddressResult, unknown []revStatus, pol profile.Revocation) {
 	s := unknown[0]
-	r.Cause = cause.RevocationUnavailable
-	r.Confidence = "proved"
-	if !s.noSource {
+	ev := []string{fmt.Sprintf("%s: %s", s.role, strings.Join(s.why, "; ")), s.role + ": " + certLine(s.cert)}
+	if len(unknown) > 1 {
+		ev = append(ev, fmt.Sprintf("%d certificates of the chain have no known status", len(unknown)))
+	}
+	summary := fmt.Sprintf("this client insists on knowing whether the %s %q is revoked, and cannot learn it", s.role, chain.Name(s.cert))
+	if s.noSource {
+		// A fact of the certificate: no client can learn its status.
+		r.decide(ruleRevocationNoSource, summary, ev...)
+	} else {
 		// The responder failed from where tlsdoctor ran; the client's
 		// network may reach it.
-		r.Confidence = "inferred"
-	}
-	if s.noIssuer && !s.noSource {
-		r.Confidence = "inferred"
-	}
-	r.Summary = fmt.Sprintf("this client insists on knowing whether the %s %q is revoked, and cannot learn it", s.role, chain.Name(s.cert))
-	r.Evidence = []string{fmt.Sprintf("%s: %s", s.role, strings.Join(s.why, "; ")), s.role + ": " + certLine(s.cert)}
-	if len(unknown) > 1 {
-		r.Evidence = append(r.Evidence, fmt.Sprintf("%d certificates of the chain have no known status", len(unknown)))
-	}
-	if r.Confidence == "inferred" {
-		r.Evidence = append(r.Evidence, "what decides: whether the client's own network reaches the responder; tlsdoctor could not, from where it ran")
+		r.decide(ruleRevocationUnreachable, summary, ev...)
 	}
 	if s.noSource {
 		r.Fix = []string{"reissue the certificate from a CA that publishes a CRL distribution point or an OCSP responder (a private CA: add crlDistributionPoints and authorityInfoAccess OCSP to its profile)"}

@@ -19,17 +19,17 @@ import (
 	"golang.org/x/crypto/ocsp"
 )
 
-// testPKI is a root, an intermediate and leaves, minted for the rules below.
-type testPKI struct {
+// revPKI is a root, an intermediate and leaves, minted for the rules below.
+type revPKI struct {
 	root, inter     *x509.Certificate
 	rootKey, intKey crypto.Signer
 	now             time.Time
 	serial          int64
 }
 
-func newTestPKI(t *testing.T) *testPKI {
+func newRevPKI(t *testing.T) *revPKI {
 	t.Helper()
-	p := &testPKI{now: time.Unix(1800000000, 0)}
+	p := &revPKI{now: time.Unix(1800000000, 0)}
 	p.rootKey, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	p.intKey, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	p.root = p.mint(t, &x509.Certificate{Subject: pkix.Name{CommonName: "Test Root"}, IsCA: true, BasicConstraintsValid: true,
@@ -39,7 +39,7 @@ func newTestPKI(t *testing.T) *testPKI {
 	return p
 }
 
-func (p *testPKI) mint(t *testing.T, tmpl, parent *x509.Certificate, pub crypto.PublicKey, key crypto.Signer) *x509.Certificate {
+func (p *revPKI) mint(t *testing.T, tmpl, parent *x509.Certificate, pub crypto.PublicKey, key crypto.Signer) *x509.Certificate {
 	t.Helper()
 	p.serial++
 	tmpl.SerialNumber = big.NewInt(p.serial)
@@ -57,7 +57,7 @@ func (p *testPKI) mint(t *testing.T, tmpl, parent *x509.Certificate, pub crypto.
 	return c
 }
 
-func (p *testPKI) leaf(t *testing.T, mod func(*x509.Certificate)) *x509.Certificate {
+func (p *revPKI) leaf(t *testing.T, mod func(*x509.Certificate)) *x509.Certificate {
 	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{Subject: pkix.Name{CommonName: "api.test"}, DNSNames: []string{"api.test"},
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
@@ -68,7 +68,7 @@ func (p *testPKI) leaf(t *testing.T, mod func(*x509.Certificate)) *x509.Certific
 	return p.mint(t, tmpl, p.inter, k.Public(), p.intKey)
 }
 
-func (p *testPKI) ocsp(t *testing.T, leaf *x509.Certificate, status int, nextUpdate time.Time) []byte {
+func (p *revPKI) ocsp(t *testing.T, leaf *x509.Certificate, status int, nextUpdate time.Time) []byte {
 	t.Helper()
 	resp, err := ocsp.CreateResponse(p.inter, p.inter, ocsp.Response{Status: status, SerialNumber: leaf.SerialNumber,
 		ThisUpdate: p.now.Add(-time.Hour), NextUpdate: nextUpdate, RevokedAt: p.now.Add(-2 * time.Hour), RevocationReason: ocsp.KeyCompromise}, p.intKey)
@@ -78,7 +78,7 @@ func (p *testPKI) ocsp(t *testing.T, leaf *x509.Certificate, status int, nextUpd
 	return resp
 }
 
-func (p *testPKI) crl(t *testing.T, signer crypto.Signer, revoked ...*x509.Certificate) []byte {
+func (p *revPKI) crl(t *testing.T, signer crypto.Signer, revoked ...*x509.Certificate) []byte {
 	t.Helper()
 	var entries []x509.RevocationListEntry
 	for _, c := range revoked {
@@ -94,7 +94,7 @@ func (p *testPKI) crl(t *testing.T, signer crypto.Signer, revoked ...*x509.Certi
 
 // served is a run in which the server sent leaf and intermediate over a
 // completed TLS 1.3 handshake, judged at p.now with the root trusted.
-func (p *testPKI) served(profileID string, leaf *x509.Certificate, staple []byte, fetches ...evidence.RevocationFetch) *evidence.Run {
+func (p *revPKI) served(profileID string, leaf *x509.Certificate, staple []byte, fetches ...evidence.RevocationFetch) *evidence.Run {
 	r := runWith(evidence.Address{Addr: "192.0.2.1:443",
 		Hello:     &evidence.Hello{Name: "profile", Outcome: "server_hello", ServerHello: &wire.ServerHello{Version: 0x0303, SupportedVersion: 0x0304, CipherSuite: 0x1301}},
 		Handshake: &evidence.Handshake{OK: true, Version: 0x0304, CipherSuite: 0x1301, Certificates: [][]byte{leaf.Raw, p.inter.Raw}, OCSPResponse: staple},
@@ -112,7 +112,7 @@ func crlFetch(leaf *x509.Certificate, resp []byte, err *evidence.Failure) eviden
 }
 
 func TestRevocationPolicies(t *testing.T) {
-	p := newTestPKI(t)
+	p := newRevPKI(t)
 	good, revoked := p.leaf(t, nil), p.leaf(t, nil)
 	mustStaple := p.leaf(t, func(c *x509.Certificate) {
 		v, _ := asn1.Marshal([]int{5})
@@ -122,27 +122,27 @@ func TestRevocationPolicies(t *testing.T) {
 	refused := &evidence.Failure{Kind: "refused", Message: "connection refused"}
 	otherKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tests := []struct {
-		name       string
-		run        *evidence.Run
-		forced     bool
-		want       cause.Code
-		confidence string
-		in         string // in the summary, or in a finding when the cause is OK
+		name   string
+		run    *evidence.Run
+		forced bool
+		want   cause.Code
+		rule   *Rule  // for a failure
+		in     string // in the summary, or in a finding when the cause is OK
 	}{
-		{"firefox: stapled revoked", p.served("firefox", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.CertRevoked, "proved", "keyCompromise"},
-		{"default client ignores the staple", p.served("default", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.OK, "", "does not check revocation"},
-		{"chrome: CRLSets only", p.served("chrome", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.OK, "", "CRLSet"},
-		{"nginx verifies nothing", p.served("nginx-proxy", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.OK, "", "verifies no certificate"},
-		{"--revocation for Go", p.served("go", revoked, nil, ocspFetch(revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour)), nil)), true, cause.CertRevoked, "proved", "revoked"},
-		{"firefox: OCSP good", p.served("firefox", good, nil, ocspFetch(good, p.ocsp(t, good, ocsp.Good, p.now.Add(time.Hour)), nil)), false, cause.OK, "", "not revoked per the OCSP responder"},
-		{"firefox: a stale staple is no staple, must-staple fails", p.served("firefox", mustStaple, p.ocsp(t, mustStaple, ocsp.Good, p.now.Add(-time.Minute))), false, cause.RevocationUnavailable, "proved", "must-staple"},
-		{"firefox: must-staple with a good staple", p.served("firefox", mustStaple, p.ocsp(t, mustStaple, ocsp.Good, p.now.Add(time.Hour))), false, cause.OK, "", ""},
-		{"firefox soft-fails", p.served("firefox", good, nil, ocspFetch(good, nil, refused), crlFetch(good, nil, refused)), false, cause.OK, "", "soft-fail"},
-		{"schannel hard-fails, inferred", p.served("curl-windows", good, nil, ocspFetch(good, nil, refused), crlFetch(good, nil, refused)), false, cause.RevocationUnavailable, "inferred", "cannot learn it"},
-		{"schannel and a certificate that names no responder", p.served("curl-windows", noURLs, nil), false, cause.RevocationUnavailable, "proved", "cannot learn it"},
-		{"schannel: the CRL lists it", p.served("curl-windows", revoked, nil, crlFetch(revoked, p.crl(t, p.intKey, revoked), nil)), false, cause.CertRevoked, "proved", "revoked"},
-		{"a CRL signed by someone else counts for nothing", p.served("curl-windows", revoked, nil, crlFetch(revoked, p.crl(t, otherKey, revoked), nil)), false, cause.RevocationUnavailable, "inferred", "cannot learn"},
-		{"curl --cert-status without a staple", p.served("curl", good, nil), true, cause.RevocationUnavailable, "proved", "stapled"},
+		{"firefox: stapled revoked", p.served("firefox", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.CertRevoked, ruleRevoked, "keyCompromise"},
+		{"default client ignores the staple", p.served("default", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.OK, nil, "does not check revocation"},
+		{"chrome: CRLSets only", p.served("chrome", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.OK, nil, "CRLSet"},
+		{"nginx verifies nothing", p.served("nginx-proxy", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.OK, nil, "verifies no certificate"},
+		{"--revocation for Go", p.served("go", revoked, nil, ocspFetch(revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour)), nil)), true, cause.CertRevoked, ruleRevoked, "revoked"},
+		{"firefox: OCSP good", p.served("firefox", good, nil, ocspFetch(good, p.ocsp(t, good, ocsp.Good, p.now.Add(time.Hour)), nil)), false, cause.OK, nil, "not revoked per the OCSP responder"},
+		{"firefox: a stale staple is no staple, must-staple fails", p.served("firefox", mustStaple, p.ocsp(t, mustStaple, ocsp.Good, p.now.Add(-time.Minute))), false, cause.RevocationUnavailable, ruleStapleMissing, "must-staple"},
+		{"firefox: must-staple with a good staple", p.served("firefox", mustStaple, p.ocsp(t, mustStaple, ocsp.Good, p.now.Add(time.Hour))), false, cause.OK, nil, ""},
+		{"firefox soft-fails", p.served("firefox", good, nil, ocspFetch(good, nil, refused), crlFetch(good, nil, refused)), false, cause.OK, nil, "soft-fail"},
+		{"schannel hard-fails, inferred", p.served("curl-windows", good, nil, ocspFetch(good, nil, refused), crlFetch(good, nil, refused)), false, cause.RevocationUnavailable, ruleRevocationUnreachable, "cannot learn it"},
+		{"schannel and a certificate that names no responder", p.served("curl-windows", noURLs, nil), false, cause.RevocationUnavailable, ruleRevocationNoSource, "cannot learn it"},
+		{"schannel: the CRL lists it", p.served("curl-windows", revoked, nil, crlFetch(revoked, p.crl(t, p.intKey, revoked), nil)), false, cause.CertRevoked, ruleRevoked, "revoked"},
+		{"a CRL signed by someone else counts for nothing", p.served("curl-windows", revoked, nil, crlFetch(revoked, p.crl(t, otherKey, revoked), nil)), false, cause.RevocationUnavailable, ruleRevocationUnreachable, "cannot learn"},
+		{"curl --cert-status without a staple", p.served("curl", good, nil), true, cause.RevocationUnavailable, ruleStapleMissing, "stapled"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,8 +161,9 @@ func TestRevocationPolicies(t *testing.T) {
 				}
 				return
 			}
-			if d.Confidence != tt.confidence || !strings.Contains(d.Summary+strings.Join(d.Evidence, " "), tt.in) || len(d.Fix) == 0 {
-				t.Fatalf("confidence %s (want %s), summary %q, evidence %v", d.Confidence, tt.confidence, d.Summary, d.Evidence)
+			produced.Store(d.Rule, true)
+			if d.Rule != tt.rule.ID || d.Confidence != tt.rule.Confidence || !strings.Contains(d.Summary+strings.Join(d.Evidence, " "), tt.in) || len(d.Fix) == 0 {
+				t.Fatalf("rule %s (%s), want %s; summary %q, evidence %v", d.Rule, d.Confidence, tt.rule.ID, d.Summary, d.Evidence)
 			}
 		})
 	}

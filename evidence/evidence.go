@@ -43,6 +43,10 @@ type Run struct {
 	RevocationForced bool              `json:"revocation_forced,omitempty"`
 	// ClientCert is the client certificate presented (--cert).
 	ClientCert *ClientCert `json:"client_cert,omitempty"`
+	// Deadline is the overall time bound of the check (0: none);
+	// DeadlineExceeded records that it ran out, so later phases are missing.
+	Deadline         time.Duration `json:"deadline_ns,omitempty"`
+	DeadlineExceeded bool          `json:"deadline_exceeded,omitempty"`
 }
 
 // JudgeTime is the time certificates are judged at.
@@ -74,6 +78,13 @@ type Failure struct {
 	// local (the client itself refused), other.
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
+	// For too_large and malformed: the message concerned ("Certificate",
+	// "ServerHello", "record header"), the byte offset in it, and for
+	// too_large its announced size and the limit it broke.
+	Subject string `json:"subject,omitempty"`
+	Offset  int    `json:"offset,omitempty"`
+	Size    int    `json:"size,omitempty"`
+	Limit   int    `json:"limit,omitempty"`
 }
 
 // DNS is the name resolution.
@@ -90,7 +101,13 @@ type Address struct {
 	Dial Step   `json:"dial"`
 	// Hello is the profile's own ClientHello, answered.
 	Hello *Hello `json:"hello,omitempty"`
-	// Variants are follow-up hellos, each changing one feature of Hello.
+	// Repeats are the profile's own hello sent again after a refusal, to
+	// tell a steady refusal from a server that answers the same hello
+	// differently.
+	Repeats []Hello `json:"repeats,omitempty"`
+	// Variants are follow-up hellos, each changing one feature of Hello
+	// (a version follow-up that was refused is sent again with every suite,
+	// group and signature scheme; its Change says so).
 	Variants []Hello `json:"variants,omitempty"`
 	// Handshake is a full handshake (crypto/tls) that captures the chain,
 	// sending the profile's SNI.
@@ -98,7 +115,10 @@ type Address struct {
 	// AltHandshake is the same with the other SNI choice: without SNI when
 	// the profile sends it, with SNI when it does not.
 	AltHandshake *Handshake `json:"alt_handshake,omitempty"`
-	HTTP         *HTTP      `json:"http,omitempty"`
+	// HandshakeRepeat is the full handshake made once more after it failed
+	// by a reset, a close or a time-out.
+	HandshakeRepeat *Handshake `json:"handshake_repeat,omitempty"`
+	HTTP            *HTTP      `json:"http,omitempty"`
 	// Scan is the server enumeration (check --server).
 	Scan *Scan `json:"scan,omitempty"`
 	// Proxy is the CONNECT that opened the tunnel to this address.
@@ -119,6 +139,9 @@ type Scan struct {
 	UnknownSNI  *Hello        `json:"unknown_sni,omitempty"`  // the answer to a hello for a name the server cannot know
 	Connections int           `json:"connections"`
 	Duration    time.Duration `json:"duration_ns"`
+	// Stopped says why the scan stopped early (a server that answers
+	// nothing, the check's deadline); empty when it ran to the end.
+	Stopped string `json:"stopped,omitempty"`
 }
 
 // VersionScan is one protocol version's result.
@@ -141,8 +164,10 @@ type Offer struct {
 	Versions []uint16 `json:"versions"`
 	Suites   []uint16 `json:"suites"`
 	Groups   []uint16 `json:"groups"`
-	SigAlgs  []uint16 `json:"sig_algs,omitempty"`
-	SNI      string   `json:"sni,omitempty"`
+	// KeyShares are the groups a TLS 1.3 key share was sent for.
+	KeyShares []uint16 `json:"key_shares,omitempty"`
+	SigAlgs   []uint16 `json:"sig_algs,omitempty"`
+	SNI       string   `json:"sni,omitempty"`
 }
 
 // Hello is one hand-built ClientHello and the server's answer.
@@ -150,11 +175,17 @@ type Hello struct {
 	Name   string `json:"name"`             // "profile", "no-sni", "tls1.0", ...
 	Change string `json:"change,omitempty"` // the one change from the profile's hello, for people
 	Offer  Offer  `json:"offer"`
-	// Outcome: server_hello, hello_retry, alert, not_tls, eof, reset,
-	// timeout, too_large, malformed, dial_failed.
-	Outcome            string                   `json:"outcome"`
-	Err                *Failure                 `json:"error,omitempty"`
-	ClientRandom       []byte                   `json:"client_random,omitempty"`
+	// Outcome: server_hello, hello_retry (a HelloRetryRequest for a group
+	// the probe cannot make a share for), alert, not_tls, eof, reset,
+	// timeout, too_large, malformed, dial_failed, skipped.
+	Outcome      string   `json:"outcome"`
+	Err          *Failure `json:"error,omitempty"`
+	ClientRandom []byte   `json:"client_random,omitempty"`
+	// RetryRequest is the server's HelloRetryRequest, when it asked for
+	// another key share; the ServerHello is then its answer to the second
+	// ClientHello (or the HelloRetryRequest again, when no share for the
+	// group could be made).
+	RetryRequest       *wire.ServerHello        `json:"retry_request,omitempty"`
 	ServerHello        *wire.ServerHello        `json:"server_hello,omitempty"`
 	Alert              *wire.Alert              `json:"alert,omitempty"`
 	First              []byte                   `json:"first_bytes,omitempty"`
@@ -216,19 +247,38 @@ type Handshake struct {
 	Duration           time.Duration `json:"duration_ns"`
 }
 
-// HTTP is the HTTP/1.1 exchange after the handshake.
+// Bounds of the HTTP exchange, as an HTTP client has them.
+const (
+	// MaxHeaderBytes bounds the header block of the reply (1xx responses
+	// included); a larger one is recorded as headers_too_large.
+	MaxHeaderBytes = 1 << 20
+	// MaxInterim is how many 1xx responses are read before the reply is
+	// judged to have no final response (Go's net/http allows 5).
+	MaxInterim = 5
+)
+
+// HTTP is the HTTP/1.1 exchange after the handshake, read as an HTTP client
+// reads it: interim (1xx) responses skipped, the header block bounded.
 type HTTP struct {
 	Request string `json:"request"` // the request line
-	// Outcome: response, not_http, tls_record, eof, reset, timeout, alert.
-	Outcome    string        `json:"outcome"`
-	StatusLine string        `json:"status_line,omitempty"`
-	StatusCode int           `json:"status_code,omitempty"`
-	Server     string        `json:"server,omitempty"`
-	First      []byte        `json:"first_bytes,omitempty"`
-	Body       []byte        `json:"body_start,omitempty"` // the start of the body, as far as it was read (at most 512 bytes)
-	Alert      *wire.Alert   `json:"alert,omitempty"`
-	Err        *Failure      `json:"error,omitempty"`
-	Duration   time.Duration `json:"duration_ns"`
+	// Outcome: response (a final response's status line and headers),
+	// not_http, tls_record, interim_only (1xx responses and never a final
+	// one), headers_too_large, truncated (the connection ended inside the
+	// header block), eof, reset, timeout, alert (before any byte).
+	Outcome    string `json:"outcome"`
+	StatusLine string `json:"status_line,omitempty"`
+	StatusCode int    `json:"status_code,omitempty"`
+	Server     string `json:"server,omitempty"`
+	// Interim counts the 1xx responses before the final one.
+	Interim int `json:"interim,omitempty"`
+	// HeaderBytes is how many bytes of headers were read.
+	HeaderBytes int `json:"header_bytes,omitempty"`
+	// Body is the start of the body of an error response (status >= 400).
+	Body     []byte        `json:"body,omitempty"`
+	First    []byte        `json:"first_bytes,omitempty"`
+	Alert    *wire.Alert   `json:"alert,omitempty"`
+	Err      *Failure      `json:"error,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
 }
 
 // AIA is one fetch of a caIssuers URL.

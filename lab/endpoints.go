@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
@@ -35,7 +36,7 @@ func Start(ctx context.Context) (l *Lab, err error) {
 		return nil, err
 	}
 	l.Root = b.root.Cert
-	for _, step := range []func() error{b.healthy, b.network, b.transport, b.negotiation, b.certificates, b.application, b.fleet, b.hostile,
+	for _, step := range []func() error{b.healthy, b.network, b.transport, b.negotiation, b.certificates, b.application, b.fleet, b.hostile, b.subtle,
 		b.revocation, b.interception, b.proxies, b.mutualTLS} {
 		if err := step(); err != nil {
 			return nil, err
@@ -80,10 +81,10 @@ func (b *builder) pki() (err error) {
 		return err
 	}
 	b.rev.addCA("inter", b.inter)
-	if b.private, err = pki.NewRoot(pki.Spec{CN: "Corp Private Root CA"}); err != nil {
+	if b.private, err = pki.NewRoot(pki.Spec{CN: "Corp Private Root CA", Org: "Corp"}); err != nil {
 		return err
 	}
-	if b.privInt, err = b.private.Intermediate(pki.Spec{CN: "Corp Private Issuing CA"}); err != nil {
+	if b.privInt, err = b.private.Intermediate(pki.Spec{CN: "Corp Private Issuing CA", Org: "Corp"}); err != nil {
 		return err
 	}
 	if b.clientCA, err = pki.NewRoot(pki.Spec{CN: "tlsdoctor Lab Client CA"}); err != nil {
@@ -162,6 +163,38 @@ func serveTLS(c net.Conn, cfg *tls.Config, mode string) {
 		// What a TLS server says when it is sent plaintext: a TLS alert record.
 		tc.Write(wire.MarshalRecord(wire.RecordAlert, wire.VersionTLS12, []byte{2, wire.AlertProtocolVersion}))
 	case "close":
+	case "continue":
+		// 100 Continue, again and again, never a final response.
+		for i := 0; i < 1000; i++ {
+			if _, err := tc.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n")); err != nil {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	case "endless-headers":
+		tc.Write([]byte("HTTP/1.1 200 OK\r\nServer: tlsdoctor-lab\r\n"))
+		for i := 0; i < 100000; i++ {
+			if _, err := fmt.Fprintf(tc, "X-Filler-%d: %s\r\n", i, strings.Repeat("x", 100)); err != nil {
+				break
+			}
+		}
+	case "reset-headers":
+		tc.Write([]byte("HTTP/1.1 200 OK\r\nServer: tlsdoctor-lab\r\nContent-Type: text/pl"))
+		time.Sleep(50 * time.Millisecond)
+		if t, ok := c.(*net.TCPConn); ok {
+			t.SetLinger(0) // the close below is a reset
+		}
+		c.Close()
+		return
+	case "mtls-http":
+		// nginx with ssl_verify_client on: the handshake completes without a
+		// certificate and the request is refused (nginx's own page).
+		if len(tc.ConnectionState().PeerCertificates) == 0 {
+			body := "<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>No required SSL certificate was sent</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+			fmt.Fprintf(tc, "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+			break
+		}
+		fmt.Fprintf(tc, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 	}
 	tc.Close()
 }
@@ -477,7 +510,7 @@ func (b *builder) hostile() error {
 			junk[0] = 0xff
 			c.Write(junk)
 		}},
-		{&Endpoint{Name: "huge-cert", Want: cause.CertInvalid, Description: "sends a 10 MB certificate message"}, func(c net.Conn) {
+		{&Endpoint{Name: "huge-cert", Want: cause.CertTooLarge, Description: "sends a 10 MB certificate message"}, func(c net.Conn) {
 			if !readHello(c) {
 				return
 			}

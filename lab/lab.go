@@ -47,6 +47,9 @@ type Endpoint struct {
 	ClientCert string `json:"client_cert,omitempty"`
 	// Revocation: the check forces revocation checks (--revocation).
 	Revocation bool `json:"revocation,omitempty"`
+	// Stateful endpoints answer according to the connections before (every
+	// other one, say): check them one at a time, never beside other checks.
+	Stateful bool `json:"stateful,omitempty"`
 }
 
 // Port is the endpoint's port.

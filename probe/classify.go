@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"reflect"
+	"strings"
 	"syscall"
 
 	"github.com/tlsdoctor/tlsdoctor/evidence"
@@ -38,7 +39,16 @@ func Classify(err error) *evidence.Failure {
 	if err == nil {
 		return nil
 	}
-	return &evidence.Failure{Kind: kindOf(err), Message: err.Error()}
+	f := &evidence.Failure{Kind: kindOf(err), Message: err.Error()}
+	var tl *wire.TooLargeError
+	var me *wire.MalformedError
+	switch {
+	case errors.As(err, &tl):
+		f.Subject, f.Size, f.Limit = strings.TrimSuffix(tl.What, " message"), tl.Length, tl.Limit
+	case errors.As(err, &me):
+		f.Subject, f.Offset = me.Message, me.Offset
+	}
+	return f
 }
 
 func kindOf(err error) string {

@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/tls"
 	"crypto/x509"
@@ -80,15 +79,4 @@ func clientCertVerdict(tc *tls.Conn, hs *evidence.Handshake, opts *Options) *wir
 	var b [1]byte
 	_, err := tc.Read(b[:])
 	return alertOf(err)
-}
-
-// bodyStart is the start of an HTTP reply's body, as far as it was read
-// with the header: a server that refuses a client certificate after the
-// handshake may say so there (nginx's 400 pages for ssl_verify_client).
-func bodyStart(buf []byte) []byte {
-	_, body, ok := bytes.Cut(buf, []byte("\r\n\r\n"))
-	if !ok || len(body) == 0 {
-		return nil
-	}
-	return append([]byte(nil), body[:min(len(body), 512)]...)
 }

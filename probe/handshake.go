@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tlsdoctor/tlsdoctor/evidence"
@@ -67,7 +65,7 @@ func fullHandshake(ctx context.Context, addr, sni string, maxVersion uint16, htt
 	// parse before VerifyConnection runs, and the TLS 1.2 chain is plaintext.
 	rc := &rawConn{Conn: conn}
 	tc := tls.Client(rc, cfg)
-	tc.SetDeadline(time.Now().Add(opts.timeout()))
+	tc.SetDeadline(opts.deadline(ctx))
 	hctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
@@ -117,86 +115,4 @@ func readAlert(tc *tls.Conn, opts *Options) *wire.Alert {
 	var b [1]byte
 	_, err := tc.Read(b[:])
 	return alertOf(err)
-}
-
-// exchangeHTTP sends one HTTP/1.1 request and reads the start of the reply.
-func exchangeHTTP(tc *tls.Conn, t evidence.Target, opts *Options) *evidence.HTTP {
-	host := t.ServerName
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if t.Port != 443 {
-		host += ":" + strconv.Itoa(t.Port)
-	}
-	path := t.Path
-	if path == "" {
-		path = "/"
-	}
-	reqLine := "GET " + path + " HTTP/1.1"
-	h := &evidence.HTTP{Request: reqLine}
-	start := time.Now()
-	defer func() { h.Duration = time.Since(start) }()
-	tc.SetDeadline(time.Now().Add(opts.timeout()))
-	req := reqLine + "\r\nHost: " + host + "\r\nUser-Agent: tlsdoctor\r\nAccept: */*\r\nConnection: close\r\n\r\n"
-	if _, err := tc.Write([]byte(req)); err != nil {
-		h.Err = Classify(err)
-		h.Outcome = h.Err.Kind
-		h.Alert = alertOf(err)
-		return h
-	}
-	buf := make([]byte, 0, 4096)
-	var rerr error
-	for len(buf) < 16<<10 && !bytes.Contains(buf, []byte("\r\n\r\n")) {
-		tmp := make([]byte, 4096)
-		n, err := tc.Read(tmp)
-		buf = append(buf, tmp[:n]...)
-		if err != nil {
-			rerr = err
-			break
-		}
-		if len(buf) >= 5 && !bytes.HasPrefix(buf, []byte("HTTP/")) {
-			break // not HTTP: enough to say what it is
-		}
-	}
-	h.First = buf[:min(len(buf), 64)]
-	h.Body = bodyStart(buf)
-	if len(buf) == 0 {
-		h.Err = Classify(rerr)
-		h.Alert = alertOf(rerr)
-		switch {
-		case h.Alert != nil:
-			h.Outcome = "alert"
-		case h.Err != nil:
-			h.Outcome = h.Err.Kind
-		default:
-			h.Outcome = "eof"
-		}
-		return h
-	}
-	switch {
-	case bytes.HasPrefix(buf, []byte("HTTP/")):
-		line, _, _ := bytes.Cut(buf, []byte("\r\n"))
-		h.StatusLine = string(line)
-		parts := strings.SplitN(h.StatusLine, " ", 3)
-		if len(parts) < 2 || len(parts[1]) != 3 {
-			h.Outcome = "not_http"
-			return h
-		}
-		code, err := strconv.Atoi(parts[1])
-		if err != nil || code < 100 || code > 999 {
-			h.Outcome = "not_http"
-			return h
-		}
-		h.StatusCode, h.Outcome = code, "response"
-		for _, l := range strings.Split(string(buf), "\r\n")[1:] {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "server") {
-				h.Server = strings.TrimSpace(v)
-			}
-		}
-	case wire.Sniff(buf).Kind == "tls":
-		h.Outcome = "tls_record"
-	default:
-		h.Outcome = "not_http"
-	}
-	return h
 }

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"crypto/ecdh"
+	"crypto/mlkem"
 	"crypto/rand"
 	"io"
 	"slices"
@@ -66,14 +67,26 @@ func variants(base helloSpec, name string) []helloSpec {
 		}
 		x := base
 		x.name = "only-" + wire.VersionName(v)
-		x.change = "offer " + wire.VersionName(v) + " (with every suite and group)"
+		x.change = "offer " + wire.VersionName(v) + " instead (nothing else changed)"
 		x.versions = []uint16{v}
-		x.suites = append(wire.TLS13Suites(), wire.LegacySuites()...)
-		x.groups = allGroups
-		x.sigalgs = allSigAlgs
 		out = append(out, x)
 	}
 	return out
+}
+
+// widenedVersion is the follow-up for a version whose version-only change
+// was refused: the same version with every suite, group and signature
+// scheme, since the profile's may not exist at that version (AEAD suites
+// at TLS 1.0, say).
+func widenedVersion(base helloSpec, v uint16) helloSpec {
+	x := base
+	x.name = "only-" + wire.VersionName(v) + "-all"
+	x.change = "offer " + wire.VersionName(v) + " instead, with every suite, group and signature scheme"
+	x.versions = []uint16{v}
+	x.suites = append(wire.TLS13Suites(), wire.LegacySuites()...)
+	x.groups = allGroups
+	x.sigalgs = allSigAlgs
+	return x
 }
 
 // tls12Spec is a TLS 1.2 ECDHE hello used to see the ServerKeyExchange in
@@ -93,28 +106,41 @@ func tls12Spec(base helloSpec) helloSpec {
 	return s
 }
 
-var (
-	sharesOnce sync.Once
-	x25519Pub  []byte
-	p256Pub    []byte
-)
-
-func keyShare(g uint16) []byte {
-	sharesOnce.Do(func() {
-		if k, err := ecdh.X25519().GenerateKey(rand.Reader); err == nil {
-			x25519Pub = k.PublicKey().Bytes()
+// shares holds one public key share per group the probe can make one for,
+// made once: a hello only needs the bytes, never the private key.
+var shares = sync.OnceValue(func() map[uint16][]byte {
+	m := map[uint16][]byte{}
+	for g, c := range map[uint16]ecdh.Curve{wire.GroupX25519: ecdh.X25519(), wire.GroupP256: ecdh.P256(), wire.GroupP384: ecdh.P384(), wire.GroupP521: ecdh.P521()} {
+		if k, err := c.GenerateKey(rand.Reader); err == nil {
+			m[g] = k.PublicKey().Bytes()
 		}
-		if k, err := ecdh.P256().GenerateKey(rand.Reader); err == nil {
-			p256Pub = k.PublicKey().Bytes()
-		}
-	})
-	switch g {
-	case wire.GroupX25519:
-		return x25519Pub
-	case wire.GroupP256:
-		return p256Pub
 	}
-	return nil
+	if dk, err := mlkem.GenerateKey768(); err == nil && m[wire.GroupX25519] != nil {
+		// X25519MLKEM768: the ML-KEM-768 encapsulation key, then X25519.
+		m[wire.GroupX25519MLKEM768] = append(dk.EncapsulationKey().Bytes(), m[wire.GroupX25519]...)
+	}
+	return m
+})
+
+func keyShare(g uint16) []byte { return shares()[g] }
+
+// retry is the second ClientHello after a HelloRetryRequest (RFC 8446
+// 4.1.2): the first, with one key share for the group asked for and the
+// cookie echoed. ok is false when the probe cannot make a share for it.
+func retry(first *wire.ClientHello, hrr *wire.ServerHello) (*wire.ClientHello, bool) {
+	share := keyShare(hrr.KeyShareGroup)
+	if share == nil {
+		return nil, false
+	}
+	m := *first
+	m.Retry = true
+	m.KeyShares = []wire.KeyShare{{Group: hrr.KeyShareGroup, Data: share}}
+	m.Extensions = slices.Clone(first.Extensions)
+	if len(hrr.Cookie) > 0 {
+		c := append([]byte{byte(len(hrr.Cookie) >> 8), byte(len(hrr.Cookie))}, hrr.Cookie...)
+		m.Extensions = append(m.Extensions, wire.Extension{Type: wire.ExtCookie, Data: c})
+	}
+	return &m, true
 }
 
 func (s helloSpec) build(rnd io.Reader) (*wire.ClientHello, []byte) {
@@ -155,5 +181,13 @@ func (s helloSpec) build(rnd io.Reader) (*wire.ClientHello, []byte) {
 }
 
 func (s helloSpec) offer() evidence.Offer {
-	return evidence.Offer{Versions: s.versions, Suites: s.suites, Groups: s.groups, SigAlgs: s.sigalgs, SNI: s.sni}
+	o := evidence.Offer{Versions: s.versions, Suites: s.suites, Groups: s.groups, SigAlgs: s.sigalgs, SNI: s.sni}
+	if slices.Contains(s.versions, wire.VersionTLS13) {
+		for _, g := range s.keyShares {
+			if keyShare(g) != nil && slices.Contains(s.groups, g) {
+				o.KeyShares = append(o.KeyShares, g)
+			}
+		}
+	}
+	return o
 }

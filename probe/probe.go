@@ -16,11 +16,13 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,11 +64,13 @@ type Options struct {
 	At         time.Time           // recorded: judge certificates at this time
 	Now        func() time.Time
 	Rand       io.Reader
-	Server     bool                             // also enumerate what each server accepts (Address.Scan)
-	ScanConns  int                              // connections at once per server during a scan (DefaultScanConns)
-	Tool       string                           // recorded as Run.Tool
-	Progress   func(format string, args ...any) // optional progress reports
-
+	// Deadline bounds the whole check (every address, every phase); 0 means
+	// no bound beyond the per-phase Timeout.
+	Deadline  time.Duration
+	Server    bool                             // also enumerate what each server accepts (Address.Scan)
+	ScanConns int                              // connections at once per server during a scan (DefaultScanConns)
+	Tool      string                           // recorded as Run.Tool
+	Progress  func(format string, args ...any) // optional progress reports
 	// Proxy is the HTTP proxy given with --proxy. With Getenv set, the
 	// profile's client may also find one in the environment (SelectProxy).
 	Proxy  *url.URL
@@ -100,6 +104,16 @@ func (o *Options) timeout() time.Duration {
 	return DefaultTimeout
 }
 
+// deadline is when a phase starting now must end: the phase time-out, or
+// ctx's deadline if that comes first.
+func (o *Options) deadline(ctx context.Context) time.Time {
+	d := time.Now().Add(o.timeout())
+	if cd, ok := ctx.Deadline(); ok && cd.Before(d) {
+		return cd
+	}
+	return d
+}
+
 func (o *Options) now() time.Time {
 	if o.Now != nil {
 		return o.Now()
@@ -120,6 +134,11 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 		return nil, errors.New("probe: no profile")
 	}
 	opts.defaults()
+	if opts.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Deadline)
+		defer cancel()
+	}
 	if opts.ServerName != "" {
 		t.ServerName = opts.ServerName
 	}
@@ -133,7 +152,7 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 	}
 	run := &evidence.Run{
 		SchemaVersion: evidence.SchemaVersion, Tool: opts.Tool, Target: t, Profile: opts.Profile.ID,
-		Started: opts.now().UTC(), At: opts.At, NoSystemRoots: opts.NoSystem,
+		Started: opts.now().UTC(), At: opts.At, NoSystemRoots: opts.NoSystem, Deadline: opts.Deadline,
 	}
 	for _, c := range opts.ExtraRoots {
 		run.ExtraRoots = append(run.ExtraRoots, c.Raw)
@@ -165,10 +184,13 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 		}()
 	}
 	wg.Wait()
-	if !opts.NoAIA {
+	if !opts.NoAIA && ctx.Err() == nil {
 		run.AIA = fetchAIA(ctx, run, &opts)
 	}
-	observe(ctx, run, &opts)
+	if ctx.Err() == nil {
+		observe(ctx, run, &opts)
+	}
+	run.DeadlineExceeded = opts.Deadline > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded)
 	return run, nil
 }
 
@@ -276,12 +298,14 @@ func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Opt
 	if !isIP(t.ServerName) {
 		altName = t.ServerName
 	}
-	negotiationFailure := h.Outcome == "alert" || h.Outcome == "eof" || h.Outcome == "reset" || h.Downgraded()
-	if negotiationFailure {
-		a.Variants = helloAll(ctx, addr, variants(base, altName), opts)
+	if refusedOffer(&h) {
+		a.Repeats, a.Variants = followUps(ctx, addr, base, altName, opts)
 	}
 	accepted := h.Accepted()
 	for _, v := range a.Variants {
+		accepted = accepted || v.Accepted()
+	}
+	for _, v := range a.Repeats {
 		accepted = accepted || v.Accepted()
 	}
 	if !accepted {
@@ -293,11 +317,20 @@ func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Opt
 	}
 	hs, tc := fullHandshake(ctx, addr, t.SNI, maxV, t.HTTP && h.Accepted(), opts)
 	a.Handshake = hs
+	if tc == nil && h.Accepted() && hs.Err != nil && transient(hs.Err.Kind) {
+		// The server accepted the hello, then the handshake broke off: once
+		// more, to tell a steady failure from one that comes and goes.
+		hs2, tc2 := fullHandshake(ctx, addr, t.SNI, maxV, t.HTTP, opts)
+		a.HandshakeRepeat, tc = hs2, tc2
+		if tc2 != nil {
+			hs = hs2
+		}
+	}
 	if tc != nil {
 		if v := clientCertVerdict(tc, hs, opts); v != nil {
 			hs.PostHandshakeAlert = v // the presented certificate was refused
 		} else if t.HTTP {
-			a.HTTP = exchangeHTTP(tc, t, opts)
+			a.HTTP = exchangeHTTP(ctx, tc, t, opts)
 			if a.HTTP.Alert != nil && hs.CertificateRequested {
 				hs.PostHandshakeAlert = a.HTTP.Alert
 			}
@@ -334,6 +367,55 @@ func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Opt
 	return a
 }
 
+// refusedOffer reports whether the server refused the hello's offer in a
+// way a change of offer may cure: an alert, a close or a reset, or a
+// ServerHello at a version the hello did not offer.
+func refusedOffer(h *evidence.Hello) bool {
+	return h.Outcome == "alert" || h.Outcome == "eof" || h.Outcome == "reset" || h.Downgraded()
+}
+
+// transient reports whether a failure kind may come and go (a reset, a
+// close, a time-out) rather than being the server's steady answer.
+func transient(kind string) bool {
+	return kind == KindEOF || kind == KindReset || kind == KindTimeout
+}
+
+// Repeats is how many times the profile's hello is sent again after a
+// refusal.
+const Repeats = 2
+
+// followUps sends, after a refusal, the profile's hello again (Repeats
+// times) and the one-change variants, all at once; then, for each version
+// whose version-only follow-up was refused, the same version with every
+// suite, group and signature scheme.
+// The first repeat goes alone, before anything else, so that a server that
+// answers every other connection shows it on the very next one.
+func followUps(ctx context.Context, addr string, base helloSpec, altName string, opts *Options) (repeats, vars []evidence.Hello) {
+	repeat := func(i int) helloSpec {
+		r := base
+		r.name, r.change = fmt.Sprintf("repeat-%d", i), "none: the same ClientHello again"
+		return r
+	}
+	repeats = helloAll(ctx, addr, []helloSpec{repeat(1)}, opts)
+	specs := make([]helloSpec, 0, Repeats+8)
+	for i := 2; i <= Repeats; i++ {
+		specs = append(specs, repeat(i))
+	}
+	specs = append(specs, variants(base, altName)...)
+	got := helloAll(ctx, addr, specs, opts)
+	repeats, vars = append(repeats, got[:Repeats-1]...), got[Repeats-1:]
+	var wider []helloSpec
+	for _, v := range vars {
+		if strings.HasPrefix(v.Name, "only-") && !v.Accepted() {
+			wider = append(wider, widenedVersion(base, v.Offer.Versions[0]))
+		}
+	}
+	if len(wider) > 0 {
+		vars = append(vars, helloAll(ctx, addr, wider, opts)...)
+	}
+	return repeats, vars
+}
+
 // helloAll sends each spec on its own connection, concurrently.
 func helloAll(ctx context.Context, addr string, specs []helloSpec, opts *Options) []evidence.Hello {
 	out := make([]evidence.Hello, len(specs))
@@ -357,30 +439,31 @@ func helloAll(ctx context.Context, addr string, specs []helloSpec, opts *Options
 	return out
 }
 
-// sendHello writes the spec's ClientHello on conn, reads the answer, and
-// closes conn.
+// sendHello writes the spec's ClientHello on conn, reads the answer (and,
+// after a HelloRetryRequest, sends the second ClientHello and reads its
+// answer), and closes conn.
 func sendHello(ctx context.Context, conn net.Conn, s helloSpec, opts *Options) evidence.Hello {
 	defer closeRST(conn)
 	start := time.Now()
 	m, random := s.build(opts.Rand)
 	h := evidence.Hello{Name: s.name, Change: s.change, Offer: s.offer(), ClientRandom: random}
-	rec, err := m.Record()
-	if err != nil {
-		h.Outcome, h.Err = "malformed", Classify(err)
-		return h
-	}
-	deadline := time.Now().Add(opts.timeout())
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	conn.SetDeadline(deadline)
-	if _, err := conn.Write(rec); err != nil {
-		h.Outcome, h.Err, h.Duration = kindOf(err), Classify(err), time.Since(start)
-		return h
-	}
-	f, err := wire.ReadFlight(conn, 0)
-	h.Duration = time.Since(start)
+	defer func() { h.Duration = time.Since(start) }()
+	conn.SetDeadline(opts.deadline(ctx))
+	f, err := exchange(conn, m)
 	h.First = f.First
+	if f.ServerHello != nil && f.ServerHello.HelloRetry && err == nil && f.Alert == nil {
+		hrr := f.ServerHello
+		if m2, ok := retry(m, hrr); ok {
+			h.RetryRequest = hrr
+			f, err = exchange(conn, m2)
+			if f.ServerHello != nil && f.ServerHello.HelloRetry {
+				h.ServerHello = f.ServerHello
+				h.Outcome = "malformed"
+				h.Err = &evidence.Failure{Kind: KindMalformed, Subject: "HelloRetryRequest", Message: "the server answered the second ClientHello, which carried the key share it asked for, with another HelloRetryRequest (RFC 8446 4.1.4 allows one)"}
+				return h
+			}
+		}
+	}
 	h.ServerHello = f.ServerHello
 	h.Certificates = f.Certificates
 	h.ServerKeyExchange = f.ServerKeyExchange
@@ -408,4 +491,16 @@ func sendHello(ctx context.Context, conn net.Conn, s helloSpec, opts *Options) e
 		h.Outcome = "eof"
 	}
 	return h
+}
+
+// exchange writes m as a record and reads the server's flight.
+func exchange(conn net.Conn, m *wire.ClientHello) (*wire.Flight, error) {
+	rec, err := m.Record()
+	if err != nil {
+		return &wire.Flight{}, err
+	}
+	if _, err := conn.Write(rec); err != nil {
+		return &wire.Flight{}, err
+	}
+	return wire.ReadFlight(conn, 0)
 }

@@ -356,13 +356,6 @@ func readHeader(br *bufio.Reader) (string, error) {
 	}
 }
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
-}
-
 // proxyRecord returns the CONNECT record of a dial through the proxy.
 func proxyRecord(c net.Conn, err error) *evidence.ProxyConnect {
 	var pe *ProxyError

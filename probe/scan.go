@@ -23,6 +23,9 @@ type scanner struct {
 	opts  *Options
 	sem   chan struct{}
 	conns atomic.Int64
+	// silent is set once a hello got no byte back before its time-out:
+	// asking the same server more questions would only wait again.
+	silent atomic.Bool
 }
 
 // Scan enumerates what the server at addr accepts: versions, every suite per
@@ -67,6 +70,12 @@ func Scan(ctx context.Context, addr, sni string, opts *Options) *evidence.Scan {
 	out.SigAlgs = s.sigalgs(out)
 	out.Connections = int(s.conns.Load())
 	out.Duration = time.Since(start)
+	switch {
+	case s.silent.Load():
+		out.Stopped = "the server sent nothing back to a hello before the time-out; the remaining questions were not asked"
+	case ctx.Err() != nil:
+		out.Stopped = "the check's deadline ran out; the remaining questions were not asked"
+	}
 	return out
 }
 
@@ -81,12 +90,19 @@ func (s *scanner) spec(name string, versions, suites, groups []uint16, sni strin
 func (s *scanner) hello(spec helloSpec) evidence.Hello {
 	s.sem <- struct{}{}
 	defer func() { <-s.sem }()
+	if s.silent.Load() || s.ctx.Err() != nil {
+		return evidence.Hello{Name: spec.name, Outcome: "skipped"}
+	}
 	s.conns.Add(1)
 	conn, d, err := s.opts.dial(s.ctx, s.addr)
 	if err != nil {
 		return evidence.Hello{Name: spec.name, Outcome: "dial_failed", Err: Classify(err), Duration: d}
 	}
-	return sendHello(s.ctx, conn, spec, s.opts)
+	h := sendHello(s.ctx, conn, spec, s.opts)
+	if h.Outcome == KindTimeout && len(h.First) == 0 {
+		s.silent.Store(true)
+	}
+	return h
 }
 
 // version finds every suite the server accepts at v by offering all the

@@ -47,7 +47,7 @@ var basicProfiles = []Profile{
 		Versions: v13and12, CipherSuites: mainstreamSuites,
 		Groups: []uint16{w.GroupX25519, w.GroupP256, w.GroupP384}, KeyShares: []uint16{w.GroupX25519},
 		SignatureAlgorithms: mainstreamSigs, SendsSNI: true,
-		Trust: TrustSystem, ChecksHostname: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224,
+		Trust: TrustSystem, ChecksHostname: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224, MaxCertMessage: 102400,
 		Sources: []string{"§17.1 Chrome", "§13 curl", "§14 Python", "§22 notes 4, 5, 7"},
 	},
 	{
@@ -59,7 +59,7 @@ var basicProfiles = []Profile{
 		Versions: v13and12, CipherSuites: goSuites,
 		Groups:    []uint16{w.GroupX25519MLKEM768, w.GroupX25519, w.GroupP256, w.GroupP384, w.GroupP521},
 		KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: goSigs, SendsSNI: true,
-		Trust: TrustSystem, ChecksHostname: true, RejectSHA1: true, MinRSABits: 1024, MinECBits: 224,
+		Trust: TrustSystem, ChecksHostname: true, RejectSHA1: true, MinRSABits: 1024, MinECBits: 224, MaxCertMessage: 262144,
 		Logs: map[cause.Code]string{
 			cause.UntrustedRoot:           "tls: failed to verify certificate: x509: certificate signed by unknown authority",
 			cause.ChainIncomplete:         "tls: failed to verify certificate: x509: certificate signed by unknown authority",
@@ -84,7 +84,7 @@ var basicProfiles = []Profile{
 			"signatures), SNI, /etc/ssl/certs, CN fallback when no DNS SAN (X509_check_host), no AIA fetching.",
 		Versions: v13and12, CipherSuites: opensslSuites, Groups: opensslGroups,
 		KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: true,
-		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224,
+		Trust: TrustSystem, ChecksHostname: true, CNFallback: true, RejectSHA1: true, MinRSABits: 2048, MinECBits: 224, MinDHBits: 2048, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
 		Logs: map[cause.Code]string{
 			cause.ChainIncomplete:         "verify error:num=20:unable to get local issuer certificate",
 			cause.UntrustedRoot:           "verify error:num=19:self-signed certificate in certificate chain (or num=20 when the root is not sent)",
@@ -110,7 +110,7 @@ var basicProfiles = []Profile{
 			"(any certificate is accepted: expired, self-signed, wrong name). Its clients see a 502.",
 		Versions: v13and12, CipherSuites: opensslSuites, Groups: opensslGroups,
 		KeyShares: []uint16{w.GroupX25519}, SignatureAlgorithms: opensslSigs, SendsSNI: false,
-		Trust: TrustNone,
+		Trust: TrustNone, MinDHBits: 2048, MaxCertMessage: 102400, RequireSecureRenegotiation: true,
 		Logs: map[cause.Code]string{
 			cause.ResetDuringHandshake:    "peer closed connection in SSL handshake (104: Connection reset by peer) while SSL handshaking to upstream",
 			cause.ClosedDuringHandshake:   "peer closed connection in SSL handshake while SSL handshaking to upstream",

@@ -61,6 +61,18 @@ type Profile struct {
 	FetchesAIA     bool  `json:"fetches_aia"`                 // completes a missing intermediate from the AIA URL
 	MinDHBits      int   `json:"min_dh_bits,omitempty"`       // smallest DHE group accepted
 	MaxValidity    int   `json:"max_validity_days,omitempty"` // longest leaf validity accepted (Apple: 825)
+	RejectMD5      bool  `json:"reject_md5,omitempty"`        // refuses MD5 certificate signatures (implied by RejectSHA1)
+	// MaxCertMessage is the largest Certificate handshake message accepted,
+	// in bytes (OpenSSL's max_cert_list: 100 KiB; Java's
+	// jdk.tls.maxHandshakeMessageSize: 32 KiB; Go: 256 KiB). 0: no limit known.
+	MaxCertMessage int `json:"max_cert_message,omitempty"`
+	// MaxIntermediates is the verify depth: how many intermediate CAs may
+	// stand between the leaf and the trust anchor (nginx
+	// proxy_ssl_verify_depth defaults to 1). 0: no limit below 100.
+	MaxIntermediates int `json:"max_intermediates,omitempty"`
+	// RequireSecureRenegotiation: the client refuses a TLS 1.2 or older
+	// server that does not support RFC 5746 (OpenSSL 3 by default).
+	RequireSecureRenegotiation bool `json:"require_secure_renegotiation,omitempty"`
 
 	// Revocation is how this client checks revocation (revocation.go);
 	// Proxy is how it finds an HTTP proxy (proxy.go).

@@ -13,10 +13,11 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
 )
 
-// JSON writes d as an indented JSON document.
+// JSON writes v as an indented JSON document, with <, > and & as they are.
 func JSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 
@@ -47,20 +48,44 @@ func Text(w io.Writer, d *diagnose.Diagnosis, s Style) {
 	if d.Cause.Failed() {
 		mark, code = s.red("FAIL"), s.red(string(d.Cause))
 	}
-	fmt.Fprintf(w, "%s %s  %s\n", mark, code, d.Target)
+	if d.Cause.Failed() {
+		fmt.Fprintf(w, "%s %s  %s\n", mark, code, d.Target)
+	} else {
+		fmt.Fprintf(w, "%s  %s\n", mark, d.Target)
+	}
 	fmt.Fprintf(w, "  %s\n", d.Summary)
 	fmt.Fprintf(w, "  %s\n", s.dim(fmt.Sprintf("client: %s (%s)", d.Profile, d.ProfileName)))
-	if d.Confidence == "inferred" {
-		fmt.Fprintf(w, "  %s\n", s.yellow("inferred: the evidence points here but cannot prove it; see below"))
+	switch {
+	case d.Confidence == diagnose.Inferred:
+		fmt.Fprintf(w, "  %s\n", s.yellow(fmt.Sprintf("inferred (rule %s): the evidence points here but does not prove it", d.Rule)))
+	case d.Rule != "":
+		fmt.Fprintf(w, "  %s\n", s.dim(fmt.Sprintf("proved (rule %s)", d.Rule)))
+	}
+	section(w, s, "Evidence", d.Evidence, "- ")
+	if d.Decides != "" {
+		fmt.Fprintf(w, "\n%s\n  %s\n", s.bold("What would decide"), d.Decides)
+	}
+	if len(d.Alternatives) > 0 {
+		var alts []string
+		for _, a := range d.Alternatives {
+			alts = append(alts, fmt.Sprintf("%s if %s", a.Cause, a.When))
+		}
+		section(w, s, "Or it is", alts, "- ")
 	}
 	if d.Cause.Failed() {
-		section(w, s, "Evidence", d.Evidence, "- ")
-		numbered(w, s, "Fix", d.Fix)
+		title := "Fix"
+		switch d.FixSide {
+		case diagnose.ServerSide:
+			title = "Fix (on the server)"
+		case diagnose.ClientSide:
+			title = "Fix (on the client)"
+		case diagnose.NetworkSide:
+			title = "Fix (in the network)"
+		}
+		numbered(w, s, title, d.Fix)
 		if d.ClientLog != "" {
 			fmt.Fprintf(w, "\n%s\n  %s\n", s.bold("This client logs"), d.ClientLog)
 		}
-	} else {
-		section(w, s, "Evidence", d.Evidence, "- ")
 	}
 	if len(d.Findings) > 0 {
 		var lines []string
@@ -149,12 +174,59 @@ func numbered(w io.Writer, s Style, title string, lines []string) {
 	}
 }
 
+// CauseEntry is one code of the catalog, with the rules that decide it.
+type CauseEntry struct {
+	cause.Info
+	// Detected says whether check can name this cause: some rule decides it.
+	Detected bool     `json:"detected"`
+	Rules    []string `json:"rules,omitempty"`
+}
+
+// CauseCatalog is every code with the rules that produce it.
+func CauseCatalog() []CauseEntry {
+	var out []CauseEntry
+	for _, in := range cause.All() {
+		e := CauseEntry{Info: in}
+		for _, r := range diagnose.Rules() {
+			if r.Cause == in.Code {
+				e.Rules = append(e.Rules, r.ID)
+			}
+		}
+		e.Detected = len(e.Rules) > 0
+		out = append(out, e)
+	}
+	return out
+}
+
 // Causes writes the cause catalog as a table.
 func Causes(w io.Writer) {
 	fmt.Fprintf(w, "%-26s %-12s %s\n", "CODE", "LAYER", "WHAT HAPPENED")
-	for _, in := range cause.All() {
-		fmt.Fprintf(w, "%-26s %-12s %s\n", in.Code, in.Layer, in.Summary)
+	for _, e := range CauseCatalog() {
+		note := ""
+		if !e.Detected {
+			note = " [not detected by check yet]"
+		}
+		fmt.Fprintf(w, "%-26s %-12s %s%s\n", e.Code, e.Layer, e.Summary, note)
 	}
+}
+
+// Rules writes the rule catalog: for each rule, the cause it decides, how
+// firmly, and on what observation.
+func Rules(w io.Writer) {
+	for _, r := range diagnose.Rules() {
+		fmt.Fprintf(w, "%-32s %-26s %-8s fix: %s\n", r.ID, r.Cause, r.Confidence, sideName(r.FixSide))
+		fmt.Fprintf(w, "  %s\n", r.Observation)
+		if r.Decides != "" {
+			fmt.Fprintf(w, "  decides: %s\n", r.Decides)
+		}
+	}
+}
+
+func sideName(s diagnose.Side) string {
+	if s == diagnose.NoSide {
+		return "-"
+	}
+	return string(s)
 }
 
 // Server writes a scan (check --server).
@@ -177,9 +249,9 @@ func writeServer(w io.Writer, s Style, addr string, r *diagnose.ServerReport) {
 		if len(v.Suites) == 1 {
 			n = "1 suite"
 		}
-		fmt.Fprintf(w, "  %-8s yes  %s\n", v.Version, s.dim(strings.TrimSuffix(n+", "+order, ", ")))
+		fmt.Fprintf(w, "  %-8s yes  %s%s\n", v.Version, s.dim(strings.TrimSuffix(n+", "+order, ", ")), weakMark(s, r, v.Version))
 		for _, su := range v.Suites {
-			fmt.Fprintf(w, "  %-8s      %s\n", "", su)
+			fmt.Fprintf(w, "  %-8s      %s%s\n", "", su, weakMark(s, r, su))
 		}
 	}
 	if len(r.Groups13) > 0 {
@@ -193,4 +265,23 @@ func writeServer(w io.Writer, s Style, addr string, r *diagnose.ServerReport) {
 	}
 	fmt.Fprintf(w, "  without SNI: %s\n", r.NoSNI)
 	fmt.Fprintf(w, "  unknown SNI: %s\n", r.UnknownSNI)
+	if len(r.Weak) > 0 {
+		fmt.Fprintf(w, "  %s\n", s.yellow("weak (accepted, but should not be):"))
+		for _, x := range r.Weak {
+			fmt.Fprintf(w, "    %s: %s\n", x.What, x.Why)
+		}
+	}
+	if r.Stopped != "" {
+		fmt.Fprintf(w, "  %s\n", s.yellow("stopped early: "+r.Stopped))
+	}
+}
+
+// weakMark marks a weak suite in the listing.
+func weakMark(s Style, r *diagnose.ServerReport, what string) string {
+	for _, x := range r.Weak {
+		if x.What == what {
+			return s.yellow("  (weak)")
+		}
+	}
+	return ""
 }

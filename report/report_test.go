@@ -19,9 +19,10 @@ func sample() *diagnose.Diagnosis {
 	return &diagnose.Diagnosis{
 		SchemaVersion: 1, Target: "https://api.example.test/", ServerName: "api.example.test",
 		Profile: "default", ProfileName: "modern mainstream client", Cause: cause.CertExpired, Layer: "certificate",
-		Summary: "The leaf \"api.example.test\" expired 3 days ago", Confidence: "proved",
-		Evidence:  []string{"the server sent 2 certificates"},
-		Fix:       []string{"renew the certificate"},
+		Summary: "The leaf \"api.example.test\" expired 3 days ago",
+		Verdict: diagnose.Verdict{Rule: "cert.expired", Confidence: diagnose.Proved, FixSide: diagnose.ServerSide,
+			Evidence: []string{"the server sent 2 certificates"},
+			Fix:      []string{"renew the certificate"}},
 		ClientLog: "x509: certificate has expired or is not yet valid",
 		Findings:  []diagnose.Finding{{Code: cause.SNIRequired, Message: "without SNI the handshake fails"}, {Message: "the root is sent"}},
 		Addresses: []diagnose.AddressResult{

@@ -35,6 +35,9 @@ type ClientHello struct {
 	HasKeyShare         bool // send key_share even when KeyShares is empty
 	PSKModes            []uint8
 	Extensions          []Extension
+	// Retry marks the second ClientHello, sent after a HelloRetryRequest:
+	// its record version is 0x0303 (RFC 8446 5.1).
+	Retry bool
 }
 
 func addU8Prefixed(b *cryptobyte.Builder, data []byte) {
@@ -85,7 +88,10 @@ func (m *ClientHello) Record() ([]byte, error) {
 		return nil, err
 	}
 	rv := VersionTLS10 // RFC 8446 5.1: 0x0301 for the initial ClientHello
-	if m.Version < VersionTLS10 {
+	switch {
+	case m.Retry:
+		rv = VersionTLS12
+	case m.Version < VersionTLS10:
 		rv = m.Version
 	}
 	return MarshalRecord(RecordHandshake, rv, msg), nil

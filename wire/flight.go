@@ -130,7 +130,11 @@ func (f *Flight) handle(typ uint8, body []byte) error {
 		}
 		f.Certificates = certs
 	case TypeServerKeyExchange:
-		ske, err := ParseServerKeyExchange(body, f.version())
+		dhe := false
+		if su, ok := LookupSuite(f.ServerHello.CipherSuite); ok {
+			dhe = su.Kex == "DHE"
+		}
+		ske, err := ParseServerKeyExchange(body, f.version(), dhe)
 		if err != nil {
 			return err
 		}
@@ -244,14 +248,30 @@ type ServerKeyExchange struct {
 	Signature []byte `json:"signature"`
 }
 
-// ParseServerKeyExchange parses an ECDHE or DHE ServerKeyExchange body.
-func ParseServerKeyExchange(body []byte, version uint16) (*ServerKeyExchange, error) {
+// DHPrime returns the prime p of a DHE ServerKeyExchange (one with
+// DHPBits set), or nil.
+func DHPrime(ske *ServerKeyExchange) *big.Int {
+	if ske == nil || ske.DHPBits == 0 {
+		return nil
+	}
+	s := cryptobyte.String(ske.Params)
+	var p cryptobyte.String
+	if !s.ReadUint16LengthPrefixed(&p) || len(p) == 0 {
+		return nil
+	}
+	return new(big.Int).SetBytes(p)
+}
+
+// ParseServerKeyExchange parses an ECDHE or DHE ServerKeyExchange body; dhe
+// says which (from the negotiated suite), since the first byte of DHE
+// parameters can look like ECDHE's curve_type.
+func ParseServerKeyExchange(body []byte, version uint16, dhe bool) (*ServerKeyExchange, error) {
 	if len(body) == 0 {
 		return nil, malformed("empty ServerKeyExchange")
 	}
 	s := cryptobyte.String(body)
 	ske := &ServerKeyExchange{}
-	if body[0] == 3 { // ECParameters: curve_type named_curve
+	if !dhe { // ECParameters: curve_type named_curve
 		var ct uint8
 		var point cryptobyte.String
 		if !s.ReadUint8(&ct) || !s.ReadUint16(&ske.Curve) || !s.ReadUint8LengthPrefixed(&point) || len(point) == 0 {

@@ -63,9 +63,26 @@ const (
 	ExtSessionTicket        uint16 = 35
 	ExtSupportedVersions    uint16 = 43
 	ExtPSKModes             uint16 = 45
+	ExtCookie               uint16 = 44
 	ExtKeyShare             uint16 = 51
 	ExtRenegotiationInfo    uint16 = 0xff01
 )
+
+var extensionNames = map[uint16]string{
+	ExtServerName: "server_name", ExtStatusRequest: "status_request", ExtSupportedGroups: "supported_groups",
+	ExtPointFormats: "ec_point_formats", ExtSignatureAlgorithms: "signature_algorithms", ExtALPN: "application_layer_protocol_negotiation",
+	ExtSCT: "signed_certificate_timestamp", ExtExtendedMasterSecret: "extended_master_secret", ExtSessionTicket: "session_ticket",
+	ExtSupportedVersions: "supported_versions", ExtPSKModes: "psk_key_exchange_modes", ExtKeyShare: "key_share", ExtCookie: "cookie",
+	ExtRenegotiationInfo: "renegotiation_info", 41: "pre_shared_key", 42: "early_data",
+}
+
+// ExtensionName names an extension type (IANA TLS ExtensionType Values).
+func ExtensionName(t uint16) string {
+	if n, ok := extensionNames[t]; ok {
+		return n
+	}
+	return fmt.Sprintf("extension(%d)", t)
+}
 
 // AlertName names an alert description (RFC 8446 section 6 and older RFCs).
 func AlertName(d uint8) string {
@@ -91,19 +108,24 @@ var alertNames = map[uint8]string{
 
 // Alert descriptions that the diagnosis treats specially.
 const (
-	AlertCloseNotify          uint8 = 0
-	AlertUnexpectedMessage    uint8 = 10
-	AlertHandshakeFailure     uint8 = 40
-	AlertBadCertificate       uint8 = 42
-	AlertIllegalParameter     uint8 = 47
-	AlertUnknownCA            uint8 = 48
-	AlertDecodeError          uint8 = 50
-	AlertDecryptError         uint8 = 51
-	AlertProtocolVersion      uint8 = 70
-	AlertInsufficientSecurity uint8 = 71
-	AlertInternalError        uint8 = 80
-	AlertUnrecognizedName     uint8 = 112
-	AlertCertificateRequired  uint8 = 116
+	AlertCloseNotify            uint8 = 0
+	AlertUnexpectedMessage      uint8 = 10
+	AlertHandshakeFailure       uint8 = 40
+	AlertBadCertificate         uint8 = 42
+	AlertUnsupportedCertificate uint8 = 43
+	AlertCertificateRevoked     uint8 = 44
+	AlertCertificateExpired     uint8 = 45
+	AlertCertificateUnknown     uint8 = 46
+	AlertIllegalParameter       uint8 = 47
+	AlertUnknownCA              uint8 = 48
+	AlertAccessDenied           uint8 = 49
+	AlertDecodeError            uint8 = 50
+	AlertDecryptError           uint8 = 51
+	AlertProtocolVersion        uint8 = 70
+	AlertInsufficientSecurity   uint8 = 71
+	AlertInternalError          uint8 = 80
+	AlertUnrecognizedName       uint8 = 112
+	AlertCertificateRequired    uint8 = 116
 )
 
 // Named groups (supported_groups / key_share).

@@ -54,6 +54,22 @@ var ErrMalformed = errors.New("wire: malformed message")
 
 func malformed(what string) error { return fmt.Errorf("%w: %s", ErrMalformed, what) }
 
+// MalformedError is a TLS message that breaks the protocol in a way worth
+// naming: the message, the byte offset in it, and what is wrong. It matches
+// ErrMalformed with errors.Is.
+type MalformedError struct {
+	Message string // "record header", "ServerHello", ...
+	Offset  int    // byte offset within the message (the record header, or the handshake body)
+	Reason  string
+}
+
+func (e *MalformedError) Error() string {
+	return fmt.Sprintf("wire: malformed %s at byte %d: %s", e.Message, e.Offset, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrMalformed) true.
+func (e *MalformedError) Is(target error) bool { return target == ErrMalformed }
+
 // validHeader reports whether h looks like a TLS record header.
 func validHeader(h []byte) bool {
 	if len(h) < 5 {
@@ -85,6 +101,12 @@ func ReadRecord(r io.Reader) (Record, error) {
 		return Record{}, err
 	}
 	if !validHeader(h[:]) {
+		if validPrefix(h[:3]) && h[2] <= 4 {
+			// A TLS record header whose length no TLS stack may send
+			// (RFC 8446 5.1, RFC 5246 6.2.3): the peer speaks TLS, badly.
+			return Record{}, &MalformedError{Message: "record header", Offset: 3,
+				Reason: fmt.Sprintf("record length %d exceeds the protocol's limit of %d", int(h[3])<<8|int(h[4]), MaxRecordPayload)}
+		}
 		first := append([]byte(nil), h[:]...)
 		// Read a little more so that the caller can show what the peer is.
 		more := make([]byte, 59)

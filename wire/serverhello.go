@@ -2,6 +2,8 @@ package wire
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 
 	"golang.org/x/crypto/cryptobyte"
 )
@@ -24,6 +26,10 @@ type ServerHello struct {
 	ALPN             string   `json:"alpn,omitempty"`
 	ExtensionTypes   []uint16 `json:"extension_types,omitempty"`
 	HelloRetry       bool     `json:"hello_retry_request,omitempty"`
+	Cookie           []byte   `json:"cookie,omitempty"` // HelloRetryRequest cookie, to echo
+	// Extra are extensions Marshal writes after the known ones, exactly as
+	// given (duplicates included): for lab servers that break the protocol.
+	Extra []Extension `json:"-"`
 }
 
 // NegotiatedVersion is the version the server selected.
@@ -60,8 +66,13 @@ func ParseServerHello(body []byte) (*ServerHello, error) {
 	for !exts.Empty() {
 		var typ uint16
 		var data cryptobyte.String
+		at := len(body) - len(exts)
 		if !exts.ReadUint16(&typ) || !exts.ReadUint16LengthPrefixed(&data) {
 			return nil, malformed("ServerHello extension")
+		}
+		if slices.Contains(m.ExtensionTypes, typ) {
+			// RFC 8446 4.2 and RFC 5246 7.4.1.4: at most one extension of each type.
+			return nil, &MalformedError{Message: "ServerHello", Offset: at, Reason: fmt.Sprintf("extension %s (%d) appears twice", ExtensionName(typ), typ)}
 		}
 		m.ExtensionTypes = append(m.ExtensionTypes, typ)
 		switch typ {
@@ -73,6 +84,12 @@ func ParseServerHello(body []byte) (*ServerHello, error) {
 			if !data.ReadUint16(&m.KeyShareGroup) {
 				return nil, malformed("key_share")
 			}
+		case ExtCookie:
+			var c cryptobyte.String
+			if !data.ReadUint16LengthPrefixed(&c) || len(c) == 0 {
+				return nil, malformed("cookie")
+			}
+			m.Cookie = append([]byte(nil), c...)
 		case ExtALPN:
 			var list, proto cryptobyte.String
 			if !data.ReadUint16LengthPrefixed(&list) || !list.ReadUint8LengthPrefixed(&proto) {
@@ -100,7 +117,7 @@ func (m *ServerHello) Marshal() ([]byte, error) {
 	addU8Prefixed(&b, m.SessionID)
 	b.AddUint16(m.CipherSuite)
 	b.AddUint8(m.Compression)
-	if m.SupportedVersion != 0 || m.KeyShareGroup != 0 {
+	if m.SupportedVersion != 0 || m.KeyShareGroup != 0 || len(m.Extra) > 0 {
 		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
 			if m.SupportedVersion != 0 {
 				b.AddUint16(ExtSupportedVersions)
@@ -111,6 +128,10 @@ func (m *ServerHello) Marshal() ([]byte, error) {
 				b.AddUint16(ExtKeyShare)
 				b.AddUint16(2)
 				b.AddUint16(m.KeyShareGroup)
+			}
+			for _, e := range m.Extra {
+				b.AddUint16(e.Type)
+				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(e.Data) })
 			}
 		})
 	}

@@ -3,113 +3,72 @@ package wire
 import (
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/md5"
 	"crypto/rsa"
-	"crypto/sha1"
-	_ "crypto/sha256"
-	_ "crypto/sha512"
 	"errors"
-	"fmt"
+
+	"github.com/tlsdoctor/tlsdoctor/signature"
 )
 
-// ErrBadSignature reports that a ServerKeyExchange signature does not verify
-// with the certificate's public key: the server signs with a key that is not
-// the certificate's.
-var ErrBadSignature = errors.New("wire: ServerKeyExchange signature does not verify with the certificate's public key")
+// SchemeAlgorithm maps a TLS SignatureScheme code point (RFC 8446 4.2.3) to
+// the algorithm package signature checks. Unknown schemes are
+// signature.Other.
+func SchemeAlgorithm(scheme uint16) signature.Algorithm {
+	a := signature.Algorithm{Name: SignatureName(scheme), Kind: signature.Other}
+	switch scheme {
+	case SigRSAPKCS1SHA1:
+		a.Kind, a.Hash = signature.RSAPKCS1, crypto.SHA1
+	case SigRSAPKCS1SHA256:
+		a.Kind, a.Hash = signature.RSAPKCS1, crypto.SHA256
+	case SigRSAPKCS1SHA384:
+		a.Kind, a.Hash = signature.RSAPKCS1, crypto.SHA384
+	case SigRSAPKCS1SHA512:
+		a.Kind, a.Hash = signature.RSAPKCS1, crypto.SHA512
+	case SigRSAPSSSHA256, SigRSAPSSPSSSHA256:
+		a.Kind, a.Hash = signature.RSAPSS, crypto.SHA256
+	case SigRSAPSSSHA384, SigRSAPSSPSSSHA384:
+		a.Kind, a.Hash = signature.RSAPSS, crypto.SHA384
+	case SigRSAPSSSHA512, SigRSAPSSPSSSHA512:
+		a.Kind, a.Hash = signature.RSAPSS, crypto.SHA512
+	case SigECDSASHA1:
+		a.Kind, a.Hash = signature.ECDSA, crypto.SHA1
+	case SigECDSAP256:
+		a.Kind, a.Hash = signature.ECDSA, crypto.SHA256
+	case SigECDSAP384:
+		a.Kind, a.Hash = signature.ECDSA, crypto.SHA384
+	case SigECDSAP521:
+		a.Kind, a.Hash = signature.ECDSA, crypto.SHA512
+	case SigEd25519:
+		a.Kind = signature.Ed25519
+	}
+	return a
+}
 
 // VerifyServerKeyExchange checks the signature of a TLS 1.0-1.2
 // ServerKeyExchange (RFC 5246 7.4.3, RFC 8422 5.4) with pub, the public key of
-// the server's certificate. It returns nil, ErrBadSignature, or an error
-// saying why the signature could not be checked.
+// the server's certificate. It returns nil, or a *signature.Error whose
+// Reason says whether the signature does not verify (BadSignature,
+// WrongKeyType: the server signs with a key that is not the certificate's)
+// or could not be checked (KeyTooSmall, UnsupportedAlgorithm).
 func VerifyServerKeyExchange(pub crypto.PublicKey, version uint16, clientRandom, serverRandom []byte, ske *ServerKeyExchange) error {
 	if ske == nil {
 		return errors.New("wire: no ServerKeyExchange")
 	}
 	signed := make([]byte, 0, 64+len(ske.Params))
 	signed = append(append(append(signed, clientRandom...), serverRandom...), ske.Params...)
-
-	var hash crypto.Hash
-	pss, ecdsaSig, edSig := false, false, false
+	var alg signature.Algorithm
 	if version >= VersionTLS12 {
-		switch ske.SigAlg {
-		case SigRSAPKCS1SHA1:
-			hash = crypto.SHA1
-		case SigRSAPKCS1SHA256:
-			hash = crypto.SHA256
-		case SigRSAPKCS1SHA384:
-			hash = crypto.SHA384
-		case SigRSAPKCS1SHA512:
-			hash = crypto.SHA512
-		case SigRSAPSSSHA256, SigRSAPSSPSSSHA256:
-			hash, pss = crypto.SHA256, true
-		case SigRSAPSSSHA384, SigRSAPSSPSSSHA384:
-			hash, pss = crypto.SHA384, true
-		case SigRSAPSSSHA512, SigRSAPSSPSSSHA512:
-			hash, pss = crypto.SHA512, true
-		case SigECDSASHA1:
-			hash, ecdsaSig = crypto.SHA1, true
-		case SigECDSAP256:
-			hash, ecdsaSig = crypto.SHA256, true
-		case SigECDSAP384:
-			hash, ecdsaSig = crypto.SHA384, true
-		case SigECDSAP521:
-			hash, ecdsaSig = crypto.SHA512, true
-		case SigEd25519:
-			edSig = true
-		default:
-			return fmt.Errorf("wire: cannot check signature algorithm %s", SignatureName(ske.SigAlg))
-		}
+		alg = SchemeAlgorithm(ske.SigAlg)
 	} else {
+		// Before TLS 1.2 the algorithm follows from the key (RFC 4346 7.4.3):
+		// MD5+SHA-1 for RSA, SHA-1 for ECDSA.
 		switch pub.(type) {
 		case *rsa.PublicKey:
-			hash = crypto.MD5SHA1
+			alg = signature.Algorithm{Kind: signature.RSAPKCS1, Hash: crypto.MD5SHA1, Name: "RSA with MD5+SHA-1 (TLS 1.0/1.1)"}
 		case *ecdsa.PublicKey:
-			hash, ecdsaSig = crypto.SHA1, true
+			alg = signature.Algorithm{Kind: signature.ECDSA, Hash: crypto.SHA1, Name: "ECDSA with SHA-1 (TLS 1.0/1.1)"}
 		default:
-			return fmt.Errorf("wire: cannot check a %T signature before TLS 1.2", pub)
+			alg = signature.Algorithm{Kind: signature.Other, Name: "TLS 1.0/1.1 signature"}
 		}
 	}
-
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		if ecdsaSig || edSig {
-			return ErrBadSignature // the server signed with a key of another type
-		}
-		d := digest(hash, signed)
-		var err error
-		if pss {
-			err = rsa.VerifyPSS(k, hash, d, ske.Signature, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
-		} else {
-			err = rsa.VerifyPKCS1v15(k, hash, d, ske.Signature)
-		}
-		if err != nil {
-			return ErrBadSignature
-		}
-	case *ecdsa.PublicKey:
-		if !ecdsaSig {
-			return ErrBadSignature
-		}
-		if !ecdsa.VerifyASN1(k, digest(hash, signed), ske.Signature) {
-			return ErrBadSignature
-		}
-	case ed25519.PublicKey:
-		if !edSig || !ed25519.Verify(k, signed, ske.Signature) {
-			return ErrBadSignature
-		}
-	default:
-		return fmt.Errorf("wire: cannot check a signature by a %T key", pub)
-	}
-	return nil
-}
-
-func digest(h crypto.Hash, msg []byte) []byte {
-	if h == crypto.MD5SHA1 { // TLS 1.0/1.1 RSA: MD5 and SHA-1 concatenated
-		m := md5.Sum(msg)
-		s := sha1.Sum(msg)
-		return append(m[:], s[:]...)
-	}
-	hh := h.New()
-	hh.Write(msg)
-	return hh.Sum(nil)
+	return signature.Verify(pub, alg, signed, ske.Signature)
 }

@@ -4,14 +4,20 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
+	"crypto/md5"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"errors"
 	"io"
+	"math/big"
 	"reflect"
 	"testing"
+
+	"github.com/tlsdoctor/tlsdoctor/signature"
 )
 
 func sampleHello() *ClientHello {
@@ -138,12 +144,12 @@ func TestReadFlightTLS12AndSignature(t *testing.T) {
 	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	cr := bytes.Repeat([]byte{8}, 32)
 	for _, tc := range []struct {
-		name    string
-		signer  crypto.Signer
-		wantErr error
+		name   string
+		signer crypto.Signer
+		want   signature.Reason
 	}{
-		{"matching-key", key, nil},
-		{"key-mismatch", other, ErrBadSignature},
+		{"matching-key", key, ""},
+		{"key-mismatch", other, signature.BadSignature},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := ReadFlight(bytes.NewReader(flight12(t, []byte{0x30, 0x00}, tc.signer, cr, true)), 0)
@@ -157,19 +163,97 @@ func TestReadFlightTLS12AndSignature(t *testing.T) {
 				t.Fatalf("CAs %d", got)
 			}
 			err = VerifyServerKeyExchange(&key.PublicKey, VersionTLS12, cr, f.ServerHello.Random, f.ServerKeyExchange)
-			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
-				t.Fatalf("verify: %v, want %v", err, tc.wantErr)
+			if got := signature.ReasonOf(err); got != tc.want || (tc.want == "" && err != nil) {
+				t.Fatalf("verify: %v, want reason %q", err, tc.want)
 			}
 		})
 	}
 }
 
-func TestVerifyRSAWrongKeyType(t *testing.T) {
-	rk, _ := rsa.GenerateKey(rand.Reader, 1024)
-	ske := &ServerKeyExchange{Params: []byte{3, 0, 23, 1, 4}, SigAlg: SigECDSAP256, Signature: []byte{1}}
-	if err := VerifyServerKeyExchange(&rk.PublicKey, VersionTLS12, nil, nil, ske); !errors.Is(err, ErrBadSignature) {
-		t.Fatal(err)
+// Every kind of handshake signature, signed for real and checked with the
+// right key, another key of the same kind, and a key of another kind.
+func TestVerifyServerKeyExchangeSchemes(t *testing.T) {
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	rsaOther, _ := rsa.GenerateKey(rand.Reader, 2048)
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecOther, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	edPub, edKey, _ := ed25519.GenerateKey(rand.Reader)
+	edOther, _, _ := ed25519.GenerateKey(rand.Reader)
+	cr, sr := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	params := append([]byte{3, 0, 29, 32}, bytes.Repeat([]byte{9}, 32)...)
+	signed := append(append(append([]byte{}, cr...), sr...), params...)
+	hash := func(h crypto.Hash) []byte {
+		if h == crypto.MD5SHA1 {
+			m, s := md5.Sum(signed), sha1.Sum(signed)
+			return append(m[:], s[:]...)
+		}
+		x := h.New()
+		x.Write(signed)
+		return x.Sum(nil)
 	}
+	sign := func(k crypto.Signer, h crypto.Hash, o crypto.SignerOpts) []byte {
+		if o == nil {
+			o = h
+		}
+		var d []byte
+		if h != 0 {
+			d = hash(h)
+		} else {
+			d = signed
+		}
+		sig, err := k.Sign(rand.Reader, d, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sig
+	}
+	pss := &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256}
+	tests := []struct {
+		name    string
+		version uint16
+		scheme  uint16
+		sig     []byte
+		good    crypto.PublicKey // verifies
+		other   crypto.PublicKey // same kind, another key: BadSignature
+		alien   crypto.PublicKey // another kind: WrongKeyType
+	}{
+		{"rsa-pkcs1-sha256", VersionTLS12, SigRSAPKCS1SHA256, sign(rsaKey, crypto.SHA256, nil), &rsaKey.PublicKey, &rsaOther.PublicKey, &ecKey.PublicKey},
+		{"rsa-pss-rsae-sha256", VersionTLS12, SigRSAPSSSHA256, sign(rsaKey, crypto.SHA256, pss), &rsaKey.PublicKey, &rsaOther.PublicKey, edPub},
+		{"ecdsa-p256-sha256", VersionTLS12, SigECDSAP256, sign(ecKey, crypto.SHA256, nil), &ecKey.PublicKey, &ecOther.PublicKey, &rsaKey.PublicKey},
+		{"ed25519", VersionTLS12, SigEd25519, sign(edKey, 0, crypto.Hash(0)), edPub, edOther, &ecKey.PublicKey},
+		{"tls1.0-rsa-md5sha1", VersionTLS10, 0, sign(rsaKey, crypto.MD5SHA1, nil), &rsaKey.PublicKey, &rsaOther.PublicKey, nil},
+		{"tls1.1-ecdsa-sha1", VersionTLS11, 0, sign(ecKey, crypto.SHA1, nil), &ecKey.PublicKey, &ecOther.PublicKey, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ske := &ServerKeyExchange{Params: params, SigAlg: tt.scheme, Signature: tt.sig}
+			if err := VerifyServerKeyExchange(tt.good, tt.version, cr, sr, ske); err != nil {
+				t.Errorf("right key: %v", err)
+			}
+			if err := VerifyServerKeyExchange(tt.other, tt.version, cr, sr, ske); signature.ReasonOf(err) != signature.BadSignature {
+				t.Errorf("other key: %v, want %s", err, signature.BadSignature)
+			}
+			if tt.alien != nil {
+				if err := VerifyServerKeyExchange(tt.alien, tt.version, cr, sr, ske); signature.ReasonOf(err) != signature.WrongKeyType {
+					t.Errorf("key of another kind: %v, want %s", err, signature.WrongKeyType)
+				}
+			}
+		})
+	}
+	t.Run("small-rsa-key", func(t *testing.T) {
+		small := &rsa.PublicKey{N: new(big.Int).Lsh(big.NewInt(1), 511), E: 65537}
+		ske := &ServerKeyExchange{Params: params, SigAlg: SigRSAPKCS1SHA256, Signature: make([]byte, 64)}
+		err := VerifyServerKeyExchange(small, VersionTLS12, cr, sr, ske)
+		if signature.ReasonOf(err) != signature.KeyTooSmall || signature.Checked(err) {
+			t.Fatalf("512-bit key: %v, want %s", err, signature.KeyTooSmall)
+		}
+	})
+	t.Run("unsupported-scheme", func(t *testing.T) {
+		ske := &ServerKeyExchange{Params: params, SigAlg: SigEd448, Signature: make([]byte, 114)}
+		if err := VerifyServerKeyExchange(edPub, VersionTLS12, cr, sr, ske); signature.ReasonOf(err) != signature.UnsupportedAlgorithm {
+			t.Fatalf("Ed448: %v", err)
+		}
+	})
 }
 
 func TestReadFlightOutcomes(t *testing.T) {

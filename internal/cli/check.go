@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -70,7 +71,7 @@ type checkFlags struct {
 	profile, servername, at, save, writeFix                        string
 	proxy, cert, key, certPassword                                 string
 	caBundles, connect                                             stringList
-	timeout                                                        time.Duration
+	timeout, deadline                                              time.Duration
 }
 
 func (e *env) check(ctx context.Context, args []string) int {
@@ -84,6 +85,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.noSNI, "no-sni", false, "send no SNI")
 	fs.Var(&f.connect, "connect", "dial these `ADDR[,ADDR...]` (IP or IP:port) instead of resolving the name")
 	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "time-out of each phase (dial, hello, handshake, HTTP)")
+	fs.DurationVar(&f.deadline, "deadline", DefaultDeadline, "bound on the whole check (with --clients: on all the clients together)")
 	fs.BoolVar(&f.noHTTP, "no-http", false, "skip the HTTP request after the handshake")
 	fs.BoolVar(&f.noAIA, "no-aia", false, "do not fetch missing issuers from AIA URLs")
 	fs.StringVar(&f.at, "at", "", "judge certificate validity at `TIME` (RFC 3339, YYYY-MM-DD, or +30d / -2h from now)")
@@ -103,23 +105,31 @@ func (e *env) check(ctx context.Context, args []string) int {
 		return code
 	}
 	if len(pos) != 1 {
-		return e.errorf(ExitUsage, "check takes one TARGET, got %d", "tlsdoctor check https://host[:port]/path  (or host:port)", len(pos))
+		return e.fail(ExitUsage, "tlsdoctor check https://host[:port]/path  (or host:port)", "check takes one TARGET, got %d", len(pos))
 	}
 	target, err := probe.ParseTarget(pos[0])
 	if err != nil {
 		var te *probe.TargetError
 		errors.As(err, &te)
-		return e.errorf(ExitUsage, "bad target %q: %s", "a target is https://host[:port][/path] or host[:port], e.g. https://api.example.com:8443/health", pos[0], te.Reason)
+		return e.fail(ExitUsage, "a target is https://host[:port][/path] or host[:port], e.g. https://api.example.com:8443/health", "bad target %q: %s", pos[0], te.Reason)
 	}
 	opts, p, code := e.probeSetup(&f)
 	if code != 0 {
 		return code
 	}
 	if f.maxConns < 1 || f.maxConns > 64 {
-		return e.errorf(ExitUsage, "--max-conns must be 1-64, got %d", "", f.maxConns)
+		return e.fail(ExitUsage, "", "--max-conns must be 1-64, got %d", f.maxConns)
 	}
 	opts.Server, opts.ScanConns = f.server, f.maxConns
+	ctx, cancel := context.WithTimeout(ctx, f.deadline)
+	defer cancel()
 	if f.clients {
+		for _, name := range []string{"save", "write-fix", "profile"} {
+			if flagSet(fs, name) {
+				return e.fail(ExitUsage, "--clients checks every profile and saves nothing; run one client in full: tlsdoctor check TARGET --profile ID --"+name+" ...",
+					"--%s does not combine with --clients", name)
+			}
+		}
 		m := fleet.Clients(ctx, target, opts, fleet.SystemTrust)
 		e.progressDone()
 		if f.json {
@@ -137,21 +147,31 @@ func (e *env) check(ctx context.Context, args []string) int {
 	if err != nil {
 		var te *probe.TargetError
 		if errors.As(err, &te) {
-			return e.errorf(ExitUsage, "%s: %s", "--connect takes IP or IP:port, comma-separated", te.Input, te.Reason)
+			return e.fail(ExitUsage, "--connect takes IP or IP:port, comma-separated", "%s: %s", te.Input, te.Reason)
 		}
-		return e.errorf(ExitUsage, "%v", "", err)
+		return e.fail(ExitUsage, "", "%v", err)
 	}
 	if f.save != "" {
 		if err := writeJSONFile(f.save, run); err != nil {
-			return e.errorf(ExitUsage, "--save: %v", "", err)
+			return e.fail(ExitUsage, "", "--save: %v", err)
 		}
 	}
 	if f.writeFix != "" {
 		if err := writeArtifacts(f.writeFix, d); err != nil {
-			return e.errorf(ExitUsage, "--write-fix: %v", "", err)
+			return e.fail(ExitUsage, "", "--write-fix: %v", err)
 		}
 	}
 	return e.output(d, f.json, recheck(args), f.verbose)
+}
+
+// DefaultDeadline bounds a whole check unless --deadline says otherwise.
+const DefaultDeadline = 2 * time.Minute
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // probeSetup turns the connection flags shared by check and explain --probe
@@ -159,27 +179,30 @@ func (e *env) check(ctx context.Context, args []string) int {
 func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	p, err := profile.Get(f.profile)
 	if err != nil {
-		return probe.Options{}, nil, e.errorf(ExitUsage, "unknown profile %q", "known profiles: "+strings.Join(profile.IDs(), ", "), f.profile)
+		return probe.Options{}, nil, e.fail(ExitUsage, "known profiles: "+strings.Join(profile.IDs(), ", "), "unknown profile %q", f.profile)
 	}
 	if f.timeout <= 0 || f.timeout > 5*time.Minute {
-		return probe.Options{}, nil, e.errorf(ExitUsage, "--timeout must be between 1ms and 5m, got %s", "", f.timeout)
+		return probe.Options{}, nil, e.fail(ExitUsage, "", "--timeout must be between 1ms and 5m, got %s", f.timeout)
 	}
 	var extra []*x509.Certificate
 	for _, file := range f.caBundles {
 		certs, err := fleet.LoadCertificates(file)
 		if err != nil {
-			return probe.Options{}, nil, e.errorf(ExitUsage, "--ca-bundle %s: %v", "a CA bundle is a file of PEM 'BEGIN CERTIFICATE' blocks (or one DER certificate)", file, err)
+			return probe.Options{}, nil, e.fail(ExitUsage, "a CA bundle is a file of PEM 'BEGIN CERTIFICATE' blocks (or one DER certificate)", "--ca-bundle %s: %v", file, err)
 		}
 		extra = append(extra, certs...)
 	}
 	if f.noSystem && len(extra) == 0 && p.Trust == profile.TrustSystem {
-		return probe.Options{}, nil, e.errorf(ExitUsage, "--no-system-roots leaves no trusted CA", "add --ca-bundle FILE", "")
+		return probe.Options{}, nil, e.fail(ExitUsage, "add --ca-bundle FILE", "--no-system-roots leaves no trusted CA")
 	}
 	var at time.Time
 	if f.at != "" {
 		if at, err = ParseTime(f.at, time.Now()); err != nil {
-			return probe.Options{}, nil, e.errorf(ExitUsage, "--at %q: %v", "use 2027-01-15, 2027-01-15T10:00:00Z, +30d or -12h", f.at, err)
+			return probe.Options{}, nil, e.fail(ExitUsage, "use 2027-01-15, 2027-01-15T10:00:00Z, +30d or -12h", "--at %q: %v", f.at, err)
 		}
+	}
+	if f.deadline <= 0 {
+		f.deadline = DefaultDeadline
 	}
 	var connect []string
 	for _, c := range f.connect {
@@ -189,10 +212,16 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 			}
 		}
 	}
+	if len(f.connect) > 0 && len(connect) == 0 {
+		return probe.Options{}, nil, e.fail(ExitUsage, "--connect 10.0.0.5 or --connect 10.0.0.5:8443,10.0.0.6:8443", "--connect names no address")
+	}
+	if len(connect) > probe.MaxAddresses {
+		return probe.Options{}, nil, e.fail(ExitUsage, "check the addresses in groups, or let the name resolve", "--connect takes at most %d addresses, got %d", probe.MaxAddresses, len(connect))
+	}
 	opts := probe.Options{
 		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
 		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
-		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Revocation: f.revocation, Getenv: os.Getenv,
+		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Deadline: f.deadline, Revocation: f.revocation, Getenv: os.Getenv,
 	}
 	switch f.proxy {
 	case "":
@@ -201,17 +230,17 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	default:
 		u, err := probe.ParseProxy(f.proxy)
 		if err != nil {
-			return probe.Options{}, nil, e.errorf(ExitUsage, "--proxy %q: %v", "a proxy is http://[user:password@]host:port (or https://...); --proxy direct ignores HTTPS_PROXY", redactProxy(f.proxy), err)
+			return probe.Options{}, nil, e.fail(ExitUsage, "a proxy is http://[user:password@]host:port (or https://...); --proxy direct ignores HTTPS_PROXY", "--proxy %q: %v", redactProxy(f.proxy), err)
 		}
 		opts.Proxy = u
 	}
 	if f.key != "" && f.cert == "" || f.certPassword != "" && f.cert == "" {
-		return probe.Options{}, nil, e.errorf(ExitUsage, "--key and --cert-password-file go with --cert", "tlsdoctor check URL --cert client.pem --key client.key", "")
+		return probe.Options{}, nil, e.fail(ExitUsage, "tlsdoctor check URL --cert client.pem --key client.key", "--key and --cert-password-file go with --cert")
 	}
 	if f.cert != "" {
 		cc, err := fleet.LoadClientCert(f.cert, f.key, f.certPassword)
 		if err != nil {
-			return probe.Options{}, nil, e.errorf(ExitUsage, "--cert: %v", "--cert takes PEM (certificate, leaf first, with --key KEY.pem) or PKCS#12 (with --cert-password-file)", err)
+			return probe.Options{}, nil, e.fail(ExitUsage, "--cert takes PEM (certificate, leaf first, with --key KEY.pem) or PKCS#12 (with --cert-password-file)", "--cert: %v", err)
 		}
 		opts.ClientCert = cc
 	}
@@ -374,15 +403,15 @@ Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input erro
 		return code
 	}
 	if len(pos) != 1 {
-		return e.errorf(ExitUsage, "diagnose takes one file", "tlsdoctor diagnose run.json", "")
+		return e.fail(ExitUsage, "tlsdoctor diagnose run.json", "diagnose takes one file")
 	}
 	run, err := readRun(pos[0])
 	if err != nil {
-		return e.errorf(ExitUsage, "%s: %v", "the file is written by 'tlsdoctor check --save FILE'", pos[0], err)
+		return e.fail(ExitUsage, "the file is written by 'tlsdoctor check --save FILE'", "%s: %v", pos[0], err)
 	}
 	p, err := profile.Get(run.Profile)
 	if err != nil {
-		return e.errorf(ExitUsage, "%s: %v", "the run was saved by a tlsdoctor that knows this profile", pos[0], err)
+		return e.fail(ExitUsage, "the run was saved by a tlsdoctor that knows this profile", "%s: %v", pos[0], err)
 	}
 	d := fleet.Diagnose(run, p, fleet.SystemTrust)
 	return e.output(d, *asJSON, "tlsdoctor check "+run.Target.Input+" --profile "+run.Profile, *verbose)

@@ -45,6 +45,7 @@ Commands:
   demo             start the built-in lab and diagnose every endpoint
   lab              run the built-in lab until interrupted
   causes           list the cause codes
+  rules            list the rules that decide them, and on what observation
   profiles         list the client profiles
   version          print the version
 
@@ -80,6 +81,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.causes(rest)
 	case "profiles":
 		return env.profiles(rest)
+	case "rules":
+		return env.rules(rest)
 	case "version", "--version", "-version":
 		return env.version(rest)
 	case "help", "-h", "--help", "-help":
@@ -90,9 +93,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ExitOK
 	}
 	if strings.Contains(cmd, ".") || strings.Contains(cmd, "://") {
-		return env.errorf(ExitUsage, "unknown command %q", "did you mean: tlsdoctor check "+cmd, cmd)
+		return env.fail(ExitUsage, "did you mean: tlsdoctor check "+cmd, "unknown command %q", cmd)
 	}
-	return env.errorf(ExitUsage, "unknown command %q", "run 'tlsdoctor help' for the commands", cmd)
+	return env.fail(ExitUsage, "run 'tlsdoctor help' for the commands", "unknown command %q", cmd)
 }
 
 type env struct {
@@ -100,9 +103,10 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-// errorf prints "error: ..." and a hint, and returns code.
-func (e *env) errorf(code int, format, hint string, args ...any) int {
-	fmt.Fprintf(e.stderr, "error: "+format+"\n", args...)
+// fail prints "error: ..." and, when hint is not empty, a hint line, and
+// returns code.
+func (e *env) fail(code int, hint, format string, args ...any) int {
+	fmt.Fprintln(e.stderr, "error: "+fmt.Sprintf(format, args...))
 	if hint != "" {
 		fmt.Fprintf(e.stderr, "hint: %s\n", hint)
 	}
@@ -148,7 +152,7 @@ func (e *env) parse(fs *flag.FlagSet, help string, args []string) ([]string, int
 			return nil, ExitOK, false
 		}
 		if err != nil {
-			return nil, e.errorf(ExitUsage, "%v", "run 'tlsdoctor "+fs.Name()+" --help' for the flags", err), false
+			return nil, e.fail(ExitUsage, "run 'tlsdoctor "+fs.Name()+" --help' for the flags", "%v", err), false
 		}
 		if fs.NArg() == 0 {
 			return pos, 0, true
@@ -156,18 +160,4 @@ func (e *env) parse(fs *flag.FlagSet, help string, args []string) ([]string, int
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-}
-
-func (e *env) version(args []string) int {
-	fs := newFlags("version")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, code, ok := e.parse(fs, "Usage: tlsdoctor version [--json]\n", args); !ok {
-		return code
-	}
-	if *asJSON {
-		fmt.Fprintf(e.stdout, "{\"version\": %q}\n", Version)
-	} else {
-		fmt.Fprintf(e.stdout, "tlsdoctor %s\n", Version)
-	}
-	return ExitOK
 }

@@ -83,23 +83,23 @@ Exit status: 0 every endpoint was diagnosed as expected; 1 some were not; 2 usag
 		return code
 	}
 	if len(pos) > 0 {
-		return e.errorf(ExitUsage, "demo takes no arguments", "tlsdoctor demo --show "+pos[0], "")
+		return e.fail(ExitUsage, "tlsdoctor demo --show "+pos[0], "demo takes no arguments")
 	}
 	start := time.Now()
 	l, err := lab.Start(ctx)
 	if err != nil {
-		return e.errorf(ExitUsage, "starting the lab: %v", "the lab listens on 127.0.0.1 and 127.0.0.2; is loopback available?", err)
+		return e.fail(ExitUsage, "the lab listens on 127.0.0.1 and 127.0.0.2; is loopback available?", "starting the lab: %v", err)
 	}
 	defer l.Close()
 	eps := l.Endpoints
 	if *show != "" {
 		ep := l.Endpoint(*show)
 		if ep == nil {
-			return e.errorf(ExitUsage, "no lab endpoint %q", "endpoints: "+strings.Join(l.Names(), ", "), *show)
+			return e.fail(ExitUsage, "endpoints: "+strings.Join(l.Names(), ", "), "no lab endpoint %q", *show)
 		}
 		d, err := checkEndpoint(ctx, l, ep)
 		if err != nil {
-			return e.errorf(ExitUsage, "%v", "", err)
+			return e.fail(ExitUsage, "", "%v", err)
 		}
 		fmt.Fprintf(e.stderr, "lab endpoint %q: %s (expected %s)\n\n", ep.Name, ep.Description, ep.Want)
 		e.output(d, *asJSON, "", true)
@@ -144,7 +144,7 @@ Exit status: 0 every endpoint was diagnosed as expected; 1 some were not; 2 usag
 		}
 	}
 	if *asJSON {
-		report.JSON(e.stdout, rows)
+		report.JSON(e.stdout, map[string]any{"schema_version": diagnose.SchemaVersion, "endpoints": rows})
 	} else {
 		color := colorOK(e.stdout)
 		fmt.Fprintf(e.stdout, "tlsdoctor demo: %d lab endpoints on loopback, each checked as its client would connect\n\n", len(rows))
@@ -207,32 +207,32 @@ Exit status: 0 after an interrupt; 2 the lab could not start.
 	}
 	l, err := lab.Start(ctx)
 	if err != nil {
-		return e.errorf(ExitUsage, "starting the lab: %v", "", err)
+		return e.fail(ExitUsage, "", "starting the lab: %v", err)
 	}
 	defer l.Close()
 	if *dir == "" {
 		if *dir, err = os.MkdirTemp("", "tlsdoctor-lab-"); err != nil {
-			return e.errorf(ExitUsage, "%v", "", err)
+			return e.fail(ExitUsage, "", "%v", err)
 		}
 	} else if err := os.MkdirAll(*dir, 0o755); err != nil {
-		return e.errorf(ExitUsage, "--dir: %v", "", err)
+		return e.fail(ExitUsage, "", "--dir: %v", err)
 	}
 	rootFile := filepath.Join(*dir, "lab-root.pem")
 	if err := os.WriteFile(rootFile, l.RootPEM(), 0o644); err != nil {
-		return e.errorf(ExitUsage, "%v", "", err)
+		return e.fail(ExitUsage, "", "%v", err)
 	}
 	// The client credentials of the mutual-TLS endpoints, for --cert/--key.
 	for _, name := range l.Credentials() {
 		c := l.Credential(name)
 		if err := os.WriteFile(filepath.Join(*dir, name+".pem"), c.CertPEM(), 0o644); err != nil {
-			return e.errorf(ExitUsage, "%v", "", err)
+			return e.fail(ExitUsage, "", "%v", err)
 		}
 		if err := os.WriteFile(filepath.Join(*dir, name+".key"), c.KeyPEM(), 0o600); err != nil {
-			return e.errorf(ExitUsage, "%v", "", err)
+			return e.fail(ExitUsage, "", "%v", err)
 		}
 	}
 	if *asJSON {
-		report.JSON(e.stdout, map[string]any{"root_ca": rootFile, "endpoints": l.Endpoints})
+		report.JSON(e.stdout, map[string]any{"schema_version": 1, "root_ca": rootFile, "endpoints": l.Endpoints})
 	} else {
 		fmt.Fprintf(e.stdout, "tlsdoctor lab: %d endpoints on loopback; root CA: %s\n\n", len(l.Endpoints), rootFile)
 		fmt.Fprintf(e.stdout, "%-22s %-26s %-22s %s\n", "ENDPOINT", "BUILT TO FAIL WITH", "ADDRESS", "CHECK IT")
@@ -261,42 +261,5 @@ Exit status: 0 after an interrupt; 2 the lab could not start.
 		fmt.Fprintf(e.stdout, "\nRunning until interrupted (Ctrl-C).\n")
 	}
 	<-ctx.Done()
-	return ExitOK
-}
-
-func (e *env) causes(args []string) int {
-	const help = "Usage: tlsdoctor causes [--json]\n\nLists the stable cause codes a diagnosis names.\n"
-	fs := newFlags("causes")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, code, ok := e.parse(fs, help, args); !ok {
-		return code
-	}
-	if *asJSON {
-		report.JSON(e.stdout, cause.All())
-	} else {
-		report.Causes(e.stdout)
-	}
-	return ExitOK
-}
-
-func (e *env) profiles(args []string) int {
-	const help = "Usage: tlsdoctor profiles [--json]\n\nLists the client profiles a check can be made for (--profile ID).\n"
-	fs := newFlags("profiles")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, code, ok := e.parse(fs, help, args); !ok {
-		return code
-	}
-	if *asJSON {
-		report.JSON(e.stdout, profile.All())
-		return ExitOK
-	}
-	for _, p := range profile.All() {
-		fmt.Fprintf(e.stdout, "%-27s %s\n", p.ID, p.Name)
-		sni := "sends SNI"
-		if !p.SendsSNI {
-			sni = "no SNI"
-		}
-		fmt.Fprintf(e.stdout, "%-27s %s; %s; trust: %s\n", "", p.VersionNames(), sni, p.Trust)
-	}
 	return ExitOK
 }

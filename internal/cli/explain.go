@@ -100,10 +100,10 @@ func (e *env) explain(ctx context.Context, args []string) int {
 		return e.explainList(f.json)
 	}
 	if len(pos) == 0 {
-		return e.errorf(ExitUsage, "explain needs a MESSAGE, '-' or a FILE", "tlsdoctor explain 'x509: certificate signed by unknown authority'  (or: ... | tlsdoctor explain -)", "")
+		return e.fail(ExitUsage, "tlsdoctor explain 'x509: certificate signed by unknown authority'  (or: ... | tlsdoctor explain -)", "explain needs a MESSAGE, '-' or a FILE")
 	}
 	if f.maxProbes < 1 || f.maxProbes > 1000 {
-		return e.errorf(ExitUsage, "--max-probes must be 1-1000, got %d", "", f.maxProbes)
+		return e.fail(ExitUsage, "", "--max-probes must be 1-1000, got %d", f.maxProbes)
 	}
 	var logs []string
 	for _, a := range pos {
@@ -119,7 +119,7 @@ func (e *env) explain(ctx context.Context, args []string) int {
 	if len(logs) != len(pos) {
 		for _, a := range pos {
 			if _, err := os.Stat(a); a != "-" && err != nil {
-				return e.errorf(ExitUsage, "%s: not a file", "give either one quoted MESSAGE, or '-' and FILEs to read as logs", a)
+				return e.fail(ExitUsage, "give either one quoted MESSAGE, or '-' and FILEs to read as logs", "%s: not a file", a)
 			}
 		}
 	}
@@ -355,7 +355,7 @@ func (e *env) explainLogs(ctx context.Context, files []string, f *explainFlags) 
 		}
 		fh, err := os.Open(name)
 		if err != nil {
-			return e.errorf(ExitUsage, "%v", "", err)
+			return e.fail(ExitUsage, "", "%v", err)
 		}
 		closers = append(closers, fh)
 		readers = append(readers, fh)
@@ -393,7 +393,7 @@ func (e *env) explainLogs(ctx context.Context, files []string, f *explainFlags) 
 		s, err := explain.ReadLog(r, prog)
 		e.progressDone()
 		if err != nil {
-			return e.errorf(ExitUsage, "%s: %v", "a log is text lines, newline-delimited JSON, or one JSON document", files[i], err)
+			return e.fail(ExitUsage, "a log is text lines, newline-delimited JSON, or one JSON document", "%s: %v", files[i], err)
 		}
 		total = mergeSummary(total, s)
 	}

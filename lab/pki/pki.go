@@ -17,6 +17,7 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"sync/atomic"
@@ -44,15 +45,17 @@ type Spec struct {
 	IPs       []net.IP
 	NotBefore time.Time
 	NotAfter  time.Time
-	Key       string // "" or "ecdsa": P-256; "rsa1024"; "rsa2048"
-	SigAlg    x509.SignatureAlgorithm
-	EKU       []x509.ExtKeyUsage // nil: serverAuth for leaves
-	IsCA      bool               // for leaves: a CA certificate used as a leaf
-	AIA       []string           // caIssuers URLs
-	KeyUsage  x509.KeyUsage      // 0: a sensible default
-	Org       string             // subject O ("tlsdoctor lab" when empty)
-	OCSP      []string           // OCSP responder URLs (AIA)
-	CRL       []string           // CRL distribution points
+	Key       string // "" or "ecdsa": P-256; "rsa512" (signs with PKCS #1 v1.5 only); "rsa1024"; "rsa2048"
+	Org       string // the subject's organisation; "" means "tlsdoctor lab"
+	// Extensions are added as they are (an unknown critical one, say).
+	Extensions []pkix.Extension
+	SigAlg     x509.SignatureAlgorithm
+	EKU        []x509.ExtKeyUsage // nil: serverAuth for leaves
+	IsCA       bool               // for leaves: a CA certificate used as a leaf
+	AIA        []string           // caIssuers URLs
+	KeyUsage   x509.KeyUsage      // 0: a sensible default
+	OCSP       []string           // OCSP responder URLs (AIA)
+	CRL        []string           // CRL distribution points
 	// MustStaple adds the TLS feature extension status_request (RFC 7633).
 	MustStaple bool
 }
@@ -66,6 +69,8 @@ func newKey(kind string) (crypto.Signer, error) {
 	switch kind {
 	case "", "ecdsa":
 		return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case "rsa512":
+		return newSmallRSA(512)
 	case "rsa1024":
 		return rsa.GenerateKey(rand.Reader, 1024)
 	case "rsa2048":
@@ -95,6 +100,7 @@ func (s Spec) template(now time.Time) *x509.Certificate {
 	t := &x509.Certificate{
 		SerialNumber:          big.NewInt(serial.Add(1) + now.UnixNano()%1000000*1000),
 		Subject:               pkix.Name{CommonName: s.CN, Organization: []string{org}},
+		ExtraExtensions:       s.Extensions,
 		DNSNames:              s.DNS,
 		IPAddresses:           s.IPs,
 		NotBefore:             nb,
@@ -107,7 +113,7 @@ func (s Spec) template(now time.Time) *x509.Certificate {
 	}
 	if s.MustStaple {
 		v, _ := asn1.Marshal([]int{5}) // status_request
-		t.ExtraExtensions = append(t.ExtraExtensions, pkix.Extension{Id: oidTLSFeature, Value: v})
+		t.ExtraExtensions = append(append([]pkix.Extension{}, s.Extensions...), pkix.Extension{Id: oidTLSFeature, Value: v})
 	}
 	return t
 }
@@ -187,7 +193,7 @@ func (ca *CA) Leaf(s Spec, above ...*x509.Certificate) (*Leaf, error) {
 	t.KeyUsage = s.KeyUsage
 	if t.KeyUsage == 0 {
 		t.KeyUsage = x509.KeyUsageDigitalSignature
-		if _, ok := key.(*rsa.PrivateKey); ok {
+		if _, ok := key.Public().(*rsa.PublicKey); ok {
 			t.KeyUsage |= x509.KeyUsageKeyEncipherment
 		}
 		if s.IsCA {
@@ -243,4 +249,74 @@ func Pool(certs ...*x509.Certificate) *x509.CertPool {
 		p.AddCert(c)
 	}
 	return p
+}
+
+// smallRSA is an RSA key smaller than Go's crypto/rsa will use (under 1024
+// bits), for reproducing servers with such keys. It signs with PKCS #1 v1.5
+// (RFC 8017 8.2.1) on math/big: the only scheme a 512-bit key can do with
+// SHA-256 in TLS 1.2. Nothing here is for protecting anything.
+type smallRSA struct {
+	pub *rsa.PublicKey
+	d   *big.Int
+}
+
+func newSmallRSA(bits int) (*smallRSA, error) {
+	e := big.NewInt(65537)
+	for {
+		p, err := rand.Prime(rand.Reader, bits/2)
+		if err != nil {
+			return nil, err
+		}
+		q, err := rand.Prime(rand.Reader, bits-bits/2)
+		if err != nil {
+			return nil, err
+		}
+		n := new(big.Int).Mul(p, q)
+		if n.BitLen() != bits || p.Cmp(q) == 0 {
+			continue
+		}
+		one := big.NewInt(1)
+		phi := new(big.Int).Mul(new(big.Int).Sub(p, one), new(big.Int).Sub(q, one))
+		d := new(big.Int).ModInverse(e, phi)
+		if d == nil {
+			continue
+		}
+		return &smallRSA{pub: &rsa.PublicKey{N: n, E: 65537}, d: d}, nil
+	}
+}
+
+func (k *smallRSA) Public() crypto.PublicKey { return k.pub }
+
+// digestInfo are the DER prefixes of RFC 8017 9.2, note 1.
+var digestInfo = map[crypto.Hash][]byte{
+	crypto.SHA1:   {0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14},
+	crypto.SHA256: {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20},
+}
+
+func (k *smallRSA) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	h := opts.HashFunc()
+	var t []byte
+	switch {
+	case h == crypto.MD5SHA1:
+		t = digest
+	case digestInfo[h] != nil:
+		t = append(append([]byte{}, digestInfo[h]...), digest...)
+	default:
+		return nil, fmt.Errorf("pki: a small RSA key signs only PKCS #1 v1.5 with SHA-1, SHA-256 or MD5+SHA-1, not %v", h)
+	}
+	if _, pss := opts.(*rsa.PSSOptions); pss {
+		return nil, fmt.Errorf("pki: a small RSA key does not sign RSA-PSS")
+	}
+	size := (k.pub.N.BitLen() + 7) / 8
+	if len(t)+11 > size {
+		return nil, fmt.Errorf("pki: the key is too small for this digest")
+	}
+	em := make([]byte, size)
+	em[1] = 1
+	for i := 2; i < size-len(t)-1; i++ {
+		em[i] = 0xff
+	}
+	copy(em[size-len(t):], t)
+	s := new(big.Int).Exp(new(big.Int).SetBytes(em), k.d, k.pub.N)
+	return s.FillBytes(make([]byte, size)), nil
 }
