@@ -38,7 +38,7 @@ const mod = "github.com/tlsdoctor/tlsdoctor"
 // The fences of docs/architecture.md: judgement packages do no I/O, only
 // probe (and the lab's servers) touch sockets, nothing imports the CLI.
 func TestImportFences(t *testing.T) {
-	pure := map[string]bool{"cause": true, "evidence": true, "wire": true, "chain": true, "diagnose": true, "report": true, "profile": true, "explain": true, "intercept": true}
+	pure := map[string]bool{"cause": true, "evidence": true, "wire": true, "signature": true, "chain": true, "diagnose": true, "report": true, "profile": true, "explain": true, "intercept": true}
 	for _, p := range listPackages(t) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, mod), "/")
 		for _, imp := range p.Imports {
@@ -66,6 +66,13 @@ func TestImportFences(t *testing.T) {
 			for _, imp := range p.Imports {
 				if strings.HasPrefix(imp, mod+"/") && imp != mod+"/cause" {
 					t.Errorf("explain imports %s; the message catalog depends on the cause catalog alone", imp)
+				}
+			}
+		}
+		if rel == "signature" {
+			for _, imp := range p.Imports {
+				if strings.HasPrefix(imp, mod) {
+					t.Errorf("signature imports %s; it must import nothing of the project", imp)
 				}
 			}
 		}

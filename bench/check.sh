@@ -20,11 +20,18 @@ print(e["host"], e["addrs"][0])' "$work/lab.json")
 port=${addr##*:}
 root="$work/lab-root.pem"
 
+# median_ms times a command RUNS times; a run that fails stops the
+# benchmark (a failing command is fast and would flatter the ratio).
+# OK_CODES lists the exit statuses that count as success (default 0).
 median_ms() { # command...
   local t=()
   for _ in $(seq "$RUNS"); do
-    local s e
-    s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+    local s e rc=0
+    s=$(date +%s%N); "$@" >/dev/null 2>&1 || rc=$?; e=$(date +%s%N)
+    if [[ " ${OK_CODES:-0} " != *" $rc "* ]]; then
+      echo "bench: '$*' failed (exit $rc); the timing would be meaningless" >&2
+      exit 1
+    fi
     t+=($(( (e - s) / 1000 )))
   done
   printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'

@@ -571,7 +571,11 @@ func (r *Report) hostname(opts Options) {
 	r.Problems = append(r.Problems, Problem{cause.HostnameMismatch, 0, fmt.Sprintf("the certificate does not cover %q; it covers %s", opts.Host, Names(leaf))})
 }
 
-// Names lists the names a certificate covers, for people.
+// MaxNames is how many names Names shows before "and N more".
+const MaxNames = 8
+
+// Names lists the names a certificate covers, for people: the first
+// MaxNames, then how many more (a certificate may carry thousands).
 func Names(c *x509.Certificate) string {
 	var s []string
 	for _, d := range c.DNSNames {
@@ -585,6 +589,9 @@ func Names(c *x509.Certificate) string {
 			return fmt.Sprintf("no subjectAltName, only CN=%s", c.Subject.CommonName)
 		}
 		return "no names at all"
+	}
+	if len(s) > MaxNames {
+		return fmt.Sprintf("%s and %d more", strings.Join(s[:MaxNames], ", "), len(s)-MaxNames)
 	}
 	return strings.Join(s, ", ")
 }

@@ -343,19 +343,10 @@ func certLine(c *x509.Certificate) string {
 
 // namesShort lists a certificate's names for people: the first few and how
 // many more (the JSON certificates keep every name).
-func namesShort(c *x509.Certificate) string {
-	n := len(c.DNSNames) + len(c.IPAddresses)
-	if n <= maxNames {
-		return chain.Names(c)
-	}
-	cp := *c
-	cp.DNSNames = c.DNSNames[:min(len(c.DNSNames), maxNames)]
-	cp.IPAddresses = c.IPAddresses[:min(len(c.IPAddresses), maxNames-len(cp.DNSNames))]
-	return fmt.Sprintf("%s and %d more", chain.Names(&cp), n-len(cp.DNSNames)-len(cp.IPAddresses))
-}
+func namesShort(c *x509.Certificate) string { return chain.Names(c) }
 
 // maxNames is how many names a human line shows.
-const maxNames = 8
+const maxNames = chain.MaxNames
 
 func summarize(rep *chain.Report) []Certificate {
 	var out []Certificate

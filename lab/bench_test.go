@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
 	"github.com/tlsdoctor/tlsdoctor/probe"
 	"github.com/tlsdoctor/tlsdoctor/profile"
@@ -27,8 +26,8 @@ func BenchmarkCheck(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if d := diagnose.Run(run, diagnose.Options{Profile: p}); d.Cause != e.Want && e.Want != cause.OK {
-					b.Fatalf("%s: %s", name, d.Cause)
+				if d := diagnose.Run(run, diagnose.Options{Profile: p}); d.Cause != e.Want {
+					b.Fatalf("%s: %s, want %s: %s", name, d.Cause, e.Want, d.Summary)
 				}
 			}
 		})

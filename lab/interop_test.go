@@ -3,8 +3,11 @@ package lab_test
 import (
 	"context"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -44,7 +47,10 @@ func newInteropPKI(t *testing.T, leaf pki.Spec) *interopPKI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyDER, _ := x509.MarshalPKCS8PrivateKey(l.Key)
+	keyDER, err := pki.KeyDER(l.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o600); err != nil {
@@ -182,7 +188,16 @@ func TestInteropOpenSSLServer(t *testing.T) {
 		{name: "rsa1024", leaf: pki.Spec{Key: "rsa1024"}, args: []string{"-cipher", "DEFAULT:@SECLEVEL=0"},
 			want: map[string]cause.Code{"default": cause.WeakKey, "openssl": cause.WeakKey, "go": cause.OK, "java-17": cause.OK}},
 		{name: "client-cert", want: map[string]cause.Code{"default": cause.ClientCertRequired}},
+		{name: "client-cert-tls1.2", want: map[string]cause.Code{"default": cause.ClientCertRequired, "java-17": cause.ClientCertRequired}},
+		{name: "client-cert-optional", want: map[string]cause.Code{"default": cause.OK}},
 		{name: "root-sent-too", want: map[string]cause.Code{"default": cause.OK}},
+		// A 512-bit key that matches its certificate: too small, not mismatched.
+		{name: "rsa512-tls1.2", leaf: pki.Spec{Key: "rsa512"}, args: []string{"-no_tls1_3", "-cipher", "DEFAULT:@SECLEVEL=0"},
+			want: map[string]cause.Code{"default": cause.WeakKey, "go": cause.WeakKey, "java-17": cause.WeakKey, "nginx-proxy": cause.OK}},
+		{name: "dhe-1024", args: []string{"-no_tls1_3", "-cipher", "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0"},
+			want: map[string]cause.Code{"curl": cause.WeakKey, "openssl": cause.WeakKey, "nginx-proxy": cause.WeakKey, "java-17": cause.OK}},
+		{name: "critical-extension", leaf: pki.Spec{Extensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 1}, Critical: true, Value: []byte{5, 0}}}},
+			want: map[string]cause.Code{"default": cause.CertInvalid, "curl": cause.CertInvalid, "nginx-proxy": cause.OK}},
 	}
 	var all strings.Builder
 	all.WriteString("# case profile cause: every client profile against openssl s_server configured as each case (reviewed)\n")
@@ -193,8 +208,14 @@ func TestInteropOpenSSLServer(t *testing.T) {
 			switch tt.name {
 			case "client-cert":
 				args = []string{"-Verify", "1", "-CAfile", k.caFile}
+			case "client-cert-tls1.2":
+				args = []string{"-Verify", "1", "-CAfile", k.caFile, "-no_tls1_3"}
+			case "client-cert-optional":
+				args = []string{"-verify", "1", "-CAfile", k.caFile}
 			case "root-sent-too":
 				args = []string{"-cert_chain", k.caFile}
+			case "dhe-1024":
+				args = append(args, "-dhparam", dhParamFile(t, oakley1024))
 			}
 			port := freePort(t)
 			cmd := exec.Command(bin, append([]string{"s_server", "-accept", fmt.Sprintf("127.0.0.1:%d", port),
@@ -218,6 +239,22 @@ func TestInteropOpenSSLServer(t *testing.T) {
 	golden(t, "interop-openssl.golden", all.String())
 }
 
+// oakley1024 is the 1024-bit MODP group of RFC 2409 6.2.
+var oakley1024, _ = new(big.Int).SetString("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF", 16)
+
+// dhParamFile writes DH parameters (p, g = 2) as a PEM file.
+func dhParamFile(t *testing.T, p *big.Int) string {
+	der, err := asn1.Marshal(struct{ P, G *big.Int }{p, big.NewInt(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "dh.pem")
+	if err := os.WriteFile(f, pem.EncodeToMemory(&pem.Block{Type: "DH PARAMETERS", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func freePort(t *testing.T) int {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -238,4 +275,36 @@ func waitListening(t *testing.T, port int) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("server did not listen on %d", port)
+}
+
+// Interop with GnuTLS as the server: a TLS 1.2 server without secure
+// renegotiation (RFC 5746), which OpenSSL 3 clients refuse and Go and Java
+// accept. Debian's openssl s_client must fail the same way.
+func TestInteropGnuTLSServer(t *testing.T) {
+	bin, err := exec.LookPath("gnutls-serv")
+	if err != nil {
+		t.Skip("gnutls-serv not installed: GnuTLS interop tests skipped (.ci/run installs gnutls-bin with apt-get)")
+	}
+	k := newInteropPKI(t, pki.Spec{})
+	port := freePort(t)
+	cmd := exec.Command(bin, "--x509certfile", k.certFile, "--x509keyfile", k.keyFile, "-p", fmt.Sprint(port), "--http",
+		"--priority", "NORMAL:-VERS-TLS1.3:%DISABLE_SAFE_RENEGOTIATION")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	waitListening(t, port)
+	for prof, want := range map[string]cause.Code{"curl": cause.RenegotiationUnsafe, "openssl": cause.RenegotiationUnsafe, "nginx-proxy": cause.RenegotiationUnsafe,
+		"go": cause.OK, "java-17": cause.OK, "default": cause.OK} {
+		d, _ := checkAs(t, port, prof, k.root.Cert)
+		if d.Cause != want {
+			t.Errorf("gnutls-serv without safe renegotiation, as %s: %s, want %s: %s", prof, d.Cause, want, d.Summary)
+		}
+	}
+	if openssl, err := exec.LookPath("openssl"); err == nil {
+		out, _ := exec.Command(openssl, "s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", port), "-servername", "interop.test").CombinedOutput()
+		if !strings.Contains(string(out), "unsafe legacy renegotiation disabled") {
+			t.Errorf("Debian's openssl s_client did not refuse the server as the profile says:\n%s", out)
+		}
+	}
 }

@@ -131,6 +131,12 @@ func TestInteropNginxServer(t *testing.T) {
 		{"cbc-only", "ssl_protocols TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-SHA;", k, map[string]cause.Code{"default": cause.OK, "python-requests": cause.CipherMismatch, "envoy": cause.CipherMismatch}},
 		{"sha1-certificate", "ssl_ciphers DEFAULT:@SECLEVEL=0;", sha1, map[string]cause.Code{"default": cause.WeakSignature, "java-8": cause.OK}},
 		{"rsa1024", "ssl_ciphers DEFAULT:@SECLEVEL=0;", weak, map[string]cause.Code{"openssl": cause.WeakKey, "go": cause.OK}},
+		// ssl_verify_client on completes the handshake without a certificate
+		// and refuses the request: 400 "No required SSL certificate was sent".
+		{"verify-client-on", "ssl_verify_client on; ssl_client_certificate " + k.caFile + ";", k, map[string]cause.Code{"default": cause.ClientCertRequired, "java-17": cause.ClientCertRequired}},
+		{"verify-client-optional", "ssl_verify_client optional; ssl_client_certificate " + k.caFile + ";", k, map[string]cause.Code{"default": cause.OK}},
+		{"dhe-1024", "ssl_protocols TLSv1.2; ssl_ciphers DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0; ssl_dhparam " + dhParamFile(t, oakley1024) + ";", k,
+			map[string]cause.Code{"curl": cause.WeakKey, "java-17": cause.OK}},
 	}
 	var body strings.Builder
 	ports := make([]int, len(servers))

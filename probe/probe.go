@@ -174,7 +174,9 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 			defer func() { <-sem }()
 			opts.progress("probing %s", a)
 			run.Addresses[i] = probeAddress(ctx, a, t, &opts)
-			if opts.Server && run.Addresses[i].Dial.Err == nil {
+			if h := run.Addresses[i].Hello; opts.Server && h != nil && h.Outcome == KindTimeout && len(h.First) == 0 {
+				run.Addresses[i].Scan = &evidence.Scan{Stopped: "the server sent nothing back to the client's hello before the time-out; no question was asked"}
+			} else if opts.Server && run.Addresses[i].Dial.Err == nil {
 				sni := t.SNI
 				if sni == "" && !isIP(t.ServerName) && !opts.NoSNI {
 					sni = t.ServerName
@@ -442,11 +444,11 @@ func helloAll(ctx context.Context, addr string, specs []helloSpec, opts *Options
 // sendHello writes the spec's ClientHello on conn, reads the answer (and,
 // after a HelloRetryRequest, sends the second ClientHello and reads its
 // answer), and closes conn.
-func sendHello(ctx context.Context, conn net.Conn, s helloSpec, opts *Options) evidence.Hello {
+func sendHello(ctx context.Context, conn net.Conn, s helloSpec, opts *Options) (h evidence.Hello) {
 	defer closeRST(conn)
 	start := time.Now()
 	m, random := s.build(opts.Rand)
-	h := evidence.Hello{Name: s.name, Change: s.change, Offer: s.offer(), ClientRandom: random}
+	h = evidence.Hello{Name: s.name, Change: s.change, Offer: s.offer(), ClientRandom: random}
 	defer func() { h.Duration = time.Since(start) }()
 	conn.SetDeadline(opts.deadline(ctx))
 	f, err := exchange(conn, m)

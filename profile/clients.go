@@ -197,8 +197,11 @@ var clientProfiles = []Profile{
 			cause.CertExpired:      "upstream SSL certificate verify error: (10:certificate has expired) while SSL handshaking to upstream",
 			cause.HostnameMismatch: "upstream SSL certificate does not match \"<host>\" while SSL handshaking to upstream",
 			cause.SNIRequired:      "SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name) while SSL handshaking to upstream",
+			// Observed with Debian's nginx 1.22 and OpenSSL 3.0: past the
+			// verify depth OpenSSL reports the issuer as missing, not 22.
+			cause.ChainTooLong: "upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream (proxy_ssl_verify_depth 1, a chain with two intermediates)",
 		},
-		Sources: []string{"§7 nginx as a reverse proxy"}, Unconfirmed: []string{"proxy_ssl_verify_depth 1 (a chain with two intermediates fails) is not modelled"}},
+		Sources: []string{"§7 nginx as a reverse proxy", "proxy_ssl_verify_depth 1 with two intermediates fails and 2 works: observed with Debian's nginx"}},
 	{ID: "envoy", Name: "Envoy upstream TLS (defaults)", Description: "TLS 1.2 only, ECDHE with AES-GCM or ChaCha20 only (no CBC, no RSA key exchange, no DHE), X25519 and P-256 only, no SNI unless configured, and no certificate verification without trusted_ca. Clients see a 503.",
 		Versions: v12only, CipherSuites: []uint16{0xc02b, 0xcca9, 0xc02f, 0xcca8, 0xc02c, 0xc030}, Groups: []uint16{w.GroupX25519, w.GroupP256},
 		SignatureAlgorithms: []uint16{w.SigECDSAP256, w.SigRSAPSSSHA256, w.SigRSAPKCS1SHA256, w.SigECDSAP384, w.SigRSAPSSSHA384, w.SigRSAPKCS1SHA384, w.SigRSAPSSSHA512, w.SigRSAPKCS1SHA512, w.SigRSAPKCS1SHA1},

@@ -128,8 +128,12 @@ func Text(w io.Writer, d *diagnose.Diagnosis, s Style) {
 			}
 			fmt.Fprintf(w, "  %-12s %s%s\n", c.Role, c.Subject, src)
 			fmt.Fprintf(w, "  %-12s %s\n", "", s.dim(fmt.Sprintf("issuer %s; %s to %s; %s; %s", c.Issuer, c.NotBefore[:10], c.NotAfter[:10], c.Key, c.Signature)))
-			if len(c.Names) > 0 {
-				fmt.Fprintf(w, "  %-12s %s\n", "", s.dim("names: "+strings.Join(c.Names, ", ")))
+			if n := len(c.Names); n > 0 {
+				names := strings.Join(c.Names[:min(n, 8)], ", ")
+				if n > 8 {
+					names += fmt.Sprintf(" and %d more (all in --json)", n-8)
+				}
+				fmt.Fprintf(w, "  %-12s %s\n", "", s.dim("names: "+names))
 			}
 		}
 	}

@@ -417,8 +417,12 @@ Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input erro
 	return e.output(d, *asJSON, "tlsdoctor check "+run.Target.Input+" --profile "+run.Profile, *verbose)
 }
 
+// MaxRunFile bounds a saved run: real ones are well under 1 MiB, and
+// diagnosing one takes about three times its size in memory.
+const MaxRunFile = 16 << 20
+
 func readRun(path string) (*evidence.Run, error) {
-	data, err := fleet.ReadLimited(path, 64<<20, "a tlsdoctor run")
+	data, err := fleet.ReadLimited(path, MaxRunFile, "a tlsdoctor run")
 	if err != nil {
 		return nil, err
 	}

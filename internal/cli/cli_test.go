@@ -175,6 +175,8 @@ func TestBadInput(t *testing.T) {
 	os.WriteFile(garbage, []byte("hello"), 0o644)
 	badRun := filepath.Join(dir, "run.json")
 	os.WriteFile(badRun, []byte(`{"schema_version": 99}`), 0o644)
+	hugeRun := filepath.Join(dir, "huge.json")
+	os.WriteFile(hugeRun, append([]byte(`{"schema_version": 1, "x": "`), make([]byte, MaxRunFile)...), 0o644)
 	tests := []struct {
 		name string
 		args []string
@@ -199,6 +201,11 @@ func TestBadInput(t *testing.T) {
 		{"diagnose-missing", []string{"diagnose", filepath.Join(dir, "none.json")}, "no such file"},
 		{"diagnose-not-run", []string{"diagnose", garbage}, "not a tlsdoctor run"},
 		{"diagnose-schema", []string{"diagnose", badRun}, "schema_version 99"},
+		{"diagnose-huge", []string{"diagnose", hugeRun}, "larger than 16 MiB"},
+		{"connect-empty", []string{"check", "example.com", "--connect", ""}, "--connect names no address"},
+		{"connect-too-many", []string{"check", "example.com", "--connect", strings.Repeat("10.0.0.1:1,", 17) + "10.0.0.2"}, "at most 16"},
+		{"clients-with-save", []string{"check", "example.com", "--clients", "--save", filepath.Join(dir, "x.json")}, "--save does not combine with --clients"},
+		{"clients-with-profile", []string{"check", "example.com", "--clients", "--profile", "go"}, "--profile does not combine"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

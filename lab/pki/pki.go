@@ -256,8 +256,9 @@ func Pool(certs ...*x509.Certificate) *x509.CertPool {
 // (RFC 8017 8.2.1) on math/big: the only scheme a 512-bit key can do with
 // SHA-256 in TLS 1.2. Nothing here is for protecting anything.
 type smallRSA struct {
-	pub *rsa.PublicKey
-	d   *big.Int
+	pub  *rsa.PublicKey
+	d    *big.Int
+	p, q *big.Int
 }
 
 func newSmallRSA(bits int) (*smallRSA, error) {
@@ -281,11 +282,20 @@ func newSmallRSA(bits int) (*smallRSA, error) {
 		if d == nil {
 			continue
 		}
-		return &smallRSA{pub: &rsa.PublicKey{N: n, E: 65537}, d: d}, nil
+		return &smallRSA{pub: &rsa.PublicKey{N: n, E: 65537}, d: d, p: p, q: q}, nil
 	}
 }
 
 func (k *smallRSA) Public() crypto.PublicKey { return k.pub }
+
+// KeyDER encodes a key minted here as PKCS #8, for servers that read key
+// files (openssl s_server, nginx); small RSA keys included.
+func KeyDER(k crypto.Signer) ([]byte, error) {
+	if s, ok := k.(*smallRSA); ok {
+		return x509.MarshalPKCS8PrivateKey(&rsa.PrivateKey{PublicKey: *s.pub, D: s.d, Primes: []*big.Int{s.p, s.q}})
+	}
+	return x509.MarshalPKCS8PrivateKey(k)
+}
 
 // digestInfo are the DER prefixes of RFC 8017 9.2, note 1.
 var digestInfo = map[crypto.Hash][]byte{
