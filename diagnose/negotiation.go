@@ -1,9 +1,12 @@
 package diagnose
 
 import (
+	"crypto/x509"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/tlsdoctor/tlsdoctor/chain"
 
 	"github.com/tlsdoctor/tlsdoctor/evidence"
 	"github.com/tlsdoctor/tlsdoctor/wire"
@@ -246,6 +249,11 @@ func (c *ctx) negotiation(a *evidence.Address, r *AddressResult) {
 		c.cipherMismatch(a, v, r)
 		return
 	}
+	if v := pick(named("all-sigalgs")); v != nil {
+		decided = v.Name
+		c.sigalgMismatch(a, v, r)
+		return
+	}
 	var versions []*evidence.Hello
 	for _, v := range accepted {
 		if strings.HasPrefix(v.Name, "only-") {
@@ -325,13 +333,13 @@ func followUpLines(a *evidence.Address, decisive *evidence.Hello) []string {
 	if len(others) == 0 {
 		return out
 	}
-	label := "follow-ups, each changing one thing"
+	label := fmt.Sprintf("%d follow-ups, each changing one thing", len(others))
 	if decisive != nil {
-		label = "the other follow-ups"
+		label = fmt.Sprintf("the other %d follow-ups", len(others))
 	}
 	groups := groupAnswers(others)
 	if len(groups) == 1 {
-		return append(out, fmt.Sprintf("%d %s (%s): all %s", len(others), label, changeList(others), groups[0].what))
+		return append(out, fmt.Sprintf("%s (%s): all %s", label, changeList(others), groups[0].what))
 	}
 	for _, g := range groups {
 		var members []evidence.Hello
@@ -443,6 +451,43 @@ func (c *ctx) cipherMismatch(a *evidence.Address, v *evidence.Hello, r *AddressR
 	default:
 		r.Fix = append(r.Fix, fmt.Sprintf("as a stop-gap only, enable %s on the client if its policy allows; it is weak", suite))
 	}
+}
+
+func (c *ctx) sigalgMismatch(a *evidence.Address, v *evidence.Hello, r *AddressResult) {
+	offer := a.Hello.Offer
+	ev := append([]string{"the client offers signature schemes " + sigList(offer.SigAlgs)}, followUpLines(a, v)...)
+	key := ""
+	if certs, _ := c.servedCerts(a); len(certs) > 0 {
+		switch certs[0].PublicKeyAlgorithm {
+		case x509.Ed25519:
+			key = "Ed25519"
+		case x509.UnknownPublicKeyAlgorithm:
+			key = "an algorithm Go does not parse (RSA-PSS or Ed448)"
+		}
+		if key != "" {
+			ev = append(ev, fmt.Sprintf("the server's certificate %q has an %s key", chain.Name(certs[0]), key))
+		}
+	}
+	if key != "" {
+		r.decide(ruleSigAlgServer, fmt.Sprintf("the server's certificate has an %s key, and this client offers no signature scheme for it", key), ev...)
+		r.Fix = []string{"serve an ECDSA P-256 or RSA certificate (alongside the " + key + " one if it is wanted: nginx takes ssl_certificate twice, one per key type)",
+			"or configure the client to offer the scheme, if it supports it at all (browsers do not)"}
+		return
+	}
+	r.decide(ruleSigAlgClient, "the client offers no signature scheme the server can sign with", ev...)
+	r.Fix = []string{"configure the client to offer the usual signature schemes (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, rsa_pkcs1_sha256)",
+		"or serve a certificate whose key the client's schemes cover"}
+}
+
+func sigList(ss []uint16) string {
+	if len(ss) == 0 {
+		return "(none)"
+	}
+	var s []string
+	for _, x := range ss {
+		s = append(s, wire.SignatureName(x))
+	}
+	return strings.Join(s, ", ")
 }
 
 // modernSuite reports whether a suite is what current clients offer: a

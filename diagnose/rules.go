@@ -166,6 +166,10 @@ var (
 		"the client's hello is refused, steadily; the same hello offering every suite is accepted with a modern suite the client does not offer", "")
 	ruleCipherServer = def("cipher.server-behind", cause.CipherMismatch, Proved, ServerSide,
 		"the client's hello is refused, steadily; the same hello offering every suite is accepted only with a legacy suite", "")
+	ruleSigAlgServer = def("sigalg.server-unusual", cause.CipherMismatch, Proved, ServerSide,
+		"the client's hello is refused, steadily; the same hello offering every signature scheme is accepted, and the server's certificate has a key mainstream clients cannot verify (Ed25519, Ed448, RSA-PSS)", "")
+	ruleSigAlgClient = def("sigalg.client-behind", cause.CipherMismatch, Proved, ClientSide,
+		"the client's hello is refused, steadily; the same hello offering every signature scheme is accepted: the client offers no scheme the server can sign with", "")
 	ruleVersionServer = def("version.server-behind", cause.ProtocolVersionMismatch, Proved, ServerSide,
 		"the client's hello is refused, steadily; a hello offering an older version the client does not offer is accepted, and the server accepts nothing newer", "")
 	ruleVersionClient = def("version.client-behind", cause.ProtocolVersionMismatch, Proved, ClientSide,

@@ -345,7 +345,7 @@ func negotiationScenario(p *profile.Profile, sni string, refusal *wire.Alert, ac
 		r.Name = fmt.Sprintf("repeat-%d", i)
 		a.Repeats = append(a.Repeats, r)
 	}
-	names := []string{"with-sni", "all-groups", "all-suites", "only-TLS 1.1", "only-TLS 1.0", "only-TLS 1.1-all", "only-TLS 1.0-all"}
+	names := []string{"with-sni", "all-groups", "all-suites", "all-sigalgs", "only-TLS 1.1", "only-TLS 1.0", "only-TLS 1.1-all", "only-TLS 1.0-all"}
 	for _, n := range names {
 		v := h
 		v.Name, v.Change = n, "change "+n
@@ -410,6 +410,16 @@ func TestNegotiationRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { tt.w.check(t, judge(t, tt.s)) })
 	}
 
+	t.Run("sigalg", func(t *testing.T) {
+		allSigs := offerOf(def, host)
+		allSigs.SigAlgs = append(slices.Clone(def.SignatureAlgorithms), wire.SigEd25519)
+		ed := leaf(pki.Spec{Key: "ed25519"})
+		a := negotiationScenario(def, host, alert(wire.AlertHandshakeFailure), "all-sigalgs", allSigs, sh13())
+		a.Handshake = &evidence.Handshake{OK: true, Certificates: ders(ed.Cert, thePKI().inter.Cert)}
+		want{cause: cause.CipherMismatch, rule: ruleSigAlgServer, side: ServerSide, fix: "ecdsa p-256 or rsa certificate"}.check(t, judge(t, scenario{addr: a}))
+		a.Handshake = &evidence.Handshake{OK: true, Certificates: ders(leaf(pki.Spec{}).Cert, thePKI().inter.Cert)}
+		want{cause: cause.CipherMismatch, rule: ruleSigAlgClient, side: ClientSide}.check(t, judge(t, scenario{addr: a}))
+	})
 	t.Run("downgraded-serverhello", func(t *testing.T) {
 		a := negotiationScenario(def, host, nil, "", evidence.Offer{}, nil)
 		a.Hello.Outcome, a.Hello.ServerHello = "server_hello", old

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
@@ -11,9 +12,12 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/profile"
 )
 
-// Clients checks target once per profile, concurrently (a few at a time, so
-// the server is not flooded), and returns every verdict. With base.Server,
-// one scan of each address runs beside the per-client checks.
+// Clients judges target for every profile. The first profile gets a full
+// check; each other sends only its own hello (and its repeats and
+// follow-ups when refused), a few at a time, and shares the first one's
+// capture of what does not depend on the client's offer: the chain the
+// server sends with and without SNI, the HTTP reply, and the AIA issuers.
+// With base.Server, one scan of each address runs beside them.
 func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust Trust) *diagnose.ClientMatrix {
 	profiles := profile.All()
 	verdicts := make([]diagnose.ClientVerdict, len(profiles))
@@ -45,21 +49,25 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 	o := base
 	o.Profile, o.Progress = profiles[0], nil
 	first, err := probe.Run(ctx, t, o)
-	if err == nil && clientIndependent(first) {
-		for i, p := range profiles {
-			verdicts[i] = verdict(p, Diagnose(first, p, trust))
+	indep := err == nil && clientIndependent(first)
+	// A client that goes another way (through another proxy, or none, as
+	// the environment variables it reads decide) sees other things.
+	route := func(p *profile.Profile) string {
+		if err != nil {
+			return ""
 		}
-		wg.Wait()
-		m := diagnose.NewClientMatrix(t.Input, verdicts)
-		m.Server = server
-		return m
+		u, _ := probe.SelectProxy(p, first.Target, base.Proxy, base.Getenv)
+		if u == nil {
+			return ""
+		}
+		return u.String()
 	}
-	if err == nil {
-		verdicts[0] = verdict(profiles[0], Diagnose(first, profiles[0], trust))
-	}
-	sem := make(chan struct{}, 4)
+	firstRoute := route(profiles[0])
+	sem := make(chan struct{}, 6)
 	for i, p := range profiles {
-		if i == 0 && err == nil {
+		sameRoute := route(p) == firstRoute
+		if err == nil && (i == 0 || indep && sameRoute) {
+			verdicts[i] = verdict(p, Diagnose(first, p, trust))
 			continue
 		}
 		wg.Add(1)
@@ -69,11 +77,35 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 			defer func() { <-sem }()
 			o := base
 			o.Profile, o.Progress = p, nil
-			if _, d, err := Check(ctx, t, o, trust); err != nil {
-				verdicts[i] = diagnose.ClientVerdict{Profile: p.ID, Name: p.Name, Cause: cause.Code("ERROR"), Summary: err.Error()}
-			} else {
-				verdicts[i] = verdict(p, d)
+			if err != nil || !sameRoute {
+				// No shared capture: a full check of its own.
+				if _, d, err := Check(ctx, t, o, trust); err != nil {
+					verdicts[i] = diagnose.ClientVerdict{Profile: p.ID, Name: p.Name, Cause: cause.Code("ERROR"), Summary: err.Error()}
+				} else {
+					verdicts[i] = verdict(p, d)
+				}
+				return
 			}
+			h := o
+			h.HelloOnly = true
+			run, herr := probe.Run(ctx, t, h)
+			if herr != nil {
+				verdicts[i] = diagnose.ClientVerdict{Profile: p.ID, Name: p.Name, Cause: cause.Code("ERROR"), Summary: herr.Error()}
+				return
+			}
+			shared := Share(run, first)
+			if shared {
+				probe.CompleteShared(ctx, run, h)
+			}
+			if !shared {
+				// The capture lacks what this client would see (an HTTP
+				// reply it did not ask for): a full check of its own.
+				if _, d, err := Check(ctx, t, o, trust); err == nil {
+					verdicts[i] = verdict(p, d)
+					return
+				}
+			}
+			verdicts[i] = verdict(p, Diagnose(run, p, trust))
 			if base.Progress != nil {
 				base.Progress("checked %s", p.ID)
 			}
@@ -107,4 +139,82 @@ func clientIndependent(run *evidence.Run) bool {
 		}
 	}
 	return true
+}
+
+// Share completes a hello-only run with what capture (a full run of another
+// client against the same target) observed that does not depend on the
+// client's offer: for each address, the full handshake with the run's SNI
+// choice and the other one, the HTTP reply, the TLS 1.2 hellos that read a
+// chain or a ServerKeyExchange, the AIA issuers, the revocation answers,
+// and the signs of interception (the chain seen directly, the answer for
+// an invented name). The handshake's
+// version and suite are those of the run's own ServerHello, since its
+// client would negotiate those; the chain is the capture's. It reports
+// false when the capture lacks something the run's client would see (the
+// HTTP reply to a client whose hello was accepted when the capture's was
+// not, or a capture made through another proxy), so that the caller
+// checks that client in full.
+func Share(run, capture *evidence.Run) bool {
+	if !probe.SameProxy(run, capture) {
+		return false
+	}
+	run.AIA = capture.AIA
+	run.Direct = capture.Direct
+	run.Revocation = append([]evidence.RevocationFetch(nil), capture.Revocation...)
+	captureSNI := capture.Target.SNI != ""
+	for i := range run.Addresses {
+		a := &run.Addresses[i]
+		var c *evidence.Address
+		for j := range capture.Addresses {
+			if capture.Addresses[j].Addr == a.Addr {
+				c = &capture.Addresses[j]
+			}
+		}
+		if c == nil || a.Dial.Err != nil || a.Hello == nil || !anyAccepted(a) {
+			continue
+		}
+		hs, alt := c.Handshake, c.AltHandshake
+		if (run.Target.SNI != "") != captureSNI {
+			hs, alt = alt, hs
+		}
+		if hs != nil {
+			cp := *hs
+			if sh := a.Hello.ServerHello; a.Hello.Accepted() && sh != nil && !sh.HelloRetry && cp.OK {
+				cp.Version, cp.CipherSuite = sh.NegotiatedVersion(), sh.CipherSuite
+			}
+			a.Handshake = &cp
+		}
+		a.AltHandshake = alt
+		a.HandshakeRepeat = c.HandshakeRepeat
+		a.Invented = c.Invented
+		if a.Hello.Accepted() && run.Target.HTTP {
+			if c.HTTP == nil && (hs == nil || hs.OK) {
+				return false
+			}
+			a.HTTP = c.HTTP
+		}
+		for _, v := range c.Variants {
+			if strings.HasPrefix(v.Name, "tls1.2-") {
+				a.Variants = append(a.Variants, v)
+			}
+		}
+	}
+	return true
+}
+
+func anyAccepted(a *evidence.Address) bool {
+	if a.Hello.Accepted() {
+		return true
+	}
+	for i := range a.Variants {
+		if a.Variants[i].Accepted() {
+			return true
+		}
+	}
+	for i := range a.Repeats {
+		if a.Repeats[i].Accepted() {
+			return true
+		}
+	}
+	return false
 }

@@ -39,10 +39,16 @@ func blackhole() (addr string, closeFn func(), err error) {
 		}
 		syscall.Close(fd)
 	}
+	// With a backlog of zero the queue holds one connection; once it is
+	// taken, SYNs are dropped. A dial that times out before any filler is in
+	// the queue says only that the machine is slow: try again.
 	for i := 0; i < 8; i++ {
-		c, err := net.DialTimeout("tcp", addr, 300*time.Millisecond)
+		c, err := net.DialTimeout("tcp", addr, 500*time.Millisecond)
 		if err != nil {
-			return addr, closeFn, nil // the queue is full: SYNs are dropped now
+			if len(fillers) > 0 {
+				return addr, closeFn, nil // the queue is full: SYNs are dropped now
+			}
+			continue
 		}
 		fillers = append(fillers, c)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/fleet"
 	"github.com/tlsdoctor/tlsdoctor/probe"
 	"github.com/tlsdoctor/tlsdoctor/profile"
 )
@@ -87,4 +88,50 @@ func TestClientMatrix(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fleet.Clients judges every client but one from its own hello and a
+// shared capture; its verdicts must be those of full checks, client by
+// client (testdata/clients.golden).
+func TestSharedCaptureAgreesWithFullChecks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("every client against every endpoint")
+	}
+	l := startLab(t)
+	want := map[string]string{}
+	data, err := os.ReadFile("testdata/clients.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && !strings.HasPrefix(line, "#") {
+			want[f[0]+" "+f[1]] = f[2]
+		}
+	}
+	p, _ := profile.Get("default")
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for _, e := range l.Endpoints {
+		if e.Slow || e.Stateful {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			target, _ := probe.ParseTarget(e.URL())
+			m := fleet.Clients(context.Background(), target, endpointOptions(t, l, e, probe.Options{Profile: p, Timeout: 3 * time.Second, Resolver: l.Resolver(),
+				ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true}), fleet.Trust{})
+			mu.Lock()
+			defer mu.Unlock()
+			for _, v := range m.Clients {
+				if w, ok := want[e.Name+" "+v.Profile]; ok && w != string(v.Cause) {
+					t.Errorf("%s as %s: shared capture says %s (%s), a full check %s", e.Name, v.Profile, v.Cause, v.Summary, w)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

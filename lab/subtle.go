@@ -40,6 +40,15 @@ func (b *builder) keys() error {
 	if err := b.tlsEndpoint(&Endpoint{Name: "small-key", Want: cause.WeakKey, Description: "a 512-bit RSA key that matches its certificate"}, cfg, "ok"); err != nil {
 		return err
 	}
+	// An Ed25519 certificate: browsers offer no signature scheme for it.
+	le, err := b.leaf("ed25519-cert", pki.Spec{Key: "ed25519"})
+	if err != nil {
+		return err
+	}
+	if err := b.tlsEndpoint(&Endpoint{Name: "ed25519-cert", Want: cause.CipherMismatch, Profile: "chrome",
+		Description: "an Ed25519 certificate: browsers offer no signature scheme for it (OpenSSL clients do)"}, tlsConfig(le.TLS(b.inter.Cert)), "ok"); err != nil {
+		return err
+	}
 	// An unknown critical extension: RFC 5280 4.2 makes clients refuse it.
 	crit := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 1}, Critical: true, Value: []byte{0x05, 0x00}}
 	lc, err := b.leaf("critical-ext", pki.Spec{Extensions: []pkix.Extension{crit}})

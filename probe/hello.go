@@ -61,6 +61,11 @@ func variants(base helloSpec, name string) []helloSpec {
 		s.change, s.groups = "offer every known cipher suite, with the curves ECDHE needs", allGroups
 	}
 	out = append(out, s)
+	if len(base.sigalgs) > 0 && !slices.Equal(base.sigalgs, allSigAlgs) {
+		x := base
+		x.name, x.change, x.sigalgs = "all-sigalgs", "offer every signature scheme", allSigAlgs
+		out = append(out, x)
+	}
 	for _, v := range allVersions {
 		if slices.Contains(base.versions, v) {
 			continue

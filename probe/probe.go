@@ -66,7 +66,11 @@ type Options struct {
 	Rand       io.Reader
 	// Deadline bounds the whole check (every address, every phase); 0 means
 	// no bound beyond the per-phase Timeout.
-	Deadline  time.Duration
+	Deadline time.Duration
+	// HelloOnly stops at the hellos: the profile's hello, its repeats and
+	// follow-ups, but no full handshake, no HTTP and no AIA. A caller that
+	// judges many clients against one server shares one capture of those.
+	HelloOnly bool
 	Server    bool                             // also enumerate what each server accepts (Address.Scan)
 	ScanConns int                              // connections at once per server during a scan (DefaultScanConns)
 	Tool      string                           // recorded as Run.Tool
@@ -186,10 +190,10 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 		}()
 	}
 	wg.Wait()
-	if !opts.NoAIA && ctx.Err() == nil {
+	if !opts.NoAIA && !opts.HelloOnly && ctx.Err() == nil {
 		run.AIA = fetchAIA(ctx, run, &opts)
 	}
-	if ctx.Err() == nil {
+	if ctx.Err() == nil && !opts.HelloOnly {
 		observe(ctx, run, &opts)
 	}
 	run.DeadlineExceeded = opts.Deadline > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded)
@@ -310,7 +314,7 @@ func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Opt
 	for _, v := range a.Repeats {
 		accepted = accepted || v.Accepted()
 	}
-	if !accepted {
+	if !accepted || opts.HelloOnly {
 		return a
 	}
 	maxV := opts.Profile.MaxVersion()

@@ -46,6 +46,13 @@ func fetchRevocation(ctx context.Context, run *evidence.Run, opts *Options) {
 	}
 	extra = append(extra, opts.ExtraRoots...)
 	done := map[string]bool{}
+	for _, f := range run.Revocation { // already fetched, for another client
+		if f.Kind == "crl" {
+			done["crl "+f.URL] = true
+		} else {
+			done[f.Kind+" "+f.URL+" "+f.Serial] = true
+		}
+	}
 	for _, a := range run.Addresses {
 		if a.Handshake == nil || len(a.Handshake.Certificates) == 0 {
 			continue

@@ -65,3 +65,29 @@ func (o *Options) httpClient() *http.Client {
 		},
 	}
 }
+
+// CompleteShared finishes a HelloOnly run that fleet.Share completed with
+// another client's capture: the revocation fetches this client's policy
+// calls for that the capture did not make (Firefox asks OCSP responders,
+// Schannel CRLs too; most clients nothing).
+func CompleteShared(ctx context.Context, run *evidence.Run, opts Options) {
+	if ctx.Err() != nil {
+		return
+	}
+	opts.HelloOnly = false
+	opts.defaults()
+	opts.prepare(run.Target, &evidence.Run{Target: run.Target})
+	fetchRevocation(ctx, run, &opts)
+}
+
+// SameProxy reports whether two runs went (or did not go) through the same
+// proxy, so that what one observed is what the other's client would see.
+func SameProxy(a, b *evidence.Run) bool {
+	used := func(r *evidence.Run) string {
+		if r.Proxy == nil || !r.Proxy.Used {
+			return ""
+		}
+		return r.Proxy.URL
+	}
+	return used(a) == used(b)
+}

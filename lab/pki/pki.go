@@ -7,6 +7,7 @@ package pki
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -45,7 +46,7 @@ type Spec struct {
 	IPs       []net.IP
 	NotBefore time.Time
 	NotAfter  time.Time
-	Key       string // "" or "ecdsa": P-256; "rsa512" (signs with PKCS #1 v1.5 only); "rsa1024"; "rsa2048"
+	Key       string // "" or "ecdsa": P-256; "ed25519"; "rsa512" (signs with PKCS #1 v1.5 only); "rsa1024"; "rsa2048"
 	Org       string // the subject's organisation; "" means "tlsdoctor lab"
 	// Extensions are added as they are (an unknown critical one, say).
 	Extensions []pkix.Extension
@@ -69,6 +70,9 @@ func newKey(kind string) (crypto.Signer, error) {
 	switch kind {
 	case "", "ecdsa":
 		return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case "ed25519":
+		_, k, err := ed25519.GenerateKey(rand.Reader)
+		return k, err
 	case "rsa512":
 		return newSmallRSA(512)
 	case "rsa1024":
