@@ -38,10 +38,14 @@ func fetchAIA(ctx context.Context, run *evidence.Run, opts *Options) []evidence.
 			}
 		}
 	}
+	proxy := http.ProxyFromEnvironment
+	if opts.NoProxy {
+		proxy = nil
+	}
 	client := &http.Client{
 		Timeout: opts.timeout(),
 		Transport: &http.Transport{
-			Proxy: http.ProxyFromEnvironment,
+			Proxy: proxy,
 			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 				return opts.Dialer.DialContext(ctx, network, addr)
 			},
@@ -54,6 +58,9 @@ func fetchAIA(ctx context.Context, run *evidence.Run, opts *Options) []evidence.
 			return nil
 		},
 	}
+	// The transport lives as long as this run: its idle connections (and
+	// their goroutines) must not outlive it.
+	defer client.CloseIdleConnections()
 	var out []evidence.AIA
 	seen := map[string]bool{}
 	for _, chain := range chains {
