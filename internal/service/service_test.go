@@ -182,6 +182,42 @@ func proxyChild(t *testing.T) {
 	}
 }
 
+// rebinding answers its first lookup with one address and every later one
+// with another, as a DNS rebinding attack does.
+type rebinding struct {
+	first, then netip.Addr
+	n           atomic.Int64
+}
+
+func (r *rebinding) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
+	if r.n.Add(1) == 1 {
+		return []netip.Addr{r.first}, nil
+	}
+	return []netip.Addr{r.then}, nil
+}
+
+// The name is resolved once, checked, and dialled by that answer: a second,
+// different answer never reaches the probe.
+func TestDNSRebindingCannotSlipIn(t *testing.T) {
+	allowed, okHits := counter(t, "127.0.0.1:0")
+	_, badHits := counter(t, "127.0.0.2:"+port(allowed))
+	r := &rebinding{first: netip.MustParseAddr("127.0.0.1"), then: netip.MustParseAddr("127.0.0.2")}
+	c := New(Config{Policy: allow("127.0.0.1/32"), Resolver: r})
+	res, err := c.Check(context.Background(), Request{Target: "rebind.test:" + port(allowed), NoAIA: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.n.Load() != 1 {
+		t.Errorf("the name was resolved %d times", r.n.Load())
+	}
+	if okHits.Load() == 0 || badHits.Load() != 0 {
+		t.Errorf("connections: %d to the checked address, %d to the rebound one", okHits.Load(), badHits.Load())
+	}
+	if got := res.Run.DNS.Addresses; len(got) != 1 || !strings.HasPrefix(got[0], "127.0.0.1:") {
+		t.Errorf("the probe saw %v", got)
+	}
+}
+
 var (
 	labOnce sync.Once
 	theLab  *lab.Lab
