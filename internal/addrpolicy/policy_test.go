@@ -6,9 +6,10 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tlsdoctor/tlsdoctor/internal/labtest"
 )
 
 func TestCheck(t *testing.T) {
@@ -129,30 +130,8 @@ func (m mapResolver) LookupNetIP(ctx context.Context, network, host string) ([]n
 	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }
 
-// listener counts the connections that reach it.
-func listener(t *testing.T, addr string) (string, *atomic.Int64) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", addr, err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var n atomic.Int64
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			n.Add(1)
-			c.Close()
-		}
-	}()
-	return ln.Addr().String(), &n
-}
-
 func TestDialerRefusesBeforeConnecting(t *testing.T) {
-	addr, hits := listener(t, "127.0.0.1:0")
+	addr, hits := labtest.Counter(t, "127.0.0.1:0")
 	_, port, _ := net.SplitHostPort(addr)
 	res := mapResolver{
 		"loop.test":  {netip.MustParseAddr("127.0.0.1")},

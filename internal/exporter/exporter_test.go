@@ -1,11 +1,9 @@
 package exporter
 
 import (
-	"context"
 	"crypto/x509"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -17,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +24,7 @@ import (
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/internal/addrpolicy"
+	"github.com/tlsdoctor/tlsdoctor/internal/labtest"
 	"github.com/tlsdoctor/tlsdoctor/internal/service"
 	"github.com/tlsdoctor/tlsdoctor/internal/web"
 	"github.com/tlsdoctor/tlsdoctor/lab"
@@ -34,20 +32,7 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/profile"
 )
 
-var (
-	labOnce sync.Once
-	theLab  *lab.Lab
-	labErr  error
-)
-
-func sharedLab(t testing.TB) *lab.Lab {
-	t.Helper()
-	labOnce.Do(func() { theLab, labErr = lab.Start(context.Background()) })
-	if labErr != nil {
-		t.Fatal(labErr)
-	}
-	return theLab
-}
+func sharedLab(t testing.TB) *lab.Lab { return labtest.Lab(t) }
 
 type env struct {
 	lab     *lab.Lab
@@ -266,7 +251,7 @@ func TestCauseLabelsFromTheCatalog(t *testing.T) {
 
 func TestProbeErrors(t *testing.T) {
 	e := newEnv(t, addrpolicy.New(), nil) // public addresses only
-	addr, hits := counter(t)
+	addr, hits := labtest.Counter(t, "127.0.0.1:0")
 	for q, want := range map[string]int{
 		"":                                   400,
 		"target=https://x.example/&module=x": 400,
@@ -285,26 +270,6 @@ func TestProbeErrors(t *testing.T) {
 	if hits.Load() != 0 {
 		t.Fatalf("%d connections reached the loopback listener", hits.Load())
 	}
-}
-
-func counter(t *testing.T) (string, *atomic.Int64) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var n atomic.Int64
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			n.Add(1)
-			c.Close()
-		}
-	}()
-	return ln.Addr().String(), &n
 }
 
 // Prometheus announces its scrape time-out; the probe ends before it.

@@ -23,7 +23,7 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/fleet"
 	"github.com/tlsdoctor/tlsdoctor/internal/addrpolicy"
-	"github.com/tlsdoctor/tlsdoctor/lab"
+	"github.com/tlsdoctor/tlsdoctor/internal/labtest"
 	"github.com/tlsdoctor/tlsdoctor/lab/pki"
 	"github.com/tlsdoctor/tlsdoctor/probe"
 	"github.com/tlsdoctor/tlsdoctor/profile"
@@ -46,28 +46,6 @@ func allow(cidrs ...string) *addrpolicy.Policy {
 		p = append(p, netip.MustParsePrefix(c))
 	}
 	return addrpolicy.New(p...)
-}
-
-// counter counts the connections that reach addr.
-func counter(t *testing.T, addr string) (string, *atomic.Int64) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", addr, err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var n atomic.Int64
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			n.Add(1)
-			c.Close()
-		}
-	}()
-	return ln.Addr().String(), &n
 }
 
 // aiaServer serves a leaf alone whose AIA URL is aiaURL(port of a helper
@@ -100,7 +78,7 @@ func port(addr string) string { _, p, _ := net.SplitHostPort(addr); return p }
 // A redirect from an allowed AIA server to a refused address is not
 // followed: the policy checks every dial, not only the target's.
 func TestAIARedirectToARefusedAddress(t *testing.T) {
-	forbidden, hits := counter(t, "127.0.0.2:0")
+	forbidden, hits := labtest.Counter(t, "127.0.0.2:0")
 	redirect := func(*x509.Certificate) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "http://"+forbidden+"/issuer.der", http.StatusFound)
@@ -152,7 +130,7 @@ func TestAIAIgnoresHTTPProxy(t *testing.T) {
 }
 
 func proxyChild(t *testing.T) {
-	proxy, hits := counter(t, "127.0.0.1:0")
+	proxy, hits := labtest.Counter(t, "127.0.0.1:0")
 	for _, k := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"} {
 		os.Setenv(k, "http://"+proxy)
 	}
@@ -202,8 +180,8 @@ func (r *rebinding) LookupNetIP(ctx context.Context, network, host string) ([]ne
 // The name is resolved once, checked, and dialled by that answer: a second,
 // different answer never reaches the probe.
 func TestDNSRebindingCannotSlipIn(t *testing.T) {
-	allowed, okHits := counter(t, "127.0.0.1:0")
-	_, badHits := counter(t, "127.0.0.2:"+port(allowed))
+	allowed, okHits := labtest.Counter(t, "127.0.0.1:0")
+	_, badHits := labtest.Counter(t, "127.0.0.2:"+port(allowed))
 	r := &rebinding{first: netip.MustParseAddr("127.0.0.1"), then: netip.MustParseAddr("127.0.0.2")}
 	c := New(Config{Policy: allow("127.0.0.1/32"), Resolver: r})
 	res, err := c.Check(context.Background(), Request{Target: "rebind.test:" + port(allowed), NoAIA: true, Timeout: time.Second})
@@ -221,23 +199,9 @@ func TestDNSRebindingCannotSlipIn(t *testing.T) {
 	}
 }
 
-var (
-	labOnce sync.Once
-	theLab  *lab.Lab
-	labErr  error
-)
-
-func sharedLab(t *testing.T) *lab.Lab {
-	labOnce.Do(func() { theLab, labErr = lab.Start(context.Background()) })
-	if labErr != nil {
-		t.Fatal(labErr)
-	}
-	return theLab
-}
-
 // The verdict is fleet.Check's, as the CLI gives it.
 func TestSameVerdictAsFleet(t *testing.T) {
-	l := sharedLab(t)
+	l := labtest.Lab(t)
 	c := New(Config{Policy: allow("127.0.0.0/8"), Resolver: l.Resolver(), CAs: []*x509.Certificate{l.Root}})
 	for _, name := range []string{"ok", "expired", "chain-incomplete-aia", "tls10-only", "sni-required", "garbage", "plain-http", "inconsistent", "dns-failure", "refused", "wrong-host"} {
 		ep := l.Endpoint(name)
@@ -285,7 +249,7 @@ func TestRequestErrors(t *testing.T) {
 }
 
 func TestQueueBounded(t *testing.T) {
-	l := sharedLab(t)
+	l := labtest.Lab(t)
 	ep := l.Endpoint("silent")
 	c := New(Config{Policy: allow("127.0.0.0/8"), Resolver: l.Resolver(), MaxChecks: 1, MaxQueue: 1})
 	req := Request{Target: ep.URL(), Timeout: 300 * time.Millisecond, NoAIA: true}

@@ -7,7 +7,6 @@ import (
 	"encoding/pem"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -17,31 +16,16 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/tlsdoctor/tlsdoctor/internal/addrpolicy"
+	"github.com/tlsdoctor/tlsdoctor/internal/labtest"
 	"github.com/tlsdoctor/tlsdoctor/internal/service"
 	"github.com/tlsdoctor/tlsdoctor/lab"
 )
 
-// The lab is shared by the package's tests: it mints a PKI and starts 37
-// servers, too much to repeat per test.
-var (
-	labOnce sync.Once
-	theLab  *lab.Lab
-	labErr  error
-)
-
-func sharedLab(t testing.TB) *lab.Lab {
-	t.Helper()
-	labOnce.Do(func() { theLab, labErr = lab.Start(context.Background()) })
-	if labErr != nil {
-		t.Fatal(labErr)
-	}
-	return theLab
-}
+func sharedLab(t testing.TB) *lab.Lab { return labtest.Lab(t) }
 
 // names resolves test names: the lab's, and extra ones.
 type names struct {
@@ -174,28 +158,6 @@ func (e *env) checkPage(vals url.Values) (string, string) {
 		e.t.Fatalf("GET %s: %s", loc, resp.Status)
 	}
 	return loc, body
-}
-
-// counter is a loopback listener that counts the connections reaching it.
-func counter(t *testing.T, addr string) (string, *atomic.Int64) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", addr, err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var n atomic.Int64
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			n.Add(1)
-			c.Close()
-		}
-	}()
-	return ln.Addr().String(), &n
 }
 
 // tlsServer serves HTTPS on loopback with the certificate cert returns.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/internal/labtest"
 	"github.com/tlsdoctor/tlsdoctor/internal/service"
 	"github.com/tlsdoctor/tlsdoctor/lab/pki"
 )
@@ -291,7 +292,7 @@ func TestRateLimit(t *testing.T) {
 // A refused target gets 403, and nothing is dialled.
 func TestRefusedTargetMakesNoConnection(t *testing.T) {
 	e := newEnv(t) // the default policy: public addresses only
-	addr, hits := counter(t, "127.0.0.1:0")
+	addr, hits := labtest.Counter(t, "127.0.0.1:0")
 	_, port, _ := net.SplitHostPort(addr)
 	e.names.add("loop.test", "127.0.0.1")
 	e.names.add("mixed.test", "127.0.0.1", "8.8.8.8")
