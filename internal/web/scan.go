@@ -122,9 +122,18 @@ func (s *Store) PutScan(name string, r io.Reader) (*ScanSummary, error) {
 			if err != nil {
 				return err
 			}
+			idx, err := tx.Bucket(bucketScanIdx).CreateBucketIfNotExists([]byte(sum.ID))
+			if err != nil {
+				return err
+			}
 			for _, row := range batch {
 				data, _ := json.Marshal(row)
 				if err := b.Put(lineKey(row.Line), data); err != nil {
+					return err
+				}
+				row.Doc = nil
+				data, _ = json.Marshal(row)
+				if err := idx.Put(indexKey(row.Cause, row.Error != "", row.Line), data); err != nil {
 					return err
 				}
 			}
@@ -171,12 +180,7 @@ func (s *Store) PutScan(name string, r io.Reader) (*ScanSummary, error) {
 		return nil, err
 	}
 	if sum.Rows == 0 {
-		s.db.Update(func(tx *bolt.Tx) error {
-			if tx.Bucket(bucketScanRows).Bucket([]byte(sum.ID)) != nil {
-				return tx.Bucket(bucketScanRows).DeleteBucket([]byte(sum.ID))
-			}
-			return nil
-		})
+		s.db.Update(func(tx *bolt.Tx) error { return deleteScanRows(tx, []byte(sum.ID)) })
 		msg := "no result lines"
 		if len(sum.Bad) > 0 {
 			msg += fmt.Sprintf(" (line %d: %s)", sum.Bad[0].Line, sum.Bad[0].Err)
@@ -236,6 +240,31 @@ func readLimitedLine(br *bufio.Reader, max int) ([]byte, error) {
 	}
 }
 
+// deleteScanRows deletes a scan's rows and their index.
+func deleteScanRows(tx *bolt.Tx, id []byte) error {
+	for _, name := range [][]byte{bucketScanRows, bucketScanIdx} {
+		if b := tx.Bucket(name); b.Bucket(id) != nil {
+			if err := b.DeleteBucket(id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// indexKey orders a scan's rows by cause, then line; the rows the scan
+// could not check come under a prefix no cause has.
+func indexKey(c cause.Code, failed bool, line int) []byte {
+	return append(indexPrefix(c, failed), lineKey(line)...)
+}
+
+func indexPrefix(c cause.Code, failed bool) []byte {
+	if failed {
+		return []byte{0}
+	}
+	return append([]byte(c), 0)
+}
+
 func lineKey(n int) []byte {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(n))
@@ -278,32 +307,31 @@ func (s *Store) Scans() ([]*ScanSummary, error) {
 	return out, err
 }
 
-// ScanRows returns the rows of a scan with the given cause ("" for all),
-// in line order, skipping offset and returning at most limit, and how many
-// match in all. errorsOnly selects the targets the scan could not check.
+// ScanRows returns the rows of a scan with the given cause (errorsOnly:
+// the targets the scan could not check), in line order, skipping offset and
+// returning at most limit, and how many there are in all. Only the index
+// entries of that cause are read.
 func (s *Store) ScanRows(id string, c cause.Code, errorsOnly bool, offset, limit int) ([]ScanRow, int, error) {
 	var out []ScanRow
 	total := 0
+	prefix := indexPrefix(c, errorsOnly)
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketScanRows).Bucket([]byte(id))
+		b := tx.Bucket(bucketScanIdx).Bucket([]byte(id))
 		if b == nil {
 			return ErrNotFound
 		}
-		return b.ForEach(func(k, v []byte) error {
-			var row ScanRow
-			if json.Unmarshal(v, &row) != nil {
-				return nil
-			}
-			if errorsOnly != (row.Error != "") || (c != "" && row.Cause != c) {
-				return nil
-			}
+		cur := b.Cursor()
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = cur.Next() {
 			total++
-			if total > offset && len(out) < limit {
-				row.Doc = nil
+			if total <= offset || len(out) >= limit {
+				continue
+			}
+			var row ScanRow
+			if json.Unmarshal(v, &row) == nil {
 				out = append(out, row)
 			}
-			return nil
-		})
+		}
+		return nil
 	})
 	return out, total, err
 }

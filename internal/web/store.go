@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
+	"github.com/tlsdoctor/tlsdoctor/probe"
 )
 
 // The database is bbolt: one file, pure Go, ACID transactions with a
@@ -36,7 +38,8 @@ var (
 	bucketHistory  = []byte("history")
 	bucketRecent   = []byte("recent") // creation time + id, for the newest first
 	bucketScans    = []byte("scans")
-	bucketScanRows = []byte("scan_rows")
+	bucketScanRows = []byte("scan_rows")  // per scan: line -> the row with its document
+	bucketScanIdx  = []byte("scan_index") // per scan: cause, 0, line -> the row without it
 )
 
 // Store keeps results, history and uploaded scans.
@@ -82,10 +85,23 @@ type RequestInfo struct {
 	CAs []string `json:"cas,omitempty"`
 }
 
-// historyKey identifies a target as checked: the same target, client and
-// addresses.
+// historyKey identifies a target as checked: the same target (written
+// any way that parses the same), client and addresses.
 func (q RequestInfo) historyKey() string {
-	return strings.Join([]string{q.Target, q.Profile, strings.Join(q.Connect, ","), q.ServerName}, "\x1f")
+	target := q.Target
+	if t, err := probe.ParseTarget(q.Target); err == nil {
+		target = fmt.Sprintf("%s://%s%s", t.Scheme, probe.HostPort(t.Host, t.Port), t.Path)
+	}
+	var connect []string
+	for _, c := range q.Connect {
+		for _, x := range strings.Split(c, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				connect = append(connect, x)
+			}
+		}
+	}
+	sort.Strings(connect)
+	return strings.Join([]string{target, q.Profile, strings.Join(connect, ","), strings.ToLower(q.ServerName)}, "\x1f")
 }
 
 // Cause is the record's primary cause: the diagnosis's, or for a clients
@@ -204,7 +220,7 @@ func openChecked(path string) (db *bolt.DB, err error) {
 			} else if string(v) != storeVersion {
 				return fmt.Errorf("database version %q, this tlsdoctor writes %q", v, storeVersion)
 			}
-			for _, b := range [][]byte{bucketResults, bucketHistory, bucketRecent, bucketScans, bucketScanRows} {
+			for _, b := range [][]byte{bucketResults, bucketHistory, bucketRecent, bucketScans, bucketScanRows, bucketScanIdx} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
@@ -384,7 +400,6 @@ func (s *Store) Prune() (results, scans int, err error) {
 			}
 		}
 		sc := tx.Bucket(bucketScans)
-		rows := tx.Bucket(bucketScanRows)
 		var deadScans [][]byte
 		sc.ForEach(func(k, v []byte) error {
 			var m ScanSummary
@@ -395,10 +410,8 @@ func (s *Store) Prune() (results, scans int, err error) {
 		})
 		for _, k := range deadScans {
 			sc.Delete(k)
-			if rows.Bucket(k) != nil {
-				if err := rows.DeleteBucket(k); err != nil {
-					return err
-				}
+			if err := deleteScanRows(tx, k); err != nil {
+				return err
 			}
 			scans++
 		}

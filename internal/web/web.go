@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -148,7 +149,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "cross-origin request refused", "submit the form from this server's own page")
 	}))
-	s.handler = s.recoverer(s.headers(s.limit(s.auth(cop.Handler(mux)))))
+	s.handler = s.recoverer(s.headers(s.hostCheck(s.limit(s.auth(cop.Handler(mux))))))
 	return s, nil
 }
 
@@ -212,6 +213,33 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// hostCheck defends a server without a token against DNS rebinding: a page
+// elsewhere whose name is made to resolve to 127.0.0.1 could otherwise read
+// this server's answers from the victim's browser. Without a token, the
+// Host header must be an address or localhost; with one, the token guards.
+func (s *Server) hostCheck(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Token == "" && !addressHost(r.Host) {
+			s.fail(w, r, http.StatusMisdirectedRequest, fmt.Sprintf("this server answers requests for its address, not for %q", r.Host),
+				"open it by its address (http://127.0.0.1:9219/), or run it with --auth-token-file to serve it by name")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// addressHost reports whether a Host header names an IP address or localhost.
+func addressHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	return strings.EqualFold(host, "localhost")
 }
 
 // open reports whether a path needs no authentication.

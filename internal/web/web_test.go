@@ -396,3 +396,49 @@ func TestArtifactDownload(t *testing.T) {
 		t.Errorf("bad file name: %s", resp.Status)
 	}
 }
+
+// Without a token, a request for another name is refused: a page whose
+// name rebinds to 127.0.0.1 cannot read this server through the browser.
+func TestHostHeaderWithoutToken(t *testing.T) {
+	e := newEnv(t)
+	for host, want := range map[string]int{
+		"evil.example":           http.StatusMisdirectedRequest,
+		"evil.example:9219":      http.StatusMisdirectedRequest,
+		"localhost:9219":         http.StatusOK,
+		"127.0.0.1:9219":         http.StatusOK,
+		"[::1]:9219":             http.StatusOK,
+		"LOCALHOST":              http.StatusOK,
+		"127.0.0.1.evil.example": http.StatusMisdirectedRequest,
+	} {
+		req, _ := http.NewRequest(http.MethodGet, e.ts.URL+"/api/v1/openapi.json", nil)
+		req.Host = host
+		if resp, _ := e.do(req); resp.StatusCode != want {
+			t.Errorf("Host %s: %s, want %d", host, resp.Status, want)
+		}
+	}
+	// With a token, the token guards, whatever the name.
+	tok := newEnv(t, func(_ *service.Config, c *Config) { c.Token = "0123456789abcdef0123456789" })
+	req, _ := http.NewRequest(http.MethodGet, tok.ts.URL+"/api/v1/openapi.json", nil)
+	req.Host = "tlsdoctor.corp.example"
+	req.Header.Set("Authorization", "Bearer 0123456789abcdef0123456789")
+	if resp, _ := tok.do(req); resp.StatusCode != http.StatusOK {
+		t.Errorf("by name with the token: %s", resp.Status)
+	}
+}
+
+func TestHistoryKeyIsCanonical(t *testing.T) {
+	a := RequestInfo{Target: "https://API.example.com", Profile: "default", Connect: []string{"10.0.0.2:443, 10.0.0.1:443"}}
+	b := RequestInfo{Target: "https://api.example.com:443/", Profile: "default", Connect: []string{"10.0.0.1:443", "10.0.0.2:443"}}
+	if a.historyKey() != b.historyKey() {
+		t.Errorf("%q != %q", a.historyKey(), b.historyKey())
+	}
+	for _, c := range []RequestInfo{
+		{Target: "https://api.example.com/", Profile: "java-8"},
+		{Target: "https://api.example.com/health", Profile: "default"},
+		{Target: "api.example.com:443", Profile: "default"},
+	} {
+		if c.historyKey() == b.historyKey() {
+			t.Errorf("%+v shares the history of %+v", c, b)
+		}
+	}
+}
