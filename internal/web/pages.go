@@ -26,6 +26,7 @@ import (
 var funcs = template.FuncMap{
 	"info":   func(c cause.Code) cause.Info { return c.Info() },
 	"code":   func(s string) cause.Code { return cause.Code(s) },
+	"rule":   func(id string) diagnose.Rule { r, _ := diagnose.LookupRule(id); return r },
 	"failed": func(c cause.Code) bool { return c.Failed() },
 	"time":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 MST") },
 	"day":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") },
@@ -247,7 +248,11 @@ type reportView struct {
 func (s *Server) reportOf(r *http.Request, rec *Record) reportView {
 	v := reportView{Rec: rec, D: rec.Diagnosis, Clients: clientsOf(rec.Clients)}
 	if d := rec.Diagnosis; d != nil {
-		v.Chains = chainsOf(d, rec.JudgedAt)
+		at := rec.JudgedAt
+		if !d.JudgedAt.IsZero() {
+			at = d.JudgedAt
+		}
+		v.Chains = chainsOf(d, at)
 		v.Addresses = len(d.Addresses) > 1
 		servers := map[string]*diagnose.ServerReport{}
 		for _, a := range d.Addresses {

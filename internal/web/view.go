@@ -79,8 +79,11 @@ func links(a diagnose.AddressResult, serverName string, at time.Time) []linkView
 	case cause.ChainIncomplete:
 		marked := false
 		for i := range out {
-			if out[i].Source == "aia" {
+			switch out[i].Source {
+			case "aia":
 				out[i].Mark, out[i].Note, marked = "missing", "missing: the server does not send it (tlsdoctor fetched it from the AIA URL)", true
+			case "known":
+				out[i].Mark, out[i].Note, marked = "missing", "missing: the server does not send it (tlsdoctor knows this CA)", true
 			}
 		}
 		if !marked && !selfIssued {
