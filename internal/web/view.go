@@ -87,9 +87,14 @@ func links(a diagnose.AddressResult, serverName string, at time.Time) []linkView
 			}
 		}
 		if !marked && !selfIssued {
-			out = append(out, linkView{Placeholder: true, Mark: "missing",
-				Certificate: diagnose.Certificate{Role: "intermediate", Subject: top.Issuer},
-				Note:        "missing: the issuer of the certificate above, which the server does not send"})
+			l := linkView{Placeholder: true, Mark: "missing", Certificate: diagnose.Certificate{Role: "intermediate", Subject: top.Issuer},
+				Note: "missing: the issuer of the certificate above, which the server does not send"}
+			if a.Confidence == diagnose.Inferred {
+				// Nothing decided intermediate or root: say both.
+				l.Role = "issuer"
+				l.Note = "missing: the issuer of the certificate above, which the server does not send (an intermediate, unless it is a private root)"
+			}
+			out = append(out, l)
 		}
 	case cause.UntrustedRoot:
 		if selfIssued {
