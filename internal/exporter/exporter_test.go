@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -139,6 +140,10 @@ func TestProbeSaysWhy(t *testing.T) {
 			c := fams["tlsdoctor_cause"]
 			if c == nil || len(c.Metric) != 1 || labels(c.Metric[0])["cause"] != string(tc.want) || c.Metric[0].GetGauge().GetValue() != 1 {
 				t.Errorf("tlsdoctor_cause: %v", c)
+				// What a check of it says now, for the log.
+				if res, err := e.checker.Check(context.Background(), service.Request{Target: ep.URL()}); err == nil {
+					t.Logf("a check now: %s %s\n%s", res.Diagnosis.Cause, res.Diagnosis.Summary, strings.Join(res.Diagnosis.Evidence, "\n"))
+				}
 			}
 			if value(t, fams, "tlsdoctor_probe_duration_seconds") <= 0 {
 				t.Error("no probe duration")
