@@ -203,7 +203,7 @@ func TestDNSRebindingCannotSlipIn(t *testing.T) {
 func TestSameVerdictAsFleet(t *testing.T) {
 	l := labtest.Lab(t)
 	c := New(Config{Policy: allow("127.0.0.0/8"), Resolver: l.Resolver(), CAs: []*x509.Certificate{l.Root}})
-	for _, name := range []string{"ok", "expired", "chain-incomplete-aia", "tls10-only", "sni-required", "garbage", "plain-http", "inconsistent", "dns-failure", "refused", "wrong-host"} {
+	for _, name := range []string{"ok", "expired", "chain-incomplete-aia", "tls10-only", "sni-required", "garbage", "plain-http", "inconsistent", "dns-failure", "wrong-host"} {
 		ep := l.Endpoint(name)
 		if ep == nil {
 			t.Fatalf("no lab endpoint %q", name)
