@@ -62,6 +62,18 @@ func TestImportFences(t *testing.T) {
 				}
 			}
 		}
+		for _, d := range p.Deps {
+			if strings.HasPrefix(d, "github.com/prometheus/") && rel != "internal/exporter" && rel != "internal/cli" && rel != "cmd/tlsdoctor" {
+				t.Errorf("%s depends on %s; the Prometheus client belongs to internal/exporter", rel, d)
+			}
+		}
+		if rel == "internal/addrpolicy" {
+			for _, imp := range p.Imports {
+				if strings.HasPrefix(imp, mod+"/") {
+					t.Errorf("addrpolicy imports %s; the address policy stands alone", imp)
+				}
+			}
+		}
 		if rel == "explain" {
 			for _, imp := range p.Imports {
 				if strings.HasPrefix(imp, mod+"/") && imp != mod+"/cause" {

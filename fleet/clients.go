@@ -53,7 +53,7 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 	// A client that goes another way (through another proxy, or none, as
 	// the environment variables it reads decide) sees other things.
 	route := func(p *profile.Profile) string {
-		if err != nil {
+		if err != nil || base.NoProxy {
 			return ""
 		}
 		u, _ := probe.SelectProxy(p, first.Target, base.Proxy, base.Getenv)

@@ -38,6 +38,9 @@ func fetchAIA(ctx context.Context, run *evidence.Run, opts *Options) []evidence.
 		}
 	}
 	client := opts.httpClient()
+	// The transport lives as long as this run: its idle connections (and
+	// their goroutines) must not outlive it.
+	defer client.CloseIdleConnections()
 	var out []evidence.AIA
 	seen := map[string]bool{}
 	for _, chain := range chains {

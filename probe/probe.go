@@ -59,6 +59,11 @@ type Options struct {
 	Connect    []string // dial these addresses instead of resolving the name
 	NoHTTP     bool
 	NoAIA      bool
+	// NoProxy makes every connection of the check (handshakes, AIA, OCSP
+	// and CRL fetches) ignore Proxy, Getenv and HTTP_PROXY and dial through
+	// Dialer, so that a Dialer that checks addresses sees every destination
+	// (tlsdoctor serve's address policy).
+	NoProxy    bool
 	ExtraRoots []*x509.Certificate // recorded in the run (the --ca-bundle CAs)
 	NoSystem   bool                // recorded: the system store is not used
 	At         time.Time           // recorded: judge certificates at this time

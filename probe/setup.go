@@ -15,11 +15,13 @@ import (
 // and whether revocation is to be checked whatever the client's policy.
 func (o *Options) prepare(t evidence.Target, run *evidence.Run) {
 	o.direct = o.Dialer
-	u, rec := SelectProxy(o.Profile, run.Target, o.Proxy, o.Getenv)
-	run.Proxy = rec
-	if u != nil {
-		o.via = u
-		o.Dialer = &proxyDialer{proxy: u, forward: o.direct, timeout: o.timeout()}
+	if !o.NoProxy {
+		u, rec := SelectProxy(o.Profile, run.Target, o.Proxy, o.Getenv)
+		run.Proxy = rec
+		if u != nil {
+			o.via = u
+			o.Dialer = &proxyDialer{proxy: u, forward: o.direct, timeout: o.timeout()}
+		}
 	}
 	run.RevocationForced = o.Revocation
 	if o.ClientCert != nil {
