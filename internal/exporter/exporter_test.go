@@ -121,9 +121,8 @@ func TestProbeSaysWhy(t *testing.T) {
 		{"expired", cause.CertExpired},
 		{"chain-incomplete-aia", cause.ChainIncomplete},
 		{"tls10-only", cause.ProtocolVersionMismatch},
-		// Not the lab's "refused": its port is free, so another listener
-		// of the test process can get it.
 		{"dns-failure", cause.DNSFailure},
+		{"refused", cause.TCPRefused},
 	} {
 		t.Run(tc.endpoint, func(t *testing.T) {
 			ep := e.lab.Endpoint(tc.endpoint)
