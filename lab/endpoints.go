@@ -245,13 +245,12 @@ func (b *builder) healthy() error {
 }
 
 func (b *builder) network() error {
-	// A port nothing listens on.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// A port nothing listens on, held so that nothing will.
+	addr, closeFn, err := closedPort()
 	if err != nil {
 		return err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	b.l.onClose(closeFn)
 	b.l.add(&Endpoint{Name: "refused", Want: cause.TCPRefused, Description: "nothing listens on the port", Addrs: []string{addr}})
 
 	if bh, closeFn, err := blackhole(); err == nil {

@@ -57,7 +57,9 @@ func looksMinted(chain [][]byte, now time.Time) bool {
 		return false
 	}
 	leaf := certs[0]
-	if age := now.Sub(leaf.NotBefore); age >= 0 && age < freshLeaf && len(leaf.OCSPServer) == 0 && len(leaf.CRLDistributionPoints) == 0 {
+	// An inspection product signs the leaves it mints with its CA; a fresh
+	// self-signed leaf is a development server or an appliance's default.
+	if age := now.Sub(leaf.NotBefore); age >= 0 && age < freshLeaf && len(leaf.OCSPServer) == 0 && len(leaf.CRLDistributionPoints) == 0 && !selfIssued(leaf) {
 		return true
 	}
 	return len(intercept.MatchChain(certs)) > 0

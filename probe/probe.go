@@ -195,13 +195,19 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 		}()
 	}
 	wg.Wait()
-	if !opts.NoAIA && !opts.HelloOnly && ctx.Err() == nil {
+	// A read that timed out at the deadline returns as the context's own
+	// timer fires, often a moment before it marks ctx done: the clock decides.
+	expired := func() bool {
+		dl, ok := ctx.Deadline()
+		return errors.Is(ctx.Err(), context.DeadlineExceeded) || ok && !time.Now().Before(dl)
+	}
+	if !opts.NoAIA && !opts.HelloOnly && ctx.Err() == nil && !expired() {
 		run.AIA = fetchAIA(ctx, run, &opts)
 	}
-	if ctx.Err() == nil && !opts.HelloOnly {
+	if ctx.Err() == nil && !expired() && !opts.HelloOnly {
 		observe(ctx, run, &opts)
 	}
-	run.DeadlineExceeded = opts.Deadline > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded)
+	run.DeadlineExceeded = opts.Deadline > 0 && expired()
 	return run, nil
 }
 

@@ -65,11 +65,11 @@ func ParseTarget(in string) (evidence.Target, error) {
 			return bad("empty port")
 		}
 		t.Path = u.EscapedPath()
+		if t.Path == "" && t.HTTP {
+			t.Path = "/" // before the query: the request target is "/?q", never "?q"
+		}
 		if u.RawQuery != "" {
 			t.Path += "?" + u.RawQuery
-		}
-		if t.Path == "" && t.HTTP {
-			t.Path = "/"
 		}
 		if !t.HTTP && t.Path != "" && t.Path != "/" {
 			return bad("a tls:// target has no path")

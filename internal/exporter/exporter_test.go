@@ -121,9 +121,8 @@ func TestProbeSaysWhy(t *testing.T) {
 		{"expired", cause.CertExpired},
 		{"chain-incomplete-aia", cause.ChainIncomplete},
 		{"tls10-only", cause.ProtocolVersionMismatch},
-		// Not the lab's "refused": its port is free, so another listener
-		// of the test process can get it.
 		{"dns-failure", cause.DNSFailure},
+		{"refused", cause.TCPRefused},
 	} {
 		t.Run(tc.endpoint, func(t *testing.T) {
 			ep := e.lab.Endpoint(tc.endpoint)
@@ -151,6 +150,10 @@ func TestProbeSaysWhy(t *testing.T) {
 				t.Error("no probe duration")
 			}
 			if tc.want == cause.DNSFailure {
+				return
+			}
+			if tc.want == cause.TCPRefused {
+				// Refused at connect: no hello, no certificate.
 				return
 			}
 			phases := map[string]bool{}
