@@ -149,8 +149,9 @@ func (r *Result) Rank(c cause.Code) int {
 	return 0
 }
 
-// MaxInput bounds the text one message may hold; the rest is ignored.
-const MaxInput = 64 << 10
+// MaxInput bounds the text one message may hold; the rest is ignored. It
+// equals MaxLine, so every byte a log line keeps is read.
+const MaxInput = MaxLine
 
 var (
 	once    sync.Once
@@ -674,7 +675,33 @@ func endpointOf(msg, lower string) Endpoint {
 		e.ServerName = ""
 	}
 	e.Host = strings.ToLower(e.Host)
+	// What goes into a command must be a name or an address: a log line
+	// can carry anything, escape sequences included.
+	if !hostLike(e.Host) {
+		e = Endpoint{ServerName: e.ServerName}
+	}
+	if !hostLike(e.ServerName) {
+		e.ServerName = ""
+	}
+	if i := strings.IndexFunc(e.URL, func(r rune) bool { return r < 0x20 || r == 0x7f || r > 0x7e }); i >= 0 {
+		e.URL = ""
+	}
 	return e
+}
+
+// hostLike reports whether s is empty, an IP address, or made of the
+// characters of a host name.
+func hostLike(s string) bool {
+	if s == "" || isIP(s) {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '.' || c == '-' || c == '_' || c == '*' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			return false
+		}
+	}
+	return true
 }
 
 // ipPort finds the first IPv4-address:port in s (the last resort for lines
