@@ -35,6 +35,11 @@ const (
 	httpBad     = cause.HTTPInvalidResponse
 	doubleTLS   = cause.DoubleTLS
 	httpNone    = cause.HTTPNoResponse
+	malformed   = cause.HandshakeMalformed
+	renego      = cause.RenegotiationUnsafe
+	tooLarge    = cause.CertTooLarge
+	tooLong     = cause.ChainTooLong
+	revocUnav   = cause.RevocationUnavailable
 )
 
 // The checks that tell common sets of candidates apart.
@@ -195,7 +200,7 @@ var patterns = []Pattern{
 	p("openssl", "legacy-sigalg", `legacy[ _]sigalg[ _]disallowed[ _]or[ _]unsupported|no[ _]suitable[ _]signature[ _]algorithm|NO_SUITABLE_SIGNATURE_ALGORITHM|WRONG_SIGNATURE_TYPE`,
 		"the server can only sign the handshake with an algorithm the client refuses (SHA-1, or none the client offered)", dWeak, weakSig, cipher),
 	p("openssl", "unsafe-renegotiation", `unsafe[ _]legacy[ _]renegotiation[ _]disabled|UNSAFE_LEGACY_RENEGOTIATION_DISABLED`,
-		"the server's TLS stack is so old it lacks secure renegotiation (RFC 5746); OpenSSL 3 clients refuse it", dNego, version),
+		"the server's TLS stack is so old it lacks secure renegotiation (RFC 5746); OpenSSL 3 clients refuse it", dNego, renego).alone(),
 	p("openssl", "key-values-mismatch", `key[ _]values[ _]mismatch|KEY_VALUES_MISMATCH|X509_check_private_key`,
 		"logged when a server loads its certificate: the private key does not belong to the certificate", dKey, keyMismatch).alone(),
 	p("openssl", "record-mac", `bad[ _]record[ _]mac|decryption[ _]failed|BAD_RECORD_MAC`,
