@@ -91,10 +91,15 @@ func TestMatcherAgreesWithRegexps(t *testing.T) {
 	once.Do(compile)
 	for _, e := range loadCorpus(t) {
 		got := map[string]bool{}
+		specific := false
 		for _, h := range match(e.Message, asciiLower(e.Message)) {
 			got[h.p.ID] = true
+			specific = specific || h.p.specific()
 		}
 		for _, p := range table {
+			if specific && p.Stack == GenericStack && p.Marks == SideUnknown {
+				continue // by design: the common wording is tried only when no stack's message matched
+			}
 			if p.re.MatchString(asciiLower(e.Message)) && !got[p.ID] {
 				t.Errorf("prefilter hides %s on %q (literals %q)", p.ID, e.Message, p.lits)
 			}

@@ -147,17 +147,20 @@ func (c *countReader) Read(p []byte) (int, error) {
 }
 
 func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, string)) error {
-	var rec strings.Builder
+	// The record is built in one buffer reused from record to record; a
+	// line is looked at in place (bufio's slice), so a record costs one
+	// string, made when it is complete.
+	var rec, scratch []byte
 	recLine, recLines, inTraceback := 0, 0, false
 	flush := func() {
-		if rec.Len() > 0 {
-			add(recLine, rec.String())
+		if len(rec) > 0 {
+			add(recLine, string(rec))
 		}
-		rec.Reset()
+		rec = rec[:0]
 		recLines, inTraceback = 0, false
 	}
 	for {
-		line, cut, err := readLine(br)
+		line, cut, err := readLine(br, &scratch)
 		if len(line) > 0 || err == nil {
 			cr.lines++
 			if cut {
@@ -166,8 +169,8 @@ func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, stri
 					s.FirstCut = cr.lines
 				}
 			}
-			text := strings.TrimRight(string(line), "\r")
-			if t := strings.TrimSpace(text); len(t) > 1 && t[0] == '{' && t[len(t)-1] == '}' {
+			text := bytes.TrimRight(line, "\r")
+			if t := bytes.TrimSpace(text); len(t) > 1 && t[0] == '{' && t[len(t)-1] == '}' {
 				if msgs, ok := jsonLine(t); ok {
 					flush()
 					s.Format = "ndjson"
@@ -178,22 +181,22 @@ func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, stri
 				}
 			}
 			switch {
-			case rec.Len() > 0 && recLines < maxRecordLines && rec.Len() < MaxInput && continues(text, inTraceback):
-				rec.WriteByte('\n')
-				rec.WriteString(text)
+			case len(rec) > 0 && recLines < maxRecordLines && len(rec) < MaxInput && continues(text, inTraceback):
+				rec = append(rec, '\n')
+				rec = append(rec, text...)
 				recLines++
-				if inTraceback && text != "" && text[0] != ' ' && text[0] != '\t' && !tracebackGlue(text) {
+				if inTraceback && len(text) > 0 && text[0] != ' ' && text[0] != '\t' && !tracebackGlue(text) {
 					flush() // the exception line ends a Python traceback
 				}
 			default:
 				flush()
-				if strings.TrimSpace(text) == "" {
+				if len(bytes.TrimSpace(text)) == 0 {
 					break
 				}
 				recLine = cr.lines
-				rec.WriteString(text)
+				rec = append(rec, text...)
 				recLines = 1
-				inTraceback = strings.HasPrefix(text, "Traceback (most recent call last)")
+				inTraceback = bytes.HasPrefix(text, tracebackStart)
 			}
 		}
 	next:
@@ -208,43 +211,54 @@ func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, stri
 }
 
 // readLine reads one line, keeping at most MaxLine bytes of it; cut
-// reports that there were more.
-func readLine(br *bufio.Reader) (line []byte, cut bool, err error) {
-	for {
-		chunk, err := br.ReadSlice('\n')
+// reports that there were more. The line is valid until the next call: it
+// is bufio's own buffer when the line fits, else *scratch.
+func readLine(br *bufio.Reader, scratch *[]byte) (line []byte, cut bool, err error) {
+	chunk, err := br.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return bytes.TrimSuffix(chunk, []byte("\n")), false, err
+	}
+	line = append((*scratch)[:0], chunk...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		chunk, err = br.ReadSlice('\n')
 		chunk = bytes.TrimSuffix(chunk, []byte("\n"))
 		if room := MaxLine - len(line); len(chunk) > room {
 			chunk, cut = chunk[:room], true
 		}
 		line = append(line, chunk...)
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		return line, cut, err
 	}
+	*scratch = line
+	return line, cut, err
 }
+
+var tracebackStart = []byte("Traceback (most recent call last)")
 
 var reContinuation = regexp.MustCompile(`^(?:\s+at |\s*\.\.\. \d+ (?:more|common frames omitted)|Caused by: |\s+Suppressed: |\s*---> |\s+--- End of inner exception|Wrapped by: )`)
 
-func continues(line string, traceback bool) bool {
+func continues(line []byte, traceback bool) bool {
 	if traceback {
 		return true
 	}
-	return reContinuation.MatchString(line)
+	// Every continuation starts with space, "Caused by", "Wrapped by",
+	// "..." or "--->": skip the expression for the other lines.
+	if len(line) == 0 || (line[0] != ' ' && line[0] != '\t' && line[0] != 'C' && line[0] != 'W' && line[0] != '.' && line[0] != '-') {
+		return false
+	}
+	return reContinuation.Match(line)
 }
 
-func tracebackGlue(line string) bool {
-	return strings.HasPrefix(line, "Traceback (most recent call last)") ||
-		strings.HasPrefix(line, "During handling of the above exception") ||
-		strings.HasPrefix(line, "The above exception was the direct cause")
+func tracebackGlue(line []byte) bool {
+	return bytes.HasPrefix(line, tracebackStart) ||
+		bytes.HasPrefix(line, []byte("During handling of the above exception")) ||
+		bytes.HasPrefix(line, []byte("The above exception was the direct cause"))
 }
 
 // jsonLine turns one JSON log event into text: its string values joined.
 // A line that is a whole export (an object whose "events" array holds the
 // events, as `jq -c` prints one) gives one text per event.
-func jsonLine(line string) ([]string, bool) {
+func jsonLine(line []byte) ([]string, bool) {
 	var v any
-	if err := json.Unmarshal([]byte(line), &v); err != nil {
+	if err := json.Unmarshal(line, &v); err != nil {
 		return nil, false
 	}
 	if m, ok := v.(map[string]any); ok && nested(m) && !hasMessage(m) {
@@ -539,6 +553,9 @@ var (
 )
 
 func (c *logContext) observe(rec string) {
+	if !containsFold(rec, "endpoint request uri") {
+		return
+	}
 	m := reEndpointURI.FindStringSubmatch(rec)
 	if m == nil {
 		return
