@@ -245,9 +245,9 @@ var patterns = []Pattern{
 		"the server does not serve the name the client sent as SNI (unrecognized_name alert)", dClosed, sni, hostname),
 	p("openssl", "alert-unknown-ca", `tlsv1[ _]alert[ _]unknown[ _]ca|TLSV1_ALERT_UNKNOWN_CA`,
 		"the PEER rejected a certificate as issued by an unknown CA: in a client's log the server rejected the client certificate (mutual TLS); in a server's log the client rejected the server's chain",
-		dClientCert, clientCert, untrusted, chainInc).onClient(clientCertRefused).onServer(serverChainRefused),
+		dClientCert, clientCert, untrusted, chainInc, selfSigned, intercepted).onClient(clientCertRefused).onServer(serverChainRefused),
 	p("openssl", "alert-bad-certificate", `sslv3[ _]alert[ _]bad[ _]certificate|SSLV3_ALERT_BAD_CERTIFICATE|alert[ _]certificate[ _]unknown|SSLV3_ALERT_CERTIFICATE_UNKNOWN|alert[ _]certificate[ _]expired|ALERT_CERTIFICATE_EXPIRED`,
-		"the peer rejected a certificate: in a client's log, the server refused the client certificate (mutual TLS); in a server's log (nginx 'while SSL handshaking, client:'), the client refused this server's chain", dClientCert, clientCert, untrusted, chainInc, expired, alert).
+		"the peer rejected a certificate: in a client's log, the server refused the client certificate (mutual TLS); in a server's log (nginx 'while SSL handshaking, client:'), the client refused this server's chain", dClientCert, clientCert, untrusted, chainInc, selfSigned, expired, intercepted, alert).
 		onClient(clientCertRefused).onServer(serverChainRefused),
 	p("openssl", "alert-certificate-required", `tlsv13[ _]alert[ _]certificate[ _]required|TLSV13_ALERT_CERTIFICATE_REQUIRED|alert[ _]certificate[ _]required`,
 		"the server requires a client certificate (mutual TLS) and got none", dClientCert, clientCert).alone().onServer(clientCertMissing),
@@ -263,7 +263,7 @@ var patterns = []Pattern{
 	p("openssl", "unexpected-eof", `unexpected[ _]eof[ _]while[ _]reading|UNEXPECTED_EOF_WHILE_READING|SSL_ERROR_SYSCALL|SSL SYSCALL error: EOF detected`,
 		"the connection ended during the handshake without a TLS alert: the server (or a middlebox) closed or reset it",
 		dClosed, closedSet...),
-	p("openssl", "dh-key-too-small", `dh[ _]key[ _]too[ _]small|DH_KEY_TOO_SMALL|WEAK_SERVER_EPHEMERAL_DH_KEY`,
+	p("openssl", "dh-key-too-small", `dh[ _\s]key[ _\s]too[ _\s]small|DH_KEY_TOO_SMALL|WEAK_SERVER_EPHEMERAL_DH_KEY`,
 		"the server offered Diffie-Hellman parameters smaller than the client accepts (under 2048 bits for OpenSSL 3)", dWeak, weakKey).alone(),
 	p("openssl", "legacy-sigalg", `legacy[ _]sigalg[ _]disallowed[ _]or[ _]unsupported|LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED|WRONG_SIGNATURE_TYPE`,
 		"the server signs the handshake with a legacy algorithm OpenSSL 3 refuses at its default security level: the MD5+SHA-1 signature of TLS 1.0/1.1 (a server that speaks only those), or SHA-1 in TLS 1.2",
@@ -303,7 +303,7 @@ var patterns = []Pattern{
 		"the certificate's SANs do not cover the host name in the URL", dName, hostname).alone(),
 	p("curl", "subject-name", `certificate subject name '[^']*' does not match target host name`,
 		"the certificate has no SAN and its CN does not match the host in the URL", dName, hostname, cnOnly).alone(),
-	p("curl", "77-ca-file", `error setting certificate verify locations|curl: \(77\)|error adding trust anchors`,
+	p("curl", "77-ca-file", `error setting certificate verify locations|curl: \(77\)|cURL error 77|error setting certificate file|error adding trust anchors`,
 		"the client's own CA file or directory cannot be read: the client trusts nothing", dChain, untrusted).alone(),
 	p("curl", "52-empty", `Empty reply from server|curl: \(52\)`, "the server completed the handshake but closed without any HTTP reply", dHTTP, httpNone).alone(),
 	p("curl", "http09", `Received HTTP/0\.9 when not allowed|Weird server reply|curl: \(8\)`, "the reply after the handshake is not valid HTTP", dHTTP, httpBad, doubleTLS),
@@ -368,6 +368,9 @@ var patterns = []Pattern{
 		"the certificate names the host only in its subject CN; Go (since 1.15) requires a SAN", dName, cnOnly).alone(),
 	p("go", "sha1", `x509: cannot verify signature: insecure algorithm|insecure algorithm SHA1|x509sha1`,
 		"a certificate is signed with SHA-1, which Go (since 1.18) refuses", dWeak, weakSig).alone(),
+	p("go", "no-roots", `x509: failed to load system roots and no roots provided|x509: certificate signed by unknown authority \(possibly because of "x509: failed to load system roots`,
+		"Go found no CA certificates on this machine: the image or host has no CA bundle (ca-certificates), so it trusts nothing", dChain, untrusted).alone().
+		fixing("install the CA bundle in the image or host (Debian/Ubuntu/Alpine: the ca-certificates package), or point SSL_CERT_FILE at one"),
 	p("go", "key-usage", `x509: certificate specifies an incompatible key usage`,
 		"the certificate's extended key usage does not include server authentication", dCert, keyUsage).alone(),
 	p("go", "not-ca", `parent certificate cannot sign this kind of certificate|x509: .*is not a CA|x509: too many intermediates`,
@@ -461,7 +464,7 @@ var patterns = []Pattern{
 		onServer(View{Causes: serverChainRefused.Causes, Decide: dCert, Meaning: "logged by a Java server: the connecting client refused this server's certificate"}),
 	p("java", "alert-certificate-unknown", `Received fatal alert: (?:certificate_unknown|unknown_ca|certificate_expired)`,
 		"the peer rejected a certificate: in a client's log the server refused the client certificate; in a server's log (often a proxy or Java server) the connecting client refused this server's chain",
-		dClientCert, clientCert, untrusted, chainInc, expired).onClient(clientCertRefused).onServer(serverChainRefused),
+		dClientCert, clientCert, untrusted, chainInc, selfSigned, expired, intercepted).onClient(clientCertRefused).onServer(serverChainRefused),
 	p("java", "alert-unrecognized-name", `Received fatal alert: unrecognized_name|unrecognized_name`, "the server does not serve the SNI name sent", dClosed, sni, hostname),
 	p("java", "alert-internal", `Received fatal alert: internal_error`, "the server hit an internal error", dAlert, alert, sni),
 	p("java", "alert-other", `Received fatal alert: (?:illegal_parameter|decode_error|decrypt_error|insufficient_security|access_denied|bad_record_mac|unexpected_message|record_overflow)`,
@@ -512,7 +515,7 @@ var patterns = []Pattern{
 	p("android", "connection-closed", `Connection closed by peer`, "the server closed during the handshake (old Android without SNI or TLS 1.2 is a common cause)", dClosed, closed, version, sni, cipher),
 
 	// ---- Python.
-	env("python", "envelope", `\('SSL routines', '|requests\.exceptions\.|urllib3\.exceptions\.|ssl\.SSLError|ssl\.SSLEOFError|ssl\.CertificateError|SSLCertVerificationError|SSLEOFError|_ssl\.c:\d+|HTTPSConnectionPool\(|aiohttp\.client_exceptions|httpx\.|pip\._vendor|There was a problem confirming the ssl certificate`,
+	env("python", "envelope", `\('SSL routines', '|requests\.exceptions\.|urllib3\.exceptions\.|ssl\.SSLError|ssl\.SSLEOFError|ssl\.CertificateError|SSLCertVerificationError|SSLEOFError|_ssl\.c:\d+|HTTPSConnectionPool\(|aiohttp\.client_exceptions|httpx\.|pip\._vendor|There was a problem confirming the ssl certificate|Could not fetch URL https:|\d{3} Client Error: `,
 		"Python (ssl module with OpenSSL; requests/urllib3/httpx/aiohttp/pip)"),
 	p("python", "hostname-mismatch", `Hostname mismatch, certificate is not valid for|hostname '[^']*' doesn't match|CertificateError: hostname|Certificate did not match expected hostname`,
 		"the certificate does not cover the host name", dName, hostname).alone(),
@@ -528,7 +531,7 @@ var patterns = []Pattern{
 
 	// ---- Node.js.
 	env("node", "envelope", `node:_tls_wrap|_tls_wrap\.js|TLSSocket\.|deps/openssl/openssl|code: '[A-Z_]+'|FetchError|AxiosError|UND_ERR_|node:internal|npm ERR!|npm error|write EPROTO|\b(?:SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\b`, "Node.js (OpenSSL)"),
-	p("node", "altname", `ERR_TLS_CERT_ALTNAME_INVALID|Hostname/IP does not match certificate's altnames|is not in the cert's altnames|is not in the cert's list`,
+	p("node", "altname", `ERR_TLS_CERT_ALTNAME_INVALID|Hostname/IP does(?:n't| not) match certificate's altnames|is not in the cert's altnames|is not in the cert's list`,
 		"the certificate does not cover the host name (or IP) requested", dName, hostname).alone(),
 	p("node", "socket-disconnected", `Client network socket disconnected before secure TLS connection was established`,
 		"the connection ended before the handshake finished: a server or proxy closing it, or one that needs SNI", dClosed, closedSet...),
@@ -695,7 +698,7 @@ var patterns = []Pattern{
 
 	// ---- Envoy / Istio.
 	env("envoy", "upstream-connect", `upstream connect error or disconnect/reset before headers|transport failure reason|TLS_error:|TLS error: \d+:SSL routines`, "Envoy (Istio sidecar, gateway) could not get a response from the upstream; the client got 503",
-		refused, reset, closed, tcpTimeout, expired, untrusted, chainInc, hostname, notTLS, version, cipher, clientCert).deciding(dNet + "; then " + dCert),
+		refused, reset, closed, tcpTimeout, expired, untrusted, chainInc, hostname, notTLS, version, cipher, clientCert, revoked).deciding(dNet + "; then " + dCert),
 	p("envoy", "connection-failure", `reset reason: (?:remote |local )?connection failure`,
 		"Envoy could not connect to the upstream (the transport failure reason, when logged, says why)", dNet, refused, tcpTimeout, reset, closed, notTLS).envelope(),
 	p("envoy", "delayed-connect", `delayed connect error: 111`, "nothing listens on the upstream's port", dNet, refused).alone(),
@@ -706,7 +709,7 @@ var patterns = []Pattern{
 	p("envoy", "sds", `Secret is not supplied by SDS`, "the sidecar has no certificate yet for mutual TLS (SDS has not delivered it)", dClientCert, clientCert),
 
 	// ---- HAProxy.
-	env("haproxy", "envelope", `Layer[4-7] (?:invalid response|timeout|connection problem)|haproxy\[\d+\]|is DOWN, reason:`, "HAProxy (logs and health checks)"),
+	env("haproxy", "envelope", `Layer[4-7] (?:invalid response|timeout|connection problem)|haproxy\[\d+\]|is DOWN, reason:|OpenSSL error ?\[?0x[0-9a-f]+\]? ?:? [a-z0-9_]+: `, "HAProxy (logs and health checks)"),
 	ps("haproxy", "handshake-failure", `SSL handshake failure`, "HAProxy's handshake to the server failed; a reason in brackets, when logged, says why", dNego,
 		[]cause.Code{chainInc, untrusted, hostname, expired, version, cipher, sni, clientCert, closed}).weak().
 		onServer(View{Causes: []cause.Code{version, cipher, closed, untrusted, selfSigned, clientCert},
@@ -734,6 +737,7 @@ var patterns = []Pattern{
 
 	// ---- Kubernetes, Docker, containerd (Go x509 texts inside).
 	env("kubernetes", "kubectl", `Unable to connect to the server: |kubelet|kube-apiserver|failed calling webhook|admission webhook|Error from server|kubeadm|etcd`, "Kubernetes (Go crypto/tls)"),
+	marker("kubernetes", "apiserver-authn", `Unable to authenticate the request due to an error|authentication\.go:\d+\]`, SideServer),
 	env("kubernetes", "docker", `Error response from daemon: |docker login|docker pull|containerd|failed to do request: |failed to resolve reference|x509: certificate signed by unknown authority \(possibly because of "crypto/rsa|ImagePullBackOff|ErrImagePull`, "Docker / containerd registry client (Go crypto/tls)"),
 
 	// ---- AWS API Gateway (REST: Java + Apache HttpClient).
@@ -910,8 +914,8 @@ var patterns = []Pattern{
 	// ---- Who logged the line. Markers name no stack and decide nothing.
 	marker(GenericStack, "server-go", `TLS handshake error from `, SideServer),
 	marker(GenericStack, "server-openssl", `(?:tls_early_post_process_client_hello|tls_post_process_client_hello|tls_process_client_hello|tls_process_client_certificate|tls_process_cke_[a-z]+|ssl3_get_client_hello|ssl3_get_client_certificate|ssl3_get_client_key_exchange|ssl23_get_client_hello|ssl_bytes_to_cipher_list|SSL_accept|ACCEPT_SR_[A-Z_]+)\b`, SideServer),
-	marker(GenericStack, "server-other", `HTTPS_CLIENT_ERROR|tlsClientError|ProvTlsServer|\[server #\d+|connection request was received from a remote client application|The following fatal alert was generated|tls handshake with \S+ failed`, SideServer),
-	marker(GenericStack, "client", `SSL_connect|CONNECT_CR_[A-Z_]+|tls_process_server_[a-z_]+|ssl3_get_server_[a-z_]+|ssl23_get_server_hello|ssl_choose_client_version|tls_construct_client_[a-z_]+|while SSL handshaking to upstream|curl: \(\d+\)|HTTPSConnectionPool|_ssl\.c:\d+|(?:Get|Post|Put|Head|Delete|Patch) "?https://|upstream connect error|error trying to connect|error sending request|unable to access '|NSURLErrorDomain|net::ERR_|SEC_ERROR_|SSL_ERROR_[A-Z_]+_ALERT|SSLHandshakeException|PKIX path|Connecting to \S+ \(`, SideClient),
+	marker(GenericStack, "server-other", `HTTPS_CLIENT_ERROR|tlsClientError|ProvTlsServer|\[server #\d+|connection request was received from a remote client application|The following fatal alert was generated|tls handshake with \S+ failed|processing client request|accepting (?:a |the )?(?:client|incoming) connection`, SideServer),
+	marker(GenericStack, "client", `SSL_connect|CONNECT_CR_[A-Z_]+|tls_process_server_[a-z_]+|ssl3_get_server_[a-z_]+|ssl23_get_server_hello|ssl_choose_client_version|tls_construct_client_[a-z_]+|while SSL handshaking to upstream|curl: \(\d+\)|HTTPSConnectionPool|_ssl\.c:\d+|(?:Get|Post|Put|Head|Delete|Patch) "?https://|upstream connect error|error trying to connect|error sending request|unable to access '|NSURLErrorDomain|net::ERR_|SEC_ERROR_|SSL_ERROR_[A-Z_]+_ALERT|PKIX path|Connecting to \S+ \(`, SideClient),
 
 	// ---- Wording every stack uses. These give candidates when no stack's
 	// own pattern decides, so that a TLS failure in words no pattern was
@@ -928,7 +932,7 @@ var patterns = []Pattern{
 		"a self-signed certificate: the server's own, or the root of a private CA or inspection proxy that the client does not trust", dChain, selfSigned, untrusted, intercepted),
 	generic("timed-out", `(?:tls|ssl|handshake)[^\n]{0,40}?(?:timed? ?out|timeout|deadline exceeded)|(?:timed out|timeout)[^\n]{0,40}?(?:handshake|tls|ssl)`,
 		"the TLS handshake did not finish in time: the server (or a middlebox) stopped answering after the connection was made", dNet, hsTimeout, tcpTimeout),
-	generic("version", `protocol[ _]version|(?:tls|ssl) ?(?:version|protocol)s?[^\n]{0,40}?(?:not supported|unsupported|mismatch|disabled|not enabled|not accepted|too (?:low|old)|below)|unsupported (?:tls |ssl )?(?:protocol|version)|(?:tls|ssl) ?v?1(?:\.[01])? (?:is )?(?:only|not supported|disabled|deprecated)|version below|minimum (?:tls |protocol )?version|no (?:common|shared|supported) (?:tls |protocol )?version`,
+	generic("version", `protocol[ _]version|(?:tls|ssl) ?(?:version|protocol)s?[^\n]{0,40}?(?:not supported|unsupported|mismatch|disabled|not enabled|not accepted|too (?:low|old)|below)|unsupported (?:tls |ssl )?(?:protocol|version)|(?:tls|ssl) ?v?1(?:\.[01])? (?:is )?(?:only|not supported|disabled|deprecated)|version below|minimum (?:tls |protocol )?version|tls ?v?1\.[23]\+? (?:or (?:higher|later|above|newer) )?(?:is )?required|no (?:common|shared|supported) (?:tls |protocol )?version`,
 		"client and server share no TLS version", dNego, version, notTLS),
 	generic("cipher", `(?:no|none of the) (?:shared |common |matching |supported |negotiable |acceptable )?cipher|cipher[^\n]{0,30}?(?:mismatch|not supported|no match|in common)|cypher overlap|(?:do not|don't) possess a common algorithm|no common algorithm`,
 		"client and server share no cipher suite", dNego, cipher, group, version),
