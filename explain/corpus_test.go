@@ -330,3 +330,75 @@ func TestGeneralisation(t *testing.T) {
 		}
 	}
 }
+
+// observedFile holds the error lines real clients printed against the lab's
+// endpoints (written by the conformance harness, when present).
+const observedFile = "testdata/observed.jsonl"
+
+// observedEntry is one line of observedFile. The harness owns the format,
+// so the fields are read by the names it may use.
+type observedEntry struct {
+	line    int
+	client  string
+	cause   cause.Code
+	message string
+}
+
+func loadObserved(t *testing.T) []observedEntry {
+	t.Helper()
+	data, err := os.ReadFile(observedFile)
+	if os.IsNotExist(err) {
+		t.Skipf("%s does not exist (the conformance harness writes it)", observedFile)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	str := func(m map[string]any, keys ...string) string {
+		for _, k := range keys {
+			if s, ok := m[k].(string); ok && strings.TrimSpace(s) != "" {
+				return s
+			}
+		}
+		return ""
+	}
+	var out []observedEntry
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("%s line %d: %v", observedFile, i+1, err)
+		}
+		e := observedEntry{
+			line:    i + 1,
+			client:  str(m, "client", "stack", "tool", "program"),
+			cause:   cause.Code(str(m, "cause", "expected_cause", "expected", "code")),
+			message: str(m, "message", "line", "error", "stderr", "output"),
+		}
+		if e.message == "" || !e.cause.Known() || e.cause == cause.OK {
+			continue // a client that connected, or a line the harness did not attribute
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// TestObservedClients holds explain to what real clients print: a pattern
+// that claims to decide must name the cause the lab endpoint was built to
+// show.
+func TestObservedClients(t *testing.T) {
+	var s corpusScore
+	for _, e := range loadObserved(t) {
+		where := fmt.Sprintf("%s line %d (%s)", observedFile, e.line, e.client)
+		r := Explain(e.message)
+		s.add(corpusEntry{Cause: e.cause, Message: e.message})
+		if !r.Matched {
+			continue
+		}
+		if r.Decided && r.Candidates[0].Cause != e.cause {
+			t.Errorf("%s: pattern %s claims to decide %s, but the endpoint shows %s: %q", where, r.Pattern, r.Candidates[0].Cause, e.cause, e.message)
+		}
+	}
+	t.Logf("observed: %v", s)
+}

@@ -346,14 +346,15 @@ func Explain(msg string) *Result {
 	r.Decide = primary.v.Decide
 	causes := append([]cause.Code(nil), primary.v.Causes...)
 	r.Decided = primary.v.Decides
-	// Another specific message elsewhere in the record is another fact
+	// Another specific message elsewhere in the record is another fact (and
+	// so is another phrase of the wording every stack uses)
 	// (.NET's "RemoteCertificateNameMismatch, RemoteCertificateChainErrors",
 	// nginx's "peer closed connection ... (104: Connection reset by peer)"):
 	// its causes follow, and when it points elsewhere the record no longer
 	// decides.
-	if tier(primary) == tierSpecific {
+	if t := tier(primary); t == tierSpecific || t == tierGeneric {
 		for _, h := range hits {
-			if h.p == primary.p || tier(h) != tierSpecific || overlaps(h, primary) || len(h.v.Causes) == 0 {
+			if h.p == primary.p || tier(h) != t || overlaps(h, primary) || len(h.v.Causes) == 0 {
 				continue
 			}
 			if h.v.Causes[0] != causes[0] {
@@ -375,9 +376,9 @@ func Explain(msg string) *Result {
 		return hits[i].start < hits[j].start
 	})
 	seen := map[string]bool{}
-	for _, h := range hits {
+	for i, h := range hits {
 		r.Patterns = append(r.Patterns, h.p.ID)
-		if !seen[h.p.Stack] && h.p.Stack != GenericStack {
+		if !seen[h.p.Stack] && h.p.Stack != GenericStack && (h.p == primary.p || !inside(hits, i)) {
 			seen[h.p.Stack] = true
 			if s, ok := StackOf(h.p.Stack); ok {
 				r.Stacks = append(r.Stacks, s)
@@ -516,6 +517,26 @@ func tier(h hit) int {
 
 func overlaps(a, b hit) bool { return a.start < b.end && b.start < a.end }
 
+// inside reports whether hits[i] is a message text found within another
+// stack's message, and so names no stack: OpenSSL's "certificate has
+// expired" inside Go's "x509: certificate has expired or is not yet valid"
+// does not make the line OpenSSL's. Envelopes always name theirs.
+func inside(hits []hit, i int) bool {
+	h := hits[i]
+	if h.p.Envelope {
+		return false
+	}
+	for j, o := range hits {
+		if j == i || o.p.Stack == h.p.Stack || o.p.Envelope || o.p.Stack == GenericStack || o.start > h.start || h.end > o.end {
+			continue
+		}
+		if o.start < h.start || h.end < o.end || better(o, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // libraries are the stacks whose texts appear inside applications' logs.
 var libraries = map[string]bool{"openssl": true, "boringssl": true, "libressl": true, "gnutls": true, "os": true}
 
@@ -532,8 +553,15 @@ func outer(p *Pattern) int {
 }
 
 func better(a, b hit) bool {
-	if ta, tb := tier(a), tier(b); ta != tb {
+	ta, tb := tier(a), tier(b)
+	if ta != tb {
 		return ta > tb
+	}
+	// Among the wording every stack uses, the narrower reading first:
+	// "no cipher in common" says more than "could not establish a secure
+	// connection".
+	if ta == tierGeneric && len(a.v.Causes) != len(b.v.Causes) {
+		return len(a.v.Causes) < len(b.v.Causes)
 	}
 	if al, bl := a.end-a.start, b.end-b.start; al != bl {
 		return al > bl

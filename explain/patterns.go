@@ -295,8 +295,10 @@ var patterns = []Pattern{
 	ps("curl", "35-connect", `curl: \(35\)|SSL connect error|OpenSSL SSL_connect:|Unknown SSL protocol error in connection`,
 		"the TLS handshake failed before any certificate check: see the library's reason", dNego,
 		[]cause.Code{closed, reset, version, cipher, sni, notTLS, clientCert, group, alert}).envelope(),
-	p("curl", "connect-reset", `SSL_connect: Connection reset by peer|Recv failure: Connection reset by peer|curl: \(56\)`,
+	p("curl", "connect-reset", `SSL_connect: Connection reset by peer|Recv failure: Connection reset by peer`,
 		"the connection was reset (TCP RST) during the exchange", dClosed, reset, closed, sni, intercepted),
+	// curl's code 56 only says receiving failed: the text after it says why.
+	p("curl", "56-recv", `curl: \(56\)`, "curl failed to receive data; the text after the code says why", dClosed, reset, closed, clientCert, intercepted).envelope(),
 	ps("curl", "60-certificate", `SSL certificate problem|curl: \(60\)|Peer certificate cannot be authenticated|SSL peer certificate or SSH remote key was not OK|curl: \(51\)`,
 		"curl rejected the server's certificate; the text after it names why", dCert, certSet).envelope(),
 	p("curl", "no-alt-name", `no alternative certificate subject name matches target host ?name`,

@@ -20,11 +20,14 @@ import (
 const explainHelp = `Usage: tlsdoctor explain MESSAGE | - | FILE... [flags]
 
 Reads an error message or a log from any TLS stack (Java, Go, OpenSSL, curl,
-Python, Node.js, .NET, browsers, nginx, Envoy, HAProxy, AWS and OCI API
-Gateway, Kubernetes ...) and says which stack wrote it, which causes it is
-compatible with (most likely first), and the check that decides between them,
-as a command ready to run with the host, port, SNI and client profile taken
-from the message. --probe runs that check.
+Python, Node.js, .NET, Rust, browsers and Apple's URL loading, nginx, Envoy,
+HAProxy, Traefik, APISIX, cloud load balancers and CDNs, Kubernetes ...) and
+says which stack wrote it, who logged it (a client, or a server about a
+connecting client), which causes it is compatible with (most likely first), and
+the check that decides between them, as a command ready to run with the host,
+port, SNI and client profile taken from the message. --probe runs that check.
+Wording every stack uses ("certificate has expired", "handshake timed out")
+is recognised in any stack, with ranked candidates.
 
 A MESSAGE is explained as one error (quote it; a multi-line stack trace is
 fine). '-' reads a log from standard input and FILEs are logs: plain text,
@@ -573,7 +576,11 @@ func (e *env) explainList(asJSON bool) int {
 		report.JSON(e.stdout, map[string]any{"stacks": explain.Stacks(), "patterns": list})
 		return ExitOK
 	}
+	stacks := 0
 	for _, st := range explain.Stacks() {
+		if st.ID != explain.GenericStack {
+			stacks++
+		}
 		n := 0
 		for _, p := range list {
 			if p.Stack == st.ID {
@@ -584,9 +591,9 @@ func (e *env) explainList(asJSON bool) int {
 		if prof == "" {
 			prof = "-"
 		}
-		fmt.Fprintf(e.stdout, "%-12s %-52s profile %-16s %3d patterns\n", st.ID, st.Name, prof, n)
+		fmt.Fprintf(e.stdout, "%-12s %-52s profile %-16s %12s\n", st.ID, st.Name, prof, plural(n, "pattern", "patterns"))
 	}
-	fmt.Fprintf(e.stdout, "\n%d patterns; 'tlsdoctor explain --list --json' prints each with its regular expression and causes.\n", len(list))
+	fmt.Fprintf(e.stdout, "\n%d stacks, the wording every stack uses (%s), and %d patterns in all;\n'tlsdoctor explain --list --json' prints each with its regular expression and causes.\n", stacks, explain.GenericStack, len(list))
 	return ExitOK
 }
 

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/explain"
 )
 
 func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -74,6 +76,25 @@ func TestExplainJSONAndUnrecognised(t *testing.T) {
 	code, out, _ = run(t, "explain", "--list")
 	if code != ExitOK || !strings.Contains(out, "oci-apigw") || !strings.Contains(out, "patterns") {
 		t.Errorf("--list: exit %d\n%s", code, out)
+	}
+	// The count it prints is the stacks it lists (the README's number is
+	// tested against the same count in package explain).
+	stacks := len(explain.Stacks()) - 1
+	if !strings.Contains(out, fmt.Sprintf("\n%d stacks, the wording every stack uses", stacks)) || strings.Contains(out, " 1 patterns") {
+		t.Errorf("--list does not count %d stacks:\n%s", stacks, out)
+	}
+}
+
+// A message in no stack's own words is explained by the wording every
+// stack uses, and the human output says which side logged a server's line.
+func TestExplainGenericAndServerSide(t *testing.T) {
+	code, out, _ := run(t, "explain", "sync failed: the server certificate is not trusted")
+	if code != ExitOK || !strings.Contains(out, "TLS wording common to every stack") || !strings.Contains(out, "UNTRUSTED_ROOT") {
+		t.Errorf("generic: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "explain", "http: TLS handshake error from 10.0.0.5:51234: remote error: tls: bad certificate")
+	if code != ExitOK || !strings.Contains(out, "logged by the server about a connecting client") || strings.Contains(out, "CLIENT_CERT_REQUIRED") {
+		t.Errorf("server side: exit %d\n%s", code, out)
 	}
 }
 
