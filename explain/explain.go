@@ -113,6 +113,10 @@ type Stack struct {
 	// StartTLS names the openssl s_client -starttls protocol when the stack
 	// negotiates TLS inside its own protocol (tlsdoctor check cannot).
 	StartTLS string `json:"-"`
+	// Edge marks a CDN or load balancer whose lines are about its own
+	// connection to the origin: a URL in them is the viewer's, not the
+	// server to check.
+	Edge bool `json:"-"`
 }
 
 // Candidate is one cause a message is compatible with.
@@ -429,7 +433,7 @@ func Explain(msg string) *Result {
 		}
 		r.Context += "logged by the server about a connecting client: check the server that wrote it"
 		r.Profile = ""
-	} else {
+	} else if !edge(r.Stacks) {
 		r.Target = endpointOf(msg, lower)
 	}
 	r.Command, r.Placeholder = command(r)
@@ -554,6 +558,15 @@ func outer(p *Pattern) int {
 
 func better(a, b hit) bool {
 	ta, tb := tier(a), tier(b)
+	// The wording every stack uses, found within a stack's own generic
+	// message ("certificate verify failed"), is that message: the stack's
+	// reading says more.
+	if ta == tierWeak && tb == tierGeneric && a.start <= b.start && b.end <= a.end {
+		return true
+	}
+	if tb == tierWeak && ta == tierGeneric && b.start <= a.start && a.end <= b.end {
+		return false
+	}
 	if ta != tb {
 		return ta > tb
 	}
@@ -787,7 +800,7 @@ func submatches(s string, loc []int) []string {
 }
 
 var (
-	reURL = gate(`https?://(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?[^\s"'<>)\],;|]*`)
+	reURL = gate(`https?://(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?[^\s"'<>)\]},;|]*`)
 	// Where the message names the server rather than a URL.
 	reHostPort = []gated{
 		gate(`host='([^']+)', port=(\d+)`),                              // Python urllib3
@@ -819,6 +832,8 @@ var (
 		gate(`connecting to a server that is pretending to be “([^”]+)”`),   // Apple
 		gate(`hostname '([^']+)' doesn't match`),                            // Python 2/3.6
 		gate(`cannot validate certificate for ([^\s]+) because it doesn't`), // Go (IP)
+		gate(`The hostname ([^\s]+) could not be verified`),                 // pgjdbc
+		gate(`Host name verification failed for host : ([^\s]+)`),           // WSO2
 	}
 )
 
@@ -1009,6 +1024,19 @@ func isWordByte(c byte) bool {
 }
 
 // command builds the deciding check for r.
+func edge(stacks []Stack) bool {
+	for _, s := range stacks {
+		if s.Edge {
+			return true
+		}
+	}
+	return false
+}
+
+// OriginPlaceholder stands for the origin server in the command of an edge's
+// line (a CDN's or load balancer's), which names only the viewer's URL.
+const OriginPlaceholder = "ORIGIN"
+
 func command(r *Result) (string, bool) {
 	var st Stack
 	for _, s := range r.Stacks {
@@ -1020,6 +1048,9 @@ func command(r *Result) (string, bool) {
 	host, port, placeholder := r.Target.Host, r.Target.Port, false
 	if host == "" {
 		host, placeholder = "HOST", true
+		if edge(r.Stacks) {
+			host = OriginPlaceholder
+		}
 	}
 	if st.StartTLS != "" {
 		if port == "" {

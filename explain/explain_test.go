@@ -28,6 +28,14 @@ func TestEndpointAndCommand(t *testing.T) {
 		{"psql: error: connection to server at \"db.example.com\" (10.0.0.9), port 5432 failed: server certificate for \"db.internal\" does not match host name \"db.example.com\"",
 			"db.example.com", "5432", "", "openssl s_client -starttls postgres -connect db.example.com:5432 -servername db.example.com -showcerts"},
 		{"x509: certificate signed by unknown authority", "", "", "", "tlsdoctor check https://HOST/ --profile go"},
+		// A URL ends at the brace of Apple's UserInfo dictionary.
+		{`Error Domain=NSURLErrorDomain Code=-1200 "An SSL error has occurred" UserInfo={_kCFStreamErrorCodeKey=-9836, NSErrorFailingURLStringKey=https://legacy.example.com/}`,
+			"legacy.example.com", "", "", "tlsdoctor check https://legacy.example.com/ --profile safari"},
+		{"org.postgresql.util.PSQLException: The hostname db.internal could not be verified by hostnameverifier PgjdbcHostnameVerifier.",
+			"db.internal", "", "", "openssl s_client -starttls postgres -connect db.internal:5432 -servername db.internal -showcerts"},
+		// An edge's line names the viewer's URL; the server to check is its origin.
+		{`jsonPayload.statusDetails="failed_to_connect_to_backend" httpRequest.requestUrl="https://shop.example.com/"`,
+			"", "", "", "tlsdoctor check https://ORIGIN/"},
 	} {
 		r := Explain(c.msg)
 		if !r.Matched {

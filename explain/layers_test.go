@@ -170,6 +170,16 @@ func TestIssuePhrasings(t *testing.T) {
 			t.Errorf("%.60q: stacks %v, want %s first", c.msg, ids, c.stack)
 		}
 	}
+	// wget on GnuTLS: the line after "is not trusted" says why.
+	r0 := Explain("ERROR: The certificate of 'downloads.example.com' is not trusted.\nERROR: The certificate of 'downloads.example.com' has expired.")
+	if !r0.Decided || r0.Candidates[0].Cause != cause.CertExpired {
+		t.Errorf("wget/GnuTLS expired: %s decided %v %v", r0.Pattern, r0.Decided, r0.Causes())
+	}
+	// A stack's own generic message keeps its reading over the same words
+	// read as everyone's.
+	if r := Explain("Interop+Crypto+OpenSslCryptographicException: error:0A000086:SSL routines::certificate verify failed"); r.Pattern != "openssl/certificate-verify-failed" {
+		t.Errorf(".NET on Linux: decided by %s", r.Pattern)
+	}
 	// Java's "No appropriate protocol" is this client's configuration.
 	r := Explain("javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or cipher suites are inappropriate)")
 	if !strings.Contains(r.Meaning, "client") || !strings.Contains(r.Candidates[0].Fix, "client") {

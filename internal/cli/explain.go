@@ -309,7 +309,10 @@ func writeExplanation(w io.Writer, r *explain.Result, indent string, color bool)
 	}
 	line(label, r.Decide)
 	cmd := printable(r.Command)
-	if r.Placeholder {
+	switch {
+	case r.Placeholder && strings.Contains(r.Command, explain.OriginPlaceholder):
+		cmd += "    " + dim + "# put in the origin the edge connects to: the line names only the viewer's side" + reset
+	case r.Placeholder:
 		cmd += "    " + dim + "# put in the server: the message names none" + reset
 	}
 	fmt.Fprintf(w, "%s%-11s %s$ %s%s\n", indent, "", bold, cmd, reset)
@@ -542,7 +545,11 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		fmt.Fprintf(w, "  %6d  %-26s %-28s %s\n", g.Count, first, ep, stack)
 	}
 	for i, g := range s.Groups {
-		fmt.Fprintf(w, "\n[%d] %d× (lines %d-%d)  %s\n", i+1, g.Count, g.FirstLine, g.LastLine, printable(explain.Clip(g.Result.Input, 140)))
+		where := fmt.Sprintf("lines %d-%d", g.FirstLine, g.LastLine)
+		if g.FirstLine == g.LastLine {
+			where = fmt.Sprintf("line %d", g.FirstLine)
+		}
+		fmt.Fprintf(w, "\n[%d] %d× (%s)  %s\n", i+1, g.Count, where, printable(explain.Clip(g.Result.Input, 140)))
 		writeExplanation(w, g.Result, "    ", color)
 		if p := out.Probes[i]; p != nil {
 			writeProbe(w, p, "    ", color)

@@ -290,7 +290,7 @@ func TestExplainEscapesControlCharacters(t *testing.T) {
 
 func TestExplainLogWordsAndCutLines(t *testing.T) {
 	code, out, _ := runIn(t, "x509: certificate signed by unknown authority\n", "explain", "-")
-	if code != ExitOK || !strings.Contains(out, "Read 1 line (text): 1 record, 1 TLS failure recognised in 1 group.") {
+	if code != ExitOK || !strings.Contains(out, "Read 1 line (text): 1 record, 1 TLS failure recognised in 1 group.") || !strings.Contains(out, "1× (line 1)") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 	long := strings.Repeat("a", 2<<20) + "\nx509: certificate signed by unknown authority\n"
