@@ -162,6 +162,17 @@ func TestExchangeHTTP(t *testing.T) {
 		}, check: func(t *testing.T, h *evidence.HTTP) {
 			want(t, h, "not_http", 0)
 		}},
+		{name: "short-garbage-left-open", timeout: time.Minute, reply: func(tc *tls.Conn, raw *peer, req *http.Request) {
+			// Judged on the three bytes, not at the (minute-long) time-out:
+			// the exchange would otherwise not return before the test's.
+			tc.Write([]byte("OK\n"))
+			raw.hold()
+		}, check: func(t *testing.T, h *evidence.HTTP) {
+			want(t, h, "not_http", 0)
+			if string(h.First) != "OK\n" {
+				t.Fatalf("first %q", h.First)
+			}
+		}},
 		{name: "bad-status-line", reply: respond("HTTP/1.1 OK\r\n\r\n"), check: func(t *testing.T, h *evidence.HTTP) {
 			want(t, h, "not_http", 0)
 			if h.StatusLine != "HTTP/1.1 OK" {

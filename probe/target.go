@@ -122,6 +122,12 @@ func validName(h string) string {
 	if len(h) > 253 {
 		return "host name longer than 253 characters"
 	}
+	labels := strings.Split(h, ".")
+	if last := labels[len(labels)-1]; last != "" && strings.Trim(last, "0123456789") == "" {
+		// No top-level domain is all digits (RFC 3696 2): this is an
+		// address that does not parse, such as 256.1.1.1 or 1.2.3.4.5.
+		return "not a valid IP address, and not a host name (a name's last label is never all digits)"
+	}
 	for _, label := range strings.Split(h, ".") {
 		if label == "" {
 			return "empty label in host name"

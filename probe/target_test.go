@@ -123,6 +123,8 @@ func TestParseTargetRejects(t *testing.T) {
 		{"empty-label", "a..b", "empty label"},
 		{"empty-label-url", "https://a..b/", "empty label"},
 		{"bad-character", "under_score$.com", "invalid character"},
+		{"ipv4-octet-too-large", "256.1.1.1", "not a valid IP address"},
+		{"ipv4-five-parts", "https://1.2.3.4.5/", "not a valid IP address"},
 		{"label-too-long", strings.Repeat("a", 64) + ".example", "label longer than 63"},
 		{"name-too-long", strings.Repeat("abcdefghi.", 26) + "com", "longer than 253"},
 		{"nul-bytes", string(make([]byte, 300)), "longer than 253"},

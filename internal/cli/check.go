@@ -83,7 +83,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.noSystem, "no-system-roots", false, "trust only the --ca-bundle CAs, as a gateway with only a custom bundle does")
 	fs.StringVar(&f.servername, "servername", "", "the `NAME` to send as SNI and Host and to check on the certificate")
 	fs.BoolVar(&f.noSNI, "no-sni", false, "send no SNI")
-	fs.Var(&f.connect, "connect", "dial these `ADDR[,ADDR...]` (IP or IP:port) instead of resolving the name")
+	fs.Var(&f.connect, "connect", "dial these `ADDR[,ADDR...]` (IP, IP:port, or host:port resolved when dialled) instead of resolving the target's name")
 	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "time-out of each phase (dial, hello, handshake, HTTP)")
 	fs.DurationVar(&f.deadline, "deadline", DefaultDeadline, "bound on the whole check (with --clients: on all the clients together)")
 	fs.BoolVar(&f.noHTTP, "no-http", false, "skip the HTTP request after the handshake")
