@@ -38,7 +38,7 @@ const mod = "github.com/tlsdoctor/tlsdoctor"
 // The fences of docs/architecture.md: judgement packages do no I/O, only
 // probe (and the lab's servers) touch sockets, nothing imports the CLI.
 func TestImportFences(t *testing.T) {
-	pure := map[string]bool{"cause": true, "evidence": true, "wire": true, "signature": true, "chain": true, "diagnose": true, "report": true, "profile": true, "explain": true}
+	pure := map[string]bool{"cause": true, "evidence": true, "wire": true, "signature": true, "chain": true, "diagnose": true, "report": true, "profile": true, "explain": true, "intercept": true}
 	for _, p := range listPackages(t) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, mod), "/")
 		for _, imp := range p.Imports {
@@ -59,6 +59,18 @@ func TestImportFences(t *testing.T) {
 			for _, d := range p.Deps {
 				if d == "net/http" {
 					t.Errorf("%s depends on net/http", rel)
+				}
+			}
+		}
+		for _, d := range p.Deps {
+			if strings.HasPrefix(d, "github.com/prometheus/") && rel != "internal/exporter" && rel != "internal/cli" && rel != "cmd/tlsdoctor" {
+				t.Errorf("%s depends on %s; the Prometheus client belongs to internal/exporter", rel, d)
+			}
+		}
+		if rel == "internal/addrpolicy" {
+			for _, imp := range p.Imports {
+				if strings.HasPrefix(imp, mod+"/") {
+					t.Errorf("addrpolicy imports %s; the address policy stands alone", imp)
 				}
 			}
 		}

@@ -33,6 +33,11 @@ func LoadCertificates(file string) ([]*x509.Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ParseCertificates(data)
+}
+
+// ParseCertificates parses a PEM bundle (or one DER certificate).
+func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	var certs []*x509.Certificate
 	rest := data
 	blocks := 0

@@ -55,3 +55,23 @@ func blackhole() (addr string, closeFn func(), err error) {
 	closeFn()
 	return "", nil, fmt.Errorf("lab: could not fill the accept queue of %s", addr)
 }
+
+// closedPort returns a loopback address that refuses connections and stays
+// so: a socket bound to the port but never listening holds the port, so no
+// other listener of the process can take it.
+func closedPort() (addr string, closeFn func(), err error) {
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		syscall.Close(fd)
+		return "", nil, err
+	}
+	got, err := syscall.Getsockname(fd)
+	if err != nil {
+		syscall.Close(fd)
+		return "", nil, err
+	}
+	return fmt.Sprintf("127.0.0.1:%d", got.(*syscall.SockaddrInet4).Port), func() { syscall.Close(fd) }, nil
+}

@@ -70,7 +70,17 @@ func readHTTP(br *bufio.Reader, lr *limitedReader, h *evidence.HTTP) {
 	first := true
 	for {
 		if first {
-			peek, err := br.Peek(5)
+			// Wait for five bytes only while what came is a start of
+			// "HTTP/": a short reply that is not HTTP ("OK\n") is judged
+			// at once, not at the time-out.
+			peek, err := br.Peek(1)
+			if err == nil {
+				if got, _ := br.Peek(min(br.Buffered(), 5)); bytes.HasPrefix([]byte("HTTP/"), got) {
+					peek, err = br.Peek(5)
+				} else {
+					peek = got
+				}
+			}
 			h.First = append([]byte(nil), peek...)
 			if len(peek) < 5 || !bytes.Equal(peek, []byte("HTTP/")) {
 				if len(peek) == 0 {

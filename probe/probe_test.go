@@ -14,53 +14,6 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/wire"
 )
 
-func TestParseTarget(t *testing.T) {
-	tests := []struct {
-		in                 string
-		host, scheme, path string
-		port               int
-		ip, http           bool
-	}{
-		{"https://api.example.com", "api.example.com", "https", "/", 443, false, true},
-		{"https://API.Example.com.:8443/health?x=1", "api.example.com", "https", "/health?x=1", 8443, false, true},
-		{"api.example.com", "api.example.com", "tls", "", 443, false, false},
-		{"api.example.com:8443", "api.example.com", "tls", "", 8443, false, false},
-		{"10.0.0.5:8443", "10.0.0.5", "tls", "", 8443, true, false},
-		{"https://[::1]:8443/", "::1", "https", "/", 8443, true, true},
-		{"[::1]:9443", "::1", "tls", "", 9443, true, false},
-		{"::1", "::1", "tls", "", 443, true, false},
-		{"tls://db.internal:5433", "db.internal", "tls", "", 5433, false, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := ParseTarget(tt.in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Host != tt.host || got.Port != tt.port || got.Scheme != tt.scheme || got.Path != tt.path || got.IsIP != tt.ip || got.HTTP != tt.http || got.ServerName != tt.host {
-				t.Fatalf("got %+v", got)
-			}
-		})
-	}
-}
-
-func TestParseTargetRejects(t *testing.T) {
-	for _, in := range []string{
-		"", " ", "http://plain.example", "ftp://x", "https://", "https://host:0", "https://host:99999",
-		"host:abc", "host:", "https://user:pw@host", "api.example.com/path", "bad host", "a..b",
-		"https://exa mple.com", "under_score$.com", "[::1", "https://host:-1", string(make([]byte, 300)),
-	} {
-		if _, err := ParseTarget(in); err == nil {
-			t.Errorf("ParseTarget(%q) accepted", in)
-		} else {
-			var te *TargetError
-			if !errors.As(err, &te) || te.Reason == "" {
-				t.Errorf("ParseTarget(%q): untyped error %v", in, err)
-			}
-		}
-	}
-}
-
 func FuzzParseTarget(f *testing.F) {
 	for _, s := range []string{"https://a.b:1/x", "[::1]:2", "a:b:c", "https://[::1]/"} {
 		f.Add(s)

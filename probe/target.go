@@ -65,11 +65,11 @@ func ParseTarget(in string) (evidence.Target, error) {
 			return bad("empty port")
 		}
 		t.Path = u.EscapedPath()
+		if t.Path == "" && t.HTTP {
+			t.Path = "/" // before the query: the request target is "/?q", never "?q"
+		}
 		if u.RawQuery != "" {
 			t.Path += "?" + u.RawQuery
-		}
-		if t.Path == "" && t.HTTP {
-			t.Path = "/"
 		}
 		if !t.HTTP && t.Path != "" && t.Path != "/" {
 			return bad("a tls:// target has no path")
@@ -121,6 +121,12 @@ func ParseTarget(in string) (evidence.Target, error) {
 func validName(h string) string {
 	if len(h) > 253 {
 		return "host name longer than 253 characters"
+	}
+	labels := strings.Split(h, ".")
+	if last := labels[len(labels)-1]; last != "" && strings.Trim(last, "0123456789") == "" {
+		// No top-level domain is all digits (RFC 3696 2): this is an
+		// address that does not parse, such as 256.1.1.1 or 1.2.3.4.5.
+		return "not a valid IP address, and not a host name (a name's last label is never all digits)"
 	}
 	for _, label := range strings.Split(h, ".") {
 		if label == "" {

@@ -31,8 +31,10 @@ var (
 )
 
 // builtin is the profile table: the basic profiles, then the clients of
-// clients.go. Append; never change an ID.
-var builtin = records(append(append([]Profile{}, basicProfiles...), clientProfiles...))
+// clients.go and windows.go, each with its revocation and proxy policy
+// (revocation.go, proxy.go) and its record of what real clients confirmed
+// (records.go). Append; never change an ID.
+var builtin = records(withPolicies(append(append(append([]Profile{}, basicProfiles...), clientProfiles...), windowsProfiles...)))
 
 var basicProfiles = []Profile{
 	{

@@ -25,7 +25,7 @@ var opensslLogs = map[cause.Code]string{
 	cause.ProtocolVersionMismatch: "error:0A00014D:SSL routines:...:legacy sigalg disallowed or unsupported | error:0A00042E:SSL routines:...:tlsv1 alert protocol version | error:0A000102:SSL routines:...:unsupported protocol",
 	cause.CipherMismatch:          "error:0A000410:SSL routines:...:sslv3 alert handshake failure",
 	cause.ServerAlert:             "SSL routines:...:tlsv1 alert ...SSL alert number",
-	cause.ClientCertRequired:      "error:0A00045C:SSL routines:...:tlsv13 alert certificate required",
+	cause.ClientCertRequired:      "error:0A00045C:SSL routines:...:tlsv13 alert certificate required | error:0A000410:SSL routines:...:sslv3 alert handshake failure",
 	cause.KeyMismatch:             "error:0A00007B:SSL routines:...:bad signature",
 	cause.ClosedDuringHandshake:   "error:0A000126:SSL routines:...:unexpected eof while reading",
 	cause.ResetDuringHandshake:    ":errno=104 | errno=104",
@@ -49,7 +49,7 @@ var curlLogs = map[cause.Code]string{
 	cause.ServerAlert:             "curl: (35) ...SSL routines::tlsv1 alert ",
 	cause.ProtocolVersionMismatch: "curl: (35) ...error:0A00014D:SSL routines::legacy sigalg disallowed or unsupported | curl: (35) ...error:0A00042E:SSL routines::tlsv1 alert protocol version",
 	cause.CipherMismatch:          "curl: (35) ...error:0A000410:SSL routines::sslv3 alert handshake failure",
-	cause.ClientCertRequired:      "curl: (56) OpenSSL SSL_read: ...error:0A00045C:SSL routines::tlsv13 alert certificate required",
+	cause.ClientCertRequired:      "curl: (56) OpenSSL SSL_read: ...error:0A00045C:SSL routines::tlsv13 alert certificate required | curl: (35) ...error:0A000410:SSL routines::sslv3 alert handshake failure",
 	cause.KeyMismatch:             "curl: (35) ...error:0A00007B:SSL routines::bad signature",
 	cause.TCPRefused:              "curl: (7) Failed to connect to <host> port <port> after ...: Couldn't connect to server",
 	cause.TCPTimeout:              "curl: (28) Connection timed out after ... milliseconds",
@@ -78,7 +78,7 @@ var pythonLogs = map[cause.Code]string{
 	cause.ProtocolVersionMismatch: "[SSL] legacy sigalg disallowed or unsupported | [SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version",
 	cause.CipherMismatch:          "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure",
 	cause.ServerAlert:             "[SSL: TLSV1_ALERT_",
-	cause.ClientCertRequired:      "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required",
+	cause.ClientCertRequired:      "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required | [SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure",
 	cause.KeyMismatch:             "[SSL: BAD_SIGNATURE] bad signature",
 	cause.ResetDuringHandshake:    "ConnectionResetError: [Errno 104] Connection reset by peer | ConnectionResetError(104, 'Connection reset by peer')",
 	cause.ClosedDuringHandshake:   "TLS/SSL connection has been closed (EOF)",
@@ -106,7 +106,7 @@ var nodeLogs = map[cause.Code]string{
 	cause.ProtocolVersionMismatch: "Error: write EPROTO ...:tlsv1 alert protocol version",
 	cause.CipherMismatch:          "Error: write EPROTO ...:sslv3 alert handshake failure",
 	cause.ServerAlert:             "Error: write EPROTO ...SSL routines:...:tlsv1 alert ",
-	cause.ClientCertRequired:      "Error: ...:tlsv13 alert certificate required",
+	cause.ClientCertRequired:      "Error: ...:tlsv13 alert certificate required | Error: write EPROTO ...:sslv3 alert handshake failure",
 	cause.KeyMismatch:             "Error: write EPROTO ...:bad signature",
 	cause.ResetDuringHandshake:    "Error: read ECONNRESET",
 	cause.ClosedDuringHandshake:   "Error: Client network socket disconnected before secure TLS connection was established (code ECONNRESET)",
@@ -128,7 +128,7 @@ var javaLogs = map[cause.Code]string{
 	cause.CertExpired:             "PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed",
 	cause.CertNotYetValid:         "PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed",
 	cause.HostnameMismatch:        "No subject alternative DNS name matching <host> found.",
-	cause.NotTLS:                  "javax.net.ssl.SSLException: Unsupported or unrecognized SSL message",
+	cause.NotTLS:                  "javax.net.ssl.SSLException: Unsupported or unrecognized SSL message | javax.net.ssl.SSLException: SSL V2.0 servers are not supported",
 	cause.ResetDuringHandshake:    "java.net.SocketException: Connection reset | java.net.SocketException: Broken pipe",
 	cause.ClosedDuringHandshake:   "javax.net.ssl.SSLHandshakeException: Remote host terminated the handshake",
 	cause.ProtocolVersionMismatch: "Received fatal alert: protocol_version | No appropriate protocol (protocol is disabled or cipher suites are inappropriate)",
@@ -148,7 +148,7 @@ var javaLogs = map[cause.Code]string{
 
 // java17Logs adds what Java 17 (TLS 1.3) was seen to log here.
 var java17Logs = with(javaLogs, map[cause.Code]string{
-	cause.ClientCertRequired: "Received fatal alert: certificate_required | java.io.IOException: Error writing to server | Server returned HTTP response code: 400",
+	cause.ClientCertRequired: "Received fatal alert: certificate_required | Received fatal alert: handshake_failure | java.io.IOException: Error writing to server | java.net.SocketException: Broken pipe | Server returned HTTP response code: 400",
 	cause.KeyMismatch:        "javax.net.ssl.SSLHandshakeException: Invalid CertificateVerify signature",
 })
 
@@ -167,7 +167,7 @@ var goLogs = map[cause.Code]string{
 	cause.ProtocolVersionMismatch: "remote error: tls: protocol version not supported",
 	cause.CipherMismatch:          "remote error: tls: handshake failure",
 	cause.ServerAlert:             "remote error: tls: ",
-	cause.ClientCertRequired:      "remote error: tls: certificate required",
+	cause.ClientCertRequired:      "remote error: tls: certificate required | remote error: tls: handshake failure",
 	cause.KeyMismatch:             "tls: invalid signature by the server certificate",
 	cause.ResetDuringHandshake:    "read: connection reset by peer",
 	cause.ClosedDuringHandshake:   "EOF",
@@ -244,7 +244,7 @@ var haproxyLogs = map[cause.Code]string{
 	cause.ProtocolVersionMismatch: "SSL handshake failure...legacy sigalg disallowed or unsupported | SSL handshake failure...tlsv1 alert protocol version",
 	cause.CipherMismatch:          "SSL handshake failure...sslv3 alert handshake failure",
 	cause.ServerAlert:             "SSL handshake failure...tlsv1 alert ",
-	cause.ClientCertRequired:      "SSL fatal error...tlsv13 alert certificate required | 400 ----",
+	cause.ClientCertRequired:      "SSL fatal error...tlsv13 alert certificate required | 400 ---- | SSL handshake failure...sslv3 alert handshake failure",
 	cause.KeyMismatch:             "SSL handshake failure...bad signature",
 	cause.ResetDuringHandshake:    "SSL handshake failure: - | Connection error during SSL handshake",
 	cause.ClosedDuringHandshake:   "SSL handshake failure: - | Connection closed during SSL handshake",
@@ -274,6 +274,7 @@ var chromeLogs = map[cause.Code]string{
 	// The TLS 1.3 server's alert arrives after the handshake: Chromium
 	// reports it as one or the other, as it races the request.
 	cause.ClientCertRequired: "ERR_BAD_SSL_CLIENT_AUTH_CERT | ERR_SOCKET_NOT_CONNECTED",
+	cause.CertRevoked:        "NET::ERR_CERT_REVOKED",
 }
 
 // GnuTLS: gnutls-cli prints "- Status: The certificate is NOT trusted. ..."
@@ -294,13 +295,14 @@ var gnutlsLogs = map[cause.Code]string{
 	cause.ClosedDuringHandshake: "The TLS connection was non-properly terminated.",
 	cause.ServerAlert:           "received alert [",
 	cause.CipherMismatch:        "received alert [40]: Handshake failed",
-	cause.ClientCertRequired:    "Received alert [116]: Certificate is required | The specified session has been invalidated for some reason. | Read error (A TLS fatal alert has been received.) | ERROR 400: Bad Request.",
+	cause.ClientCertRequired:    "Received alert [116]: Certificate is required | The specified session has been invalidated for some reason. | Read error (A TLS fatal alert has been received.) | ERROR 400: Bad Request. | received alert [40]: Handshake failed",
 	cause.KeyMismatch:           "Public key signature verification has failed.",
 	cause.TCPRefused:            "Connection refused",
 	cause.TCPTimeout:            "failed: Connection timed out.",
 	cause.HandshakeTimeout:      "Unable to establish SSL connection.",
 	cause.CertTooLarge:          "The handshake data size is too large.",
 	cause.HTTPNoResponse:        "Read error (The request is invalid.) in headers. | Error in the pull function.",
+	cause.CertRevoked:           "The certificate chain is revoked. | has been revoked.",
 }
 
 // with returns a copy of base with more added.

@@ -361,13 +361,32 @@ func FuzzReadFlight(f *testing.F) {
 	f.Add(flight12(t, []byte{0x30, 0}, key, make([]byte, 32), true))
 	f.Add(MarshalRecord(RecordAlert, VersionTLS12, []byte{2, 40}))
 	f.Add([]byte("HTTP/1.0 200 OK\r\n"))
+	f.Add([]byte{RecordHandshake, 3, 3, 0xff, 0xff, 2, 0, 0, 0})
+	sh13, _ := (&ServerHello{Version: VersionTLS12, CipherSuite: 0x1301, SupportedVersion: VersionTLS13, KeyShareGroup: GroupX25519}).Marshal()
+	f.Add(append(MarshalRecord(RecordChangeCipherSpec, VersionTLS12, []byte{1}), MarshalRecord(RecordHandshake, VersionTLS12, HandshakeMessage(TypeServerHello, sh13))...))
+	hrr, _ := (&ServerHello{Version: VersionTLS12, HelloRetry: true, CipherSuite: 0x1301, SupportedVersion: VersionTLS13, KeyShareGroup: GroupP256,
+		Extra: []Extension{{Type: ExtCookie, Data: []byte{0, 2, 'c', 'k'}}}}).Marshal()
+	f.Add(MarshalRecord(RecordHandshake, VersionTLS12, HandshakeMessage(TypeServerHello, hrr)))
+	dhe, _ := (&ServerHello{Version: VersionTLS12, Random: make([]byte, 32), CipherSuite: 0x009e}).Marshal()
+	var hs []byte
+	hs = append(hs, HandshakeMessage(TypeServerHello, dhe)...)
+	hs = append(hs, HandshakeMessage(TypeServerKeyExchange, signedSKE(dheParams(big.NewInt(0xfffd)), SigRSAPSSSHA256))...)
+	hs = append(hs, HandshakeMessage(TypeServerHelloDone, nil)...)
+	f.Add(MarshalRecord(RecordHandshake, VersionTLS12, hs))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		fl, _ := ReadFlight(bytes.NewReader(in), 4096)
+		fl, err := ReadFlight(bytes.NewReader(in), 4096)
 		if fl == nil {
 			t.Fatal("nil flight")
 		}
-		if len(fl.First) > 64 {
-			t.Fatal("First unbounded")
+		if len(fl.First) > 64 || !bytes.HasPrefix(in, fl.First) {
+			t.Fatal("First unbounded, or not what was read")
+		}
+		if err == nil && !fl.Done && fl.Alert == nil {
+			t.Fatal("no error, yet neither done nor ended by an alert")
+		}
+		var tl *TooLargeError
+		if errors.As(err, &tl) && tl.Length <= tl.Limit {
+			t.Fatalf("too large: %d of %d", tl.Length, tl.Limit)
 		}
 	})
 }
@@ -375,12 +394,43 @@ func FuzzReadFlight(f *testing.F) {
 func FuzzParseServerHello(f *testing.F) {
 	b, _ := (&ServerHello{Version: VersionTLS12, CipherSuite: 0x1301, SupportedVersion: VersionTLS13, KeyShareGroup: 29}).Marshal()
 	f.Add(b)
+	b, _ = (&ServerHello{Version: VersionTLS12, HelloRetry: true, CipherSuite: 0x1301, SupportedVersion: VersionTLS13, KeyShareGroup: 23,
+		Extra: []Extension{{Type: ExtCookie, Data: []byte{0, 3, 1, 2, 3}}}}).Marshal()
+	f.Add(b)
+	f.Add(serverHelloBody(ext(ExtALPN, 0, 3, 2, 'h', '2'), ext(ExtKeyShare, 0, 29), ext(ExtKeyShare, 0, 29)))
+	f.Add(serverHelloBody())
 	f.Fuzz(func(t *testing.T, in []byte) {
 		sh, err := ParseServerHello(in)
 		if err != nil {
+			var me *MalformedError
+			if !errors.Is(err, ErrMalformed) || errors.As(err, &me) && (me.Offset < 0 || me.Offset >= len(in)) {
+				t.Fatalf("error %v", err)
+			}
 			return
 		}
-		_ = sh.NegotiatedVersion()
+		seen := map[uint16]bool{}
+		for _, typ := range sh.ExtensionTypes {
+			if seen[typ] {
+				t.Fatalf("extension %d accepted twice", typ)
+			}
+			seen[typ] = true
+		}
+		if seen[ExtCookie] != (len(sh.Cookie) > 0) || sh.HelloRetry != bytes.Equal(sh.Random, helloRetryRandom) {
+			t.Fatalf("cookie or retry flag inconsistent: %+v", sh)
+		}
+		if sh.SupportedVersion != 0 && !seen[ExtSupportedVersions] {
+			t.Fatal("supported version from nowhere")
+		}
+		// What Marshal writes of it parses back to the same fields.
+		out, err := sh.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseServerHello(out)
+		if err != nil || back.Version != sh.Version || back.CipherSuite != sh.CipherSuite || back.NegotiatedVersion() != sh.NegotiatedVersion() ||
+			back.KeyShareGroup != sh.KeyShareGroup || back.HelloRetry != sh.HelloRetry || !bytes.Equal(back.SessionID, sh.SessionID) {
+			t.Fatalf("re-marshalled: %+v, %v; was %+v", back, err, sh)
+		}
 	})
 }
 

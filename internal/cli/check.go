@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,6 +43,14 @@ Examples:
   tlsdoctor check https://10.0.0.5:8443 --servername api.example.com
   tlsdoctor check https://api.example.com --at 2027-01-15      # will it still work then?
   tlsdoctor check https://api.example.com --write-fix ./fix     # write the corrected chain / CA
+  tlsdoctor check https://api.example.com --proxy http://proxy.corp:3128   # through a proxy; INTERCEPTED if it re-signs
+  tlsdoctor check https://mtls.internal:8443 --cert client.pem --key client.key
+  tlsdoctor check https://mtls.internal:8443 --cert client.p12 --cert-password-file pw.txt
+  tlsdoctor check https://api.example.com --profile firefox --revocation   # OCSP and CRLs, whatever the client does
+
+Proxies: without --proxy, the proxy variables (HTTPS_PROXY, NO_PROXY, ...) are
+read the way the --profile's client reads them (Java reads none; Go never
+proxies loopback); --proxy direct ignores them.
 
 Exit status: 0 the cause is OK (with --clients: for every client); 1 a failure
 was diagnosed (with --clients: for at least one client); 2 usage or input error.
@@ -57,8 +66,10 @@ func (s *stringList) Set(v string) error {
 
 type checkFlags struct {
 	json, noSNI, noHTTP, noSystem, noAIA, verbose, clients, server bool
+	revocation                                                     bool
 	maxConns                                                       int
 	profile, servername, at, save, writeFix                        string
+	proxy, cert, key, certPassword                                 string
 	caBundles, connect                                             stringList
 	timeout, deadline                                              time.Duration
 }
@@ -72,7 +83,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.noSystem, "no-system-roots", false, "trust only the --ca-bundle CAs, as a gateway with only a custom bundle does")
 	fs.StringVar(&f.servername, "servername", "", "the `NAME` to send as SNI and Host and to check on the certificate")
 	fs.BoolVar(&f.noSNI, "no-sni", false, "send no SNI")
-	fs.Var(&f.connect, "connect", "dial these `ADDR[,ADDR...]` (IP or IP:port) instead of resolving the name")
+	fs.Var(&f.connect, "connect", "dial these `ADDR[,ADDR...]` (IP, IP:port, or host:port resolved when dialled) instead of resolving the target's name")
 	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "time-out of each phase (dial, hello, handshake, HTTP)")
 	fs.DurationVar(&f.deadline, "deadline", DefaultDeadline, "bound on the whole check (with --clients: on all the clients together)")
 	fs.BoolVar(&f.noHTTP, "no-http", false, "skip the HTTP request after the handshake")
@@ -84,6 +95,11 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.clients, "clients", false, "check for every client profile and print which fail and why")
 	fs.BoolVar(&f.server, "server", false, "also enumerate what the server accepts: versions, every cipher suite and its order, groups, SNI")
 	fs.IntVar(&f.maxConns, "max-conns", probe.DefaultScanConns, "connections at once per server during --server (1-64)")
+	fs.StringVar(&f.proxy, "proxy", "", "send every connection through this HTTP proxy (CONNECT): `URL` http://[user:pass@]host:port or https://...; \"direct\" ignores the proxy variables")
+	fs.StringVar(&f.cert, "cert", "", "present this client certificate when the server asks: `FILE` PEM (leaf first) or PKCS#12 (.p12, .pfx)")
+	fs.StringVar(&f.key, "key", "", "the client certificate's private key, PEM `FILE` (not needed when --cert holds it, or for PKCS#12)")
+	fs.StringVar(&f.certPassword, "cert-password-file", "", "read the PKCS#12 password from the first line of `FILE`")
+	fs.BoolVar(&f.revocation, "revocation", false, "check revocation (stapled OCSP, OCSP responders, CRLs) whatever the client's own policy")
 	pos, code, ok := e.parse(fs, checkHelp, args)
 	if !ok {
 		return code
@@ -205,7 +221,28 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	opts := probe.Options{
 		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
 		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
-		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Deadline: f.deadline,
+		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Deadline: f.deadline, Revocation: f.revocation, Getenv: os.Getenv,
+	}
+	switch f.proxy {
+	case "":
+	case "direct":
+		opts.Getenv = nil
+	default:
+		u, err := probe.ParseProxy(f.proxy)
+		if err != nil {
+			return probe.Options{}, nil, e.fail(ExitUsage, "a proxy is http://[user:password@]host:port (or https://...); --proxy direct ignores HTTPS_PROXY", "--proxy %q: %v", redactProxy(f.proxy), err)
+		}
+		opts.Proxy = u
+	}
+	if f.key != "" && f.cert == "" || f.certPassword != "" && f.cert == "" {
+		return probe.Options{}, nil, e.fail(ExitUsage, "tlsdoctor check URL --cert client.pem --key client.key", "--key and --cert-password-file go with --cert")
+	}
+	if f.cert != "" {
+		cc, err := fleet.LoadClientCert(f.cert, f.key, f.certPassword)
+		if err != nil {
+			return probe.Options{}, nil, e.fail(ExitUsage, "--cert takes PEM (certificate, leaf first, with --key KEY.pem) or PKCS#12 (with --cert-password-file)", "--cert: %v", err)
+		}
+		opts.ClientCert = cc
 	}
 	return opts, p, 0
 }
@@ -230,7 +267,7 @@ func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck string, verbose
 
 // recheck rebuilds the command line without the one-off flags.
 func recheck(args []string) string {
-	skipNext := false
+	skipNext, redactNext := false, false
 	out := []string{"tlsdoctor", "check"}
 	for _, a := range args {
 		if skipNext {
@@ -246,7 +283,15 @@ func recheck(args []string) string {
 			case "save", "write-fix":
 				skipNext = !hasValue
 				continue
+			case "proxy":
+				if hasValue {
+					a = "--proxy=" + redactProxy(a[strings.Index(a, "=")+1:])
+				} else {
+					redactNext = true
+				}
 			}
+		} else if redactNext {
+			a, redactNext = redactProxy(a), false
 		}
 		if strings.ContainsAny(a, " \t'\"$&;|<>()") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
@@ -254,6 +299,17 @@ func recheck(args []string) string {
 		out = append(out, a)
 	}
 	return strings.Join(out, " ")
+}
+
+// redactProxy hides a password in a proxy URL, for the screen.
+func redactProxy(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "PASSWORD")
+			return strings.Replace(u.String(), "PASSWORD", "****", 1)
+		}
+	}
+	return s
 }
 
 var relTime = regexp.MustCompile(`^([+-])(\d+)([dhm])$`)

@@ -44,6 +44,7 @@ Commands:
   explain MESSAGE  say what an error message or a log (- or FILE) means and what decides it
   demo             start the built-in lab and diagnose every endpoint
   lab              run the built-in lab until interrupted
+  serve            web page, JSON API and Prometheus exporter (http://127.0.0.1:9219)
   causes           list the cause codes
   rules            list the rules that decide them, and on what observation
   profiles         list the client profiles
@@ -77,6 +78,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.demo(ctx, rest)
 	case "lab":
 		return env.labCmd(ctx, rest)
+	case "serve":
+		return env.serve(ctx, rest)
 	case "causes":
 		return env.causes(rest)
 	case "profiles":

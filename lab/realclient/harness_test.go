@@ -67,7 +67,7 @@ func runHarness(t *testing.T) *harness {
 			if release, err := realclient.HoldRefused(e.Addrs[0]); err == nil {
 				t.Cleanup(release)
 			} else {
-				t.Logf("the refused endpoint's port is not held: %v", err)
+				t.Logf("the refused endpoint's port is not held here (%v): the lab may hold it itself", err)
 			}
 		}
 	}
