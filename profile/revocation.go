@@ -165,12 +165,13 @@ var revocationPolicies = map[string]Revocation{
 	"android-4.4": unconfirmedOff("Android"), "android-7": unconfirmedOff("Android"),
 	"chrome": {
 		Default: true, CRLSet: true, OCSP: true, CRL: true,
-		Enable:      "the EnableOnlineRevocationChecks policy (soft-fail OCSP/CRL); RequireOnlineRevocationChecksForLocalAnchors makes it hard-fail for private roots",
-		Staple:      true,
-		Note:        "Chrome consults its CRLSet, a curated subset of revocations pushed by Google (mostly intermediates and urgent cases), and a stapled OCSP response (a stapled \"revoked\" is ERR_CERT_REVOKED: seen with Chromium 156); a revoked leaf in neither passes. Online OCSP and CRL checks are off",
-		Sources:     []string{srcRevocation, srcChromeCRLSets},
-		Unconfirmed: []string{"whether the current CRLSet lists a given serial (tlsdoctor does not download CRLSets)"},
+		Enable:  "the EnableOnlineRevocationChecks policy (soft-fail OCSP/CRL); RequireOnlineRevocationChecksForLocalAnchors makes it hard-fail for private roots",
+		Note:    "Chrome consults only its CRLSet, a curated subset of revocations pushed by Google (mostly intermediates and urgent cases); a revoked leaf that is not in it passes. Online OCSP and CRL checks are off",
+		Sources: []string{srcRevocation, srcChromeCRLSets},
+		Unconfirmed: []string{"whether the current CRLSet lists a given serial (tlsdoctor does not download CRLSets)",
+			"that Chrome ignores a stapled \"revoked\" response: Chromium 156 refused one here (ERR_CERT_REVOKED; docs/conformance.md)"},
 	},
+
 	"firefox": {
 		Default: true, Staple: true, OCSP: true, CRL: true, MustStaple: true,
 		Note:        "Firefox fails on a stapled \"revoked\" response and on a must-staple certificate served without a staple; otherwise it checks public certificates against CRLite (built from the CAs' CRLs, Firefox 137+) and asks OCSP responders soft-fail: an unreachable responder is ignored",

@@ -15,7 +15,12 @@ import (
 
 func loadObserved(t *testing.T) []observedEntry {
 	t.Helper()
-	f, err := os.Open(observedFile)
+	return append(loadObservedFile(t, observedFile), loadObservedFile(t, disputedFile)...)
+}
+
+func loadObservedFile(t *testing.T, file string) []observedEntry {
+	t.Helper()
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatalf("%v (go test ./lab/realclient -run Conformance -update writes it)", err)
 	}
@@ -28,36 +33,47 @@ func loadObserved(t *testing.T) []observedEntry {
 		dec := json.NewDecoder(strings.NewReader(sc.Text()))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&e); err != nil {
-			t.Fatalf("%s line %d: %v", observedFile, n, err)
+			t.Fatalf("%s line %d: %v", file, n, err)
 		}
 		if e.ID == "" || e.Message == "" || !e.Cause.Known() || e.Client == "" || e.ClientVersion == "" || e.Endpoint == "" ||
 			!strings.HasPrefix(e.Source, "observed: ") {
-			t.Errorf("%s line %d: id, message, a known cause, client, version, endpoint and an observed: source are required", observedFile, n)
+			t.Errorf("%s line %d: id, message, a known cause, client, version, endpoint and an observed: source are required", file, n)
 		}
 		if _, ok := explain.StackOf(e.Stack); !ok {
-			t.Errorf("%s line %d: unknown stack %q", observedFile, n, e.Stack)
+			t.Errorf("%s line %d: unknown stack %q", file, n, e.Stack)
 		}
 		out = append(out, e)
 	}
 	return out
 }
 
+// decidingPatterns maps each pattern that claims to decide to its cause.
+func decidingPatterns() map[string]cause.Code {
+	decides := map[string]cause.Code{}
+	for _, p := range explain.Patterns() {
+		if p.Decides && len(p.Causes) > 0 {
+			decides[p.ID] = p.Causes[0]
+		}
+	}
+	return decides
+}
+
 // explainGap says what explain gets wrong about an observed message, or "".
 func explainGap(e observedEntry, decides map[string]cause.Code) string {
 	r := explain.Explain(e.Message)
-	switch {
-	case !r.Matched:
+	if !r.Matched {
 		return "not recognised"
-	case r.Rank(e.Cause) == 0:
-		return fmt.Sprintf("%s is not among the candidates %v of %s", e.Cause, r.Causes(), r.Pattern)
+	}
+	if r.Decided && r.Causes()[0] != e.Cause {
+		return fmt.Sprintf("%s decides %s", r.Pattern, r.Causes()[0])
 	}
 	for _, id := range r.Patterns {
 		if c, ok := decides[id]; ok && c != e.Cause {
 			return fmt.Sprintf("pattern %s claims to decide %s", id, c)
 		}
 	}
-	if r.Decided && r.Causes()[0] != e.Cause {
-		return fmt.Sprintf("%s decides %s", r.Pattern, r.Causes()[0])
+	if r.Rank(e.Cause) == 0 {
+		return fmt.Sprintf("%s is not among the candidates %v of %s", e.Cause, r.Causes(), r.Pattern)
 	}
 	return ""
 }
@@ -70,12 +86,7 @@ func TestObservedMessagesExplained(t *testing.T) {
 	if len(entries) < 100 {
 		t.Errorf("%s holds %d messages; a run of every client gives several hundred", observedFile, len(entries))
 	}
-	decides := map[string]cause.Code{}
-	for _, p := range explain.Patterns() {
-		if p.Decides && len(p.Causes) > 0 {
-			decides[p.ID] = p.Causes[0]
-		}
-	}
+	decides := decidingPatterns()
 	var gaps []string
 	seen := map[string]bool{}
 	for _, e := range entries {
