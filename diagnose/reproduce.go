@@ -1,0 +1,1224 @@
+package diagnose
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/chain"
+	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/profile"
+	"github.com/tlsdoctor/tlsdoctor/wire"
+)
+
+// Reproducer is a command line, built from a run, that shows a verdict with
+// a public tool (openssl s_client, curl) and without tlsdoctor: what a
+// support engineer hands to a customer, or runs from a gateway's subnet.
+//
+// Expect is worded as OpenSSL 3.0 and curl 7.88 print it (Debian 12); the
+// lab test runs every reproducer against every lab endpoint and checks it.
+type Reproducer struct {
+	Addr string `json:"addr"` // the address it connects to
+	Tool string `json:"tool"` // "openssl" or "curl"
+	// Kind is "fails" (it reproduces the failure), "works" (it shows what
+	// the server accepts instead: the offer that was accepted, or a healthy
+	// connection) or "shows" (it prints the fact the verdict rests on: a
+	// certificate without subjectAltName, the issuer an AIA URL serves).
+	Kind    string `json:"kind"`
+	What    string `json:"what"`    // what it shows, in words
+	Command string `json:"command"` // one line for a POSIX shell
+	// Expect is text its output (standard output or error) contains when
+	// it shows what What says; ExpectAbsent, when set, must not appear.
+	Expect       string `json:"expect"`
+	ExpectAbsent string `json:"expect_absent,omitempty"`
+	// Needs lists the files to provide first, and how.
+	Needs []string `json:"needs,omitempty"`
+	// Requires is a command that succeeds when the local tool can run this
+	// one (an OpenSSL build that still has a legacy cipher suite).
+	Requires string `json:"requires,omitempty"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Reproduce builds the reproducers of d, the diagnosis of run for p, from
+// what the run observed: the address dialled, the SNI sent, the offer that
+// was refused and the one that was accepted, the CA files given
+// (run.CAFiles), the bytes the server answered with. A cause it has no
+// public-tool command for gets none.
+func Reproduce(run *evidence.Run, d *Diagnosis, p *profile.Profile) []Reproducer {
+	if run == nil || d == nil || p == nil {
+		return nil
+	}
+	b := &reproBuilder{run: run, d: d, p: p}
+	if d.Cause == cause.DNSFailure {
+		return b.dns()
+	}
+	var out []Reproducer
+	for _, ar := range d.Addresses {
+		a := b.address(ar.Addr)
+		if a == nil {
+			continue
+		}
+		// When every address agrees, the first one stands for all.
+		if d.Cause != cause.InconsistentBackends && len(out) > 0 {
+			break
+		}
+		out = append(out, b.forAddress(a, &ar)...)
+	}
+	return out
+}
+
+type reproBuilder struct {
+	run *evidence.Run
+	d   *Diagnosis
+	p   *profile.Profile
+}
+
+func (b *reproBuilder) address(addr string) *evidence.Address {
+	for i := range b.run.Addresses {
+		if b.run.Addresses[i].Addr == addr {
+			return &b.run.Addresses[i]
+		}
+	}
+	return nil
+}
+
+// command is one command line being built.
+type command struct {
+	args  []string
+	stdin bool   // s_client: read standard input from /dev/null, so it exits
+	pipe  string // a pipeline appended as written
+}
+
+func (c *command) add(a ...string) { c.args = append(c.args, a...) }
+
+func (c *command) String() string {
+	var s []string
+	for _, a := range c.args {
+		s = append(s, shellQuote(a))
+	}
+	line := strings.Join(s, " ")
+	if c.stdin {
+		line += " </dev/null"
+	}
+	if c.pipe != "" {
+		line += " " + c.pipe
+	}
+	return line
+}
+
+// shellQuote quotes a for a POSIX shell when it needs it.
+func shellQuote(a string) string {
+	if a == "" {
+		return "''"
+	}
+	safe := true
+	for _, r := range a {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=,+%[]", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return a
+	}
+	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+}
+
+// sni is the SNI a reproducer sends: what the client sent, unless overridden.
+type sniChoice int
+
+const (
+	sniAsRun sniChoice = iota
+	sniNone
+	sniName
+)
+
+func (b *reproBuilder) sniFlags(c *command, choice sniChoice) {
+	name := b.run.Target.SNI
+	switch choice {
+	case sniNone:
+		name = ""
+	case sniName:
+		if name == "" && !isIPLiteral(b.run.Target.ServerName) {
+			name = b.run.Target.ServerName
+		}
+	}
+	if name != "" {
+		c.add("-servername", name)
+	} else {
+		c.add("-noservername")
+	}
+}
+
+// curlSeesSame reports whether curl, which always sends SNI for a name, sees
+// what the client saw: the client sent SNI too, or the run shows that SNI
+// changes nothing here (the hello with SNI was refused alike, or the
+// handshake with SNI got the same certificate).
+func (b *reproBuilder) curlSeesSame(a *evidence.Address) bool {
+	if b.run.Target.SNI != "" || isIPLiteral(b.run.Target.ServerName) {
+		return true
+	}
+	for _, v := range a.Variants {
+		if v.Name == "with-sni" {
+			return !v.Accepted() && v.Outcome == a.Hello.Outcome
+		}
+	}
+	alt, hs := a.AltHandshake, a.Handshake
+	return alt != nil && alt.SNI != "" && hs != nil && len(alt.Certificates) > 0 && len(hs.Certificates) > 0 &&
+		string(alt.Certificates[0]) == string(hs.Certificates[0])
+}
+
+func isIPLiteral(s string) bool { _, err := netip.ParseAddr(s); return err == nil }
+
+// openssl starts an s_client command to addr.
+func (b *reproBuilder) openssl(addr string, sni sniChoice) *command {
+	c := &command{args: []string{"openssl", "s_client", "-connect", addr}, stdin: true}
+	b.sniFlags(c, sni)
+	return c
+}
+
+// curlCmd starts a curl command that connects to addr for the target's URL,
+// with the name resolved to addr as the client resolved (or was told to).
+func (b *reproBuilder) curlCmd(addr string) *command {
+	t := b.run.Target
+	c := &command{args: []string{"curl", "-sS", "-o", "/dev/null"}}
+	host, port, ok := splitAddr(addr)
+	urlHost := t.ServerName
+	if isIPLiteral(urlHost) && strings.Contains(urlHost, ":") {
+		urlHost = "[" + urlHost + "]"
+	}
+	switch {
+	case !ok:
+	case isIPLiteral(t.ServerName) && t.ServerName == host && port == t.Port:
+	case port == t.Port && !isIPLiteral(t.ServerName):
+		c.add("--resolve", fmt.Sprintf("%s:%d:%s", t.ServerName, t.Port, bracket(host)))
+	default:
+		c.add("--connect-to", fmt.Sprintf("%s:%d:%s:%d", urlHost, t.Port, bracket(host), port))
+	}
+	path := t.Path
+	if path == "" || !t.HTTP {
+		path = "/"
+	}
+	c.args = append(c.args, fmt.Sprintf("https://%s:%d%s", urlHost, t.Port, path))
+	return c
+}
+
+// curlURL moves the URL to the end after flags were added.
+func (c *command) curlURL() {
+	for i, a := range c.args {
+		if strings.HasPrefix(a, "https://") && i != len(c.args)-1 {
+			c.args = append(append(c.args[:i:i], c.args[i+1:]...), a)
+			return
+		}
+	}
+}
+
+func bracket(ip string) string {
+	if strings.Contains(ip, ":") {
+		return "[" + ip + "]"
+	}
+	return ip
+}
+
+func splitAddr(addr string) (string, int, bool) {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		return "", 0, false
+	}
+	return ap.Addr().String(), int(ap.Port()), true
+}
+
+// trust describes how a reproducer should verify, mirroring the client.
+type trust struct {
+	verify bool     // the client verifies certificates
+	caFile string   // -CAfile / --cacert, or "" for the tool's default store
+	needs  []string // what to write first
+}
+
+// trustFor decides the CA arguments for address result ar: the CA files
+// given, unless the chain was trusted through a system root (which the
+// tools' default stores hold) or the client cannot be given a CA.
+func (b *reproBuilder) trustFor(ar *AddressResult) trust {
+	t := trust{verify: b.p.Verifies()}
+	if !t.verify || b.p.Trust == profile.TrustPublic || len(b.run.ExtraRoots) == 0 {
+		return t
+	}
+	if ar != nil && len(ar.Certificates) > 0 {
+		top := ar.Certificates[len(ar.Certificates)-1]
+		if top.Source == "trust store" && !b.isExtraRoot(top.SHA256) {
+			return t
+		}
+	}
+	files := b.run.CAFiles
+	switch {
+	case len(files) == 1:
+		t.caFile = files[0]
+	case len(files) > 1:
+		t.caFile = "ca-bundle.pem"
+		var q []string
+		for _, f := range files {
+			q = append(q, shellQuote(f))
+		}
+		t.needs = []string{"ca-bundle.pem: cat " + strings.Join(q, " ") + " > ca-bundle.pem (openssl and curl take one CA file)"}
+	default:
+		t.caFile = "ca-bundle.pem"
+		t.needs = []string{fmt.Sprintf("ca-bundle.pem: the %s given to the check with --ca-bundle (the run records the certificates, not the file name)", plural(len(b.run.ExtraRoots), "CA certificate"))}
+	}
+	return t
+}
+
+func (b *reproBuilder) isExtraRoot(sum string) bool {
+	for _, der := range b.run.ExtraRoots {
+		s := sha256.Sum256(der)
+		if hex.EncodeToString(s[:]) == sum {
+			return true
+		}
+	}
+	return false
+}
+
+func (t trust) opensslFlags(c *command) {
+	if t.caFile != "" {
+		c.add("-CAfile", t.caFile)
+	}
+}
+
+func (t trust) curlFlags(c *command) {
+	switch {
+	case !t.verify:
+		c.add("--insecure")
+	case t.caFile != "":
+		c.add("--cacert", t.caFile)
+	}
+}
+
+// hostCheck adds the name (or IP) check the client makes.
+func (b *reproBuilder) hostCheck(c *command) {
+	if !b.p.ChecksHostname {
+		return
+	}
+	if n := b.run.Target.ServerName; isIPLiteral(n) {
+		c.add("-verify_ip", n)
+	} else {
+		c.add("-verify_hostname", n)
+	}
+}
+
+// attime adds -attime when the run was judged at another time (--at).
+func (b *reproBuilder) attime(c *command) {
+	if !b.run.At.IsZero() {
+		c.add("-attime", strconv.FormatInt(b.run.At.Unix(), 10))
+	}
+}
+
+func (b *reproBuilder) mk(addr, tool, kind, what string, c *command, expect string) Reproducer {
+	return Reproducer{Addr: addr, Tool: tool, Kind: kind, What: what, Command: c.String(), Expect: expect}
+}
+
+// forAddress builds the reproducers of one address's verdict.
+func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Reproducer {
+	switch ar.Cause {
+	case cause.OK:
+		return b.ok(a, ar)
+	case cause.TCPRefused:
+		return b.refused(a)
+	case cause.TCPTimeout:
+		return b.tcpTimeout(a)
+	case cause.TCPUnreachable:
+		c := b.curlCmd(a.Addr)
+		c.add("--connect-timeout", "10")
+		c.curlURL()
+		return []Reproducer{b.mk(a.Addr, "curl", "fails", "the address cannot be reached", c, "curl: (7) Failed to connect to")}
+	}
+	if a.Hello != nil && !a.Hello.Accepted() {
+		return b.refusedHello(a, ar)
+	}
+	if a.Hello == nil {
+		return nil
+	}
+	switch ar.Cause {
+	case cause.HTTPInvalidResponse, cause.DoubleTLS, cause.HTTPNoResponse:
+		return b.http(a, ar)
+	case cause.ServerAlert:
+		if a.HTTP != nil && a.HTTP.Alert != nil {
+			return b.http(a, ar)
+		}
+		if a.Handshake != nil && a.Handshake.Alert != nil {
+			return b.alertAfterHello(a, ar, *a.Handshake.Alert)
+		}
+	case cause.ClientCertRequired:
+		return b.clientCert(a, ar)
+	case cause.KeyMismatch:
+		return b.keyMismatch(a, ar)
+	case cause.CertInvalid, cause.CertTooLarge:
+		if tooLarge(a) {
+			return b.tooLarge(a, ar)
+		}
+		return b.certificate(a, ar)
+	case cause.SNIRequired:
+		return b.sniByCert(a, ar)
+	case cause.WeakKey:
+		if ske := a.Hello.ServerKeyExchange; ske != nil && ske.DHPBits > 0 && b.p.MinDHBits > 0 && ske.DHPBits < b.p.MinDHBits {
+			return b.weakDH(a, ske.DHPBits)
+		}
+		return b.certificate(a, ar)
+	case cause.RenegotiationUnsafe:
+		c := b.openssl(a.Addr, sniAsRun)
+		return []Reproducer{b.mk(a.Addr, "openssl", "fails", "OpenSSL 3 refuses a server without secure renegotiation (RFC 5746)", c, "unsafe legacy renegotiation disabled")}
+	}
+	if ar.Cause.Info().Layer == "certificate" {
+		return b.certificate(a, ar)
+	}
+	return nil
+}
+
+func (b *reproBuilder) dns() []Reproducer {
+	t := b.run.Target
+	c := &command{args: []string{"curl", "-sS", "-o", "/dev/null", fmt.Sprintf("https://%s:%d/", t.Host, t.Port)}}
+	return []Reproducer{{Tool: "curl", Kind: "fails", What: "the name does not resolve from here", Command: c.String(),
+		Expect: "curl: (6) Could not resolve host: " + t.Host,
+		Note:   "run it where the client runs: a private zone resolves only inside its network"}}
+}
+
+func (b *reproBuilder) refused(a *evidence.Address) []Reproducer {
+	o := b.openssl(a.Addr, sniAsRun)
+	c := b.curlCmd(a.Addr)
+	return []Reproducer{
+		b.mk(a.Addr, "openssl", "fails", "nothing listens: the connection is refused", o, "Connection refused"),
+		b.mk(a.Addr, "curl", "fails", "nothing listens: the connection is refused", c, "curl: (7) Failed to connect to"),
+	}
+}
+
+func (b *reproBuilder) tcpTimeout(a *evidence.Address) []Reproducer {
+	c := b.curlCmd(a.Addr)
+	c.add("--connect-timeout", seconds(a.Dial.Duration.Seconds()))
+	c.curlURL()
+	r := b.mk(a.Addr, "curl", "fails", "the TCP connection is never answered", c, "curl: (28) Failed to connect to")
+	r.Note = "(28) is curl's time-out; openssl s_client has no connect time-out and would wait for the system's"
+	return []Reproducer{r}
+}
+
+// seconds rounds a time-out up to whole seconds, at least 1.
+func seconds(s float64) string {
+	return strconv.Itoa(max(1, int(math.Ceil(s))))
+}
+
+// refusal is what openssl and curl print for the way the server refused
+// a hello, or "" when it cannot be predicted.
+func refusal(h *evidence.Hello) string {
+	if h.Downgraded() {
+		return "unsupported protocol"
+	}
+	switch h.Outcome {
+	case "alert":
+		if h.Alert != nil {
+			return alertReason(h.Alert.Description)
+		}
+	case "eof":
+		return "unexpected eof while reading"
+	case "reset":
+		return "errno=104"
+	case "not_tls":
+		if len(h.First) >= 3 && h.First[1] != 3 {
+			return "wrong version number"
+		}
+	}
+	return ""
+}
+
+// curlRefusal is refusal as curl words it.
+func curlRefusal(h *evidence.Hello) string {
+	switch h.Outcome {
+	case "eof":
+		return "SSL_ERROR_SYSCALL"
+	case "reset":
+		return "Connection reset by peer"
+	case "timeout":
+		return "curl: (28)"
+	}
+	return refusal(h)
+}
+
+// alertReason is OpenSSL's reason string for a received alert (the strings
+// of libssl 3.0; 1.1.1 uses the same).
+func alertReason(d uint8) string {
+	if r, ok := opensslAlerts[d]; ok {
+		return r
+	}
+	return fmt.Sprintf("SSL alert number %d", d)
+}
+
+var opensslAlerts = map[uint8]string{
+	10: "sslv3 alert unexpected message", 20: "sslv3 alert bad record mac", 21: "tlsv1 alert decryption failed",
+	22: "tlsv1 alert record overflow", 30: "sslv3 alert decompression failure", 40: "sslv3 alert handshake failure",
+	41: "sslv3 alert no certificate", 42: "sslv3 alert bad certificate", 43: "sslv3 alert unsupported certificate",
+	44: "sslv3 alert certificate revoked", 45: "sslv3 alert certificate expired", 46: "sslv3 alert certificate unknown",
+	47: "sslv3 alert illegal parameter", 48: "tlsv1 alert unknown ca", 49: "tlsv1 alert access denied",
+	50: "tlsv1 alert decode error", 51: "tlsv1 alert decrypt error", 60: "tlsv1 alert export restriction",
+	70: "tlsv1 alert protocol version", 71: "tlsv1 alert insufficient security", 80: "tlsv1 alert internal error",
+	86: "tlsv1 alert inappropriate fallback", 90: "tlsv1 alert user cancelled", 100: "tlsv1 alert no renegotiation",
+	109: "tlsv13 alert missing extension", 110: "tlsv1 unsupported extension", 111: "tlsv1 certificate unobtainable",
+	112: "tlsv1 unrecognized name", 113: "tlsv1 bad certificate status response", 114: "tlsv1 bad certificate hash value",
+	115: "tlsv1 alert unknown psk identity", 116: "tlsv13 alert certificate required", 120: "tlsv1 alert no application protocol",
+}
+
+// refusedHello reproduces a refused ClientHello: the refused offer as
+// openssl and curl can send it, and the accepted variant beside it.
+func (b *reproBuilder) refusedHello(a *evidence.Address, ar *AddressResult) []Reproducer {
+	h := a.Hello
+	switch h.Outcome {
+	case "timeout":
+		c := b.curlCmd(a.Addr)
+		c.add("--max-time", seconds(h.Duration.Seconds()+0.5))
+		c.curlURL()
+		r := b.mk(a.Addr, "curl", "fails", fmt.Sprintf("the server does not complete the handshake within %s", seconds(h.Duration.Seconds()+0.5)+"s"), c, "curl: (28)")
+		r.Note = "(28) is curl's time-out; openssl s_client would wait without end"
+		return []Reproducer{r}
+	case "too_large":
+		return b.tooLarge(a, ar)
+	case "malformed":
+		return nil
+	}
+	var accepted *evidence.Hello
+	for i := range a.Variants {
+		if v := &a.Variants[i]; v.Accepted() && ar.Cause == variantCause(v) {
+			accepted = v
+			break
+		}
+	}
+	var out []Reproducer
+	expect := refusal(h)
+	what := "the server refuses the client's hello"
+	switch ar.Cause {
+	case cause.NotTLS:
+		what = "the port does not speak TLS: " + wire.Sniff(h.First).Label
+	case cause.ResetDuringHandshake:
+		what = "the connection is reset after the ClientHello"
+	case cause.ClosedDuringHandshake:
+		what = "the server closes the connection after the ClientHello"
+	case cause.SNIRequired:
+		what = "without SNI the server refuses the handshake"
+	case cause.ServerAlert:
+		what = "the server answers the hello with an alert"
+	case cause.ProtocolVersionMismatch:
+		what = fmt.Sprintf("the server refuses %s", versionList(h.Offer.Versions))
+	case cause.CipherMismatch:
+		what = "the server refuses the client's cipher suites"
+	case cause.GroupMismatch:
+		what = "the server refuses the client's groups (" + groupList(h.Offer.Groups) + ")"
+	}
+	negotiation := ar.Cause == cause.ProtocolVersionMismatch || ar.Cause == cause.CipherMismatch || ar.Cause == cause.GroupMismatch
+	if expect != "" {
+		o := b.openssl(a.Addr, sniAsRun)
+		var notes []string
+		if negotiation {
+			notes = b.offerFlags(o, h.Offer, ar.Cause)
+		}
+		r := b.mk(a.Addr, "openssl", "fails", what, o, expect)
+		if h.Outcome == "reset" {
+			r.Note = "104 is ECONNRESET on Linux (54 on macOS)"
+		}
+		if len(notes) > 0 {
+			r.Note = strings.Join(notes, "; ")
+		}
+		out = append(out, r)
+	}
+	// curl always sends SNI: it cannot reproduce a refusal of a hello without it.
+	if ce := curlRefusal(h); ce != "" && b.curlSeesSame(a) {
+		c := b.curlCmd(a.Addr)
+		ok := true
+		if negotiation {
+			ok = b.curlOfferFlags(c, h.Offer, ar.Cause)
+		}
+		if ok {
+			c.curlURL()
+			out = append(out, b.mk(a.Addr, "curl", "fails", what, c, ce))
+		}
+	}
+	if accepted != nil {
+		if r, ok := b.acceptedVariant(a, accepted, ar.Cause); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// variantCause is the cause a one-change variant's acceptance proves.
+func variantCause(v *evidence.Hello) cause.Code {
+	switch {
+	case v.Name == "with-sni":
+		return cause.SNIRequired
+	case v.Name == "all-groups":
+		return cause.GroupMismatch
+	case v.Name == "all-suites":
+		return cause.CipherMismatch
+	case strings.HasPrefix(v.Name, "only-"):
+		return cause.ProtocolVersionMismatch
+	}
+	return ""
+}
+
+// versionFlags adds the s_client flags that offer exactly vs.
+func versionFlags(c *command, vs []uint16) {
+	flags := []struct {
+		v    uint16
+		only string
+		no   string
+	}{
+		{wire.VersionTLS10, "-tls1", "-no_tls1"}, {wire.VersionTLS11, "-tls1_1", "-no_tls1_1"},
+		{wire.VersionTLS12, "-tls1_2", "-no_tls1_2"}, {wire.VersionTLS13, "-tls1_3", "-no_tls1_3"},
+	}
+	if len(vs) == 1 {
+		for _, f := range flags {
+			if f.v == vs[0] {
+				c.add(f.only)
+			}
+		}
+		if vs[0] == wire.VersionSSL30 {
+			c.add("-ssl3")
+		}
+		return
+	}
+	for _, f := range flags {
+		if !slices.Contains(vs, f.v) {
+			c.add(f.no)
+		}
+	}
+}
+
+func legacyVersions(vs []uint16) bool {
+	return slices.ContainsFunc(vs, func(v uint16) bool { return v < wire.VersionTLS12 })
+}
+
+// suiteArgs splits suites into OpenSSL's TLS 1.3 and older lists, leaving
+// out the ones OpenSSL has no name for.
+func suiteArgs(suites []uint16) (tls13, older []string, unnamed int) {
+	for _, id := range suites {
+		n, ok := opensslSuites[id]
+		if !ok {
+			if s, known := wire.LookupSuite(id); !known || s.Kex != "SCSV" {
+				unnamed++
+			}
+			continue
+		}
+		if s, _ := wire.LookupSuite(id); s.Kex == "TLS13" {
+			tls13 = append(tls13, n)
+		} else {
+			older = append(older, n)
+		}
+	}
+	return
+}
+
+// OpenSSLSuiteName is the OpenSSL name of a cipher suite, if it has one.
+func OpenSSLSuiteName(id uint16) (string, bool) { n, ok := opensslSuites[id]; return n, ok }
+
+// opensslGroups names groups as -groups and curl --curves take them.
+var opensslGroups = map[uint16]string{
+	wire.GroupX25519: "X25519", wire.GroupX448: "X448", wire.GroupP256: "P-256", wire.GroupP384: "P-384",
+	wire.GroupP521: "P-521", wire.GroupFFDHE2048: "ffdhe2048", wire.GroupFFDHE3072: "ffdhe3072",
+	wire.GroupFFDHE4096: "ffdhe4096", wire.GroupFFDHE6144: "ffdhe6144", wire.GroupFFDHE8192: "ffdhe8192",
+	wire.GroupBrainpoolP256: "brainpoolP256r1", wire.GroupBrainpoolP384: "brainpoolP384r1", wire.GroupBrainpoolP512: "brainpoolP512r1",
+}
+
+// tempKey is how s_client prints the key exchange of a group.
+var tempKey = map[uint16]string{
+	wire.GroupX25519: "Server Temp Key: X25519", wire.GroupX448: "Server Temp Key: X448",
+	wire.GroupP256: "Server Temp Key: ECDH, prime256v1", wire.GroupP384: "Server Temp Key: ECDH, secp384r1",
+	wire.GroupP521: "Server Temp Key: ECDH, secp521r1",
+}
+
+func groupArgs(groups []uint16) (names []string, unnamed int) {
+	for _, g := range groups {
+		if n, ok := opensslGroups[g]; ok {
+			names = append(names, n)
+		} else {
+			unnamed++
+		}
+	}
+	return
+}
+
+// offerFlags adds the s_client flags that send the part of offer o that
+// decides code as the client sent it: its versions always, its cipher
+// suites for CIPHER_MISMATCH, its groups for CIPHER_MISMATCH and
+// GROUP_MISMATCH. It returns notes on what it could not express.
+func (b *reproBuilder) offerFlags(c *command, o evidence.Offer, code cause.Code) []string {
+	var notes []string
+	versionFlags(c, o.Versions)
+	if code == cause.CipherMismatch {
+		t13, older, unnamed := suiteArgs(o.Suites)
+		if len(older) > 0 && slices.ContainsFunc(o.Versions, func(v uint16) bool { return v <= wire.VersionTLS12 }) {
+			c.add("-cipher", strings.Join(older, ":")+"@SECLEVEL=0")
+		}
+		if len(t13) > 0 && slices.Contains(o.Versions, wire.VersionTLS13) {
+			c.add("-ciphersuites", strings.Join(t13, ":"))
+		}
+		if unnamed > 0 {
+			notes = append(notes, fmt.Sprintf("%s the client offers %s no OpenSSL name and %s left out", plural(unnamed, "suite"), pick(unnamed == 1, "has", "have"), pick(unnamed == 1, "is", "are")))
+		}
+	} else if legacyVersions(o.Versions) {
+		c.add("-cipher", "DEFAULT@SECLEVEL=0")
+	}
+	if code == cause.CipherMismatch || code == cause.GroupMismatch {
+		if gs, n := groupArgs(o.Groups); len(gs) > 0 {
+			c.add("-groups", strings.Join(gs, ":"))
+			if n > 0 {
+				notes = append(notes, fmt.Sprintf("%s the client offers %s left out (OpenSSL 3.0 does not know %s)", plural(n, "group"), pick(n == 1, "is", "are"), pick(n == 1, "it", "them")))
+			}
+		}
+	}
+	return notes
+}
+
+func pick(c bool, a, b string) string {
+	if c {
+		return a
+	}
+	return b
+}
+
+// curlOfferFlags is offerFlags for curl; it reports false when curl cannot
+// send the offer (a version below TLS 1.0, say).
+func (b *reproBuilder) curlOfferFlags(c *command, o evidence.Offer, code cause.Code) bool {
+	if len(o.Versions) == 0 {
+		return false
+	}
+	lo, hi := slices.Min(o.Versions), slices.Max(o.Versions)
+	curlV := map[uint16]string{wire.VersionTLS10: "1.0", wire.VersionTLS11: "1.1", wire.VersionTLS12: "1.2", wire.VersionTLS13: "1.3"}
+	if curlV[lo] == "" || curlV[hi] == "" {
+		return false
+	}
+	c.add("--tlsv"+curlV[lo], "--tls-max", curlV[hi])
+	t13, older, _ := suiteArgs(o.Suites)
+	switch {
+	case code == cause.CipherMismatch && len(older) > 0 && lo < wire.VersionTLS13:
+		c.add("--ciphers", strings.Join(older, ":")+"@SECLEVEL=0")
+	case lo < wire.VersionTLS12:
+		c.add("--ciphers", "DEFAULT@SECLEVEL=0")
+	}
+	if code == cause.CipherMismatch && len(t13) > 0 && hi == wire.VersionTLS13 {
+		c.add("--tls13-ciphers", strings.Join(t13, ":"))
+	}
+	if code == cause.CipherMismatch || code == cause.GroupMismatch {
+		if gs, _ := groupArgs(o.Groups); len(gs) > 0 {
+			c.add("--curves", strings.Join(gs, ":"))
+		}
+	}
+	return true
+}
+
+// acceptedVariant reproduces the hello the server accepted: openssl offers
+// exactly what the server chose (version, suite, group), so that success
+// can only mean the server accepts it.
+func (b *reproBuilder) acceptedVariant(a *evidence.Address, v *evidence.Hello, code cause.Code) (Reproducer, bool) {
+	sh := v.ServerHello
+	if sh == nil {
+		return Reproducer{}, false
+	}
+	sni := sniAsRun
+	if code == cause.SNIRequired {
+		sni = sniName
+	}
+	c := b.openssl(a.Addr, sni)
+	ver := sh.NegotiatedVersion()
+	suite, named := opensslSuites[sh.CipherSuite]
+	if !named {
+		return Reproducer{}, false
+	}
+	versionFlags(c, []uint16{ver})
+	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "works", Expect: "Cipher is " + suite}
+	if ver == wire.VersionTLS13 {
+		c.add("-ciphersuites", suite)
+	} else {
+		c.add("-cipher", suite+"@SECLEVEL=0")
+		r.Requires = "openssl ciphers '" + suite + "@SECLEVEL=0'"
+	}
+	group := uint16(0)
+	if sh.KeyShareGroup != 0 {
+		group = sh.KeyShareGroup
+	} else if v.ServerKeyExchange != nil {
+		group = v.ServerKeyExchange.Curve
+	}
+	if g, ok := opensslGroups[group]; ok && group != 0 {
+		c.add("-groups", g)
+		if code == cause.GroupMismatch {
+			if tk, ok := tempKey[group]; ok {
+				r.Expect = tk
+			}
+		}
+	}
+	if noSecureRenegotiation(sh) {
+		c.add("-legacy_server_connect")
+		r.Note = "the server does not support secure renegotiation (RFC 5746); -legacy_server_connect lets OpenSSL 3 go on"
+	}
+	switch code {
+	case cause.SNIRequired:
+		r.What = fmt.Sprintf("with SNI %q the server accepts (%s, %s)", v.Offer.SNI, wire.VersionName(ver), suite)
+	case cause.ProtocolVersionMismatch:
+		r.What = fmt.Sprintf("the server accepts %s (with %s)", wire.VersionName(ver), suite)
+	case cause.CipherMismatch:
+		r.What = fmt.Sprintf("the server accepts %s, which the client does not offer", suite)
+	case cause.GroupMismatch:
+		r.What = fmt.Sprintf("the server accepts the group %s, which the client does not offer", wire.GroupName(group))
+	}
+	r.Command = c.String()
+	return r, true
+}
+
+func noSecureRenegotiation(sh *wire.ServerHello) bool {
+	return sh != nil && !sh.HelloRetry && sh.NegotiatedVersion() <= wire.VersionTLS12 && !slices.Contains(sh.ExtensionTypes, wire.ExtRenegotiationInfo)
+}
+
+func tooLarge(a *evidence.Address) bool {
+	return a.Hello != nil && a.Hello.Outcome == "too_large" || a.Handshake != nil && a.Handshake.Err != nil && a.Handshake.Err.Kind == "too_large"
+}
+
+func (b *reproBuilder) tooLarge(a *evidence.Address, ar *AddressResult) []Reproducer {
+	what := "the server's handshake message is larger than OpenSSL accepts"
+	o := b.openssl(a.Addr, sniAsRun)
+	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "fails", What: what, Expect: "excessive message size"}
+	legacy := noSecureRenegotiation(a.Hello.ServerHello)
+	if legacy {
+		o.add("-legacy_server_connect")
+		r.Note = "the server does not support secure renegotiation (RFC 5746) either; -legacy_server_connect lets OpenSSL 3 get as far as the certificate"
+	}
+	r.Command = o.String()
+	out := []Reproducer{r}
+	c := b.curlCmd(a.Addr)
+	b.trustFor(ar).curlFlags(c)
+	c.curlURL()
+	cr := b.mk(a.Addr, "curl", "fails", what, c, "excessive message size")
+	if legacy {
+		cr.What = "curl (OpenSSL 3) stops earlier: the server does not support secure renegotiation (RFC 5746)"
+		cr.Expect = "unsafe legacy renegotiation disabled"
+	}
+	return append(out, cr)
+}
+
+func (b *reproBuilder) alertAfterHello(a *evidence.Address, ar *AddressResult, al wire.Alert) []Reproducer {
+	o := b.openssl(a.Addr, sniAsRun)
+	what := "the server ends the handshake with the alert " + al.Name()
+	return []Reproducer{b.mk(a.Addr, "openssl", "fails", what, o, alertReason(al.Description))}
+}
+
+func (b *reproBuilder) clientCert(a *evidence.Address, ar *AddressResult) []Reproducer {
+	o := b.openssl(a.Addr, sniAsRun)
+	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "shows", What: "the server asks for a client certificate", Command: o.String(),
+		Expect: "Acceptable client certificate CA names"}
+	if !slices.ContainsFunc(ar.Evidence, func(s string) bool { return strings.HasPrefix(s, "acceptable client-certificate CAs:") }) {
+		r.Expect = "No client certificate CA names sent"
+	}
+	out := []Reproducer{r}
+	var al *wire.Alert
+	switch {
+	case a.Handshake != nil && a.Handshake.PostHandshakeAlert != nil:
+		al = a.Handshake.PostHandshakeAlert
+	case a.Handshake != nil && a.Handshake.Alert != nil:
+		al = a.Handshake.Alert
+	case a.HTTP != nil && a.HTTP.Alert != nil:
+		al = a.HTTP.Alert
+	}
+	if al != nil && b.curlSeesSame(a) {
+		c := b.curlCmd(a.Addr)
+		b.trustFor(ar).curlFlags(c)
+		c.curlURL()
+		out = append(out, b.mk(a.Addr, "curl", "fails", "without a client certificate the server ends the connection with "+al.Name(), c, alertReason(al.Description)))
+	}
+	return out
+}
+
+func (b *reproBuilder) keyMismatch(a *evidence.Address, ar *AddressResult) []Reproducer {
+	o := b.openssl(a.Addr, sniAsRun)
+	// The proof came from a TLS 1.2 ServerKeyExchange when one was read.
+	for _, h := range append([]evidence.Hello{*a.Hello}, a.Variants...) {
+		if h.ServerKeyExchange != nil && h.ServerHello != nil && ar.Confidence == "proved" {
+			versionFlags(o, []uint16{h.ServerHello.NegotiatedVersion()})
+			break
+		}
+	}
+	what := "the server's signature does not verify with its certificate's key"
+	out := []Reproducer{b.mk(a.Addr, "openssl", "fails", what, o, "bad signature")}
+	if b.curlSeesSame(a) {
+		c := b.curlCmd(a.Addr)
+		b.trustFor(ar).curlFlags(c)
+		c.curlURL()
+		out = append(out, b.mk(a.Addr, "curl", "fails", what, c, "bad signature"))
+	}
+	return out
+}
+
+func (b *reproBuilder) weakDH(a *evidence.Address, bits int) []Reproducer {
+	o := b.openssl(a.Addr, sniAsRun)
+	level := "1"
+	if b.p.MinDHBits >= 2048 {
+		level = "2"
+	}
+	o.add("-tls1_2", "-cipher", "DHE@SECLEVEL="+level)
+	return []Reproducer{b.mk(a.Addr, "openssl", "fails", fmt.Sprintf("the server's %d-bit DH group is too small", bits), o, "dh key too small")}
+}
+
+// verify describes OpenSSL's verification error for a certificate cause.
+type verifyError struct {
+	num    int
+	reason string
+	curl   string // curl's message, when it differs from "SSL certificate problem: " + reason
+}
+
+func (v verifyError) openssl() string { return fmt.Sprintf("verify error:num=%d:%s", v.num, v.reason) }
+
+// certificate reproduces a certificate verdict.
+func (b *reproBuilder) certificate(a *evidence.Address, ar *AddressResult) []Reproducer {
+	served := b.servedChain(a)
+	if len(served) == 0 {
+		return nil
+	}
+	leaf := served[0]
+	var ve verifyError
+	switch ar.Cause {
+	case cause.CertExpired:
+		ve = verifyError{num: 10, reason: "certificate has expired"}
+	case cause.CertNotYetValid:
+		ve = verifyError{num: 9, reason: "certificate is not yet valid"}
+	case cause.HostnameMismatch:
+		ve = verifyError{num: 62, reason: "hostname mismatch", curl: "no alternative certificate subject name matches target host name"}
+		if isIPLiteral(b.run.Target.ServerName) {
+			ve = verifyError{num: 64, reason: "IP address mismatch", curl: "no alternative certificate subject name matches target host name"}
+		}
+		if len(leaf.DNSNames) == 0 && len(leaf.IPAddresses) == 0 {
+			ve.curl = "does not match target host name"
+		}
+	case cause.ChainIncomplete:
+		ve = verifyError{num: 20, reason: "unable to get local issuer certificate"}
+	case cause.UntrustedRoot:
+		ve = verifyError{num: 20, reason: "unable to get local issuer certificate"}
+		if top := served[len(served)-1]; len(served) > 1 && top.IsCA && string(top.RawIssuer) == string(top.RawSubject) {
+			ve = verifyError{num: 19, reason: "self-signed certificate in certificate chain"}
+		}
+	case cause.SelfSigned:
+		ve = verifyError{num: 18, reason: "self-signed certificate"}
+	case cause.WeakSignature:
+		ve = verifyError{num: 68, reason: "CA signature digest algorithm too weak"}
+	case cause.WeakKey:
+		ve = verifyError{num: 66, reason: "EE certificate key too weak"}
+		if !b.weak(leaf) {
+			ve = verifyError{num: 67, reason: "CA certificate key too weak"}
+		}
+	case cause.BadKeyUsage:
+		ve = verifyError{num: 26, reason: "unsuitable certificate purpose"}
+	case cause.CNWithoutSAN:
+		return b.showCert(a, ar, "-subject -ext subjectAltName", "CN = "+b.run.Target.ServerName, "Subject Alternative Name",
+			"the certificate names "+b.run.Target.ServerName+" only in its subject CN: no subjectAltName",
+			"OpenSSL and curl still fall back to the CN and accept it; Go, Python, Chrome, Firefox and Safari do not")
+	case cause.CertInvalid:
+		if leaf.IsCA {
+			return b.showCert(a, ar, "-ext basicConstraints", "CA:TRUE", "",
+				"the server's certificate is a CA certificate (basicConstraints CA:TRUE)",
+				"OpenSSL and curl accept a CA certificate as a server's; Go and Java refuse it")
+		}
+		return nil
+	default:
+		return nil
+	}
+	tr := b.trustFor(ar)
+	alone := !slices.ContainsFunc(ar.Findings, func(f Finding) bool { return f.Code.Info().Layer == "certificate" })
+	o := b.openssl(a.Addr, sniAsRun)
+	tr.opensslFlags(o)
+	if alone {
+		o.add("-verify_return_error")
+	}
+	b.hostCheck(o)
+	b.attime(o)
+	if ar.Cause == cause.WeakKey || ar.Cause == cause.WeakSignature {
+		o.add("-auth_level", strconv.Itoa(b.authLevel()))
+	}
+	what := certWhat(ar.Cause)
+	r := b.mk(a.Addr, "openssl", "fails", what, o, ve.openssl())
+	r.Needs = tr.needs
+	if !alone {
+		r.Note = "without -verify_return_error, so that OpenSSL lists every verification error: the certificate has other problems too (see the findings)"
+	}
+	if ar.Cause == cause.SelfSigned || ar.Cause == cause.BadKeyUsage {
+		r.Note = strings.TrimPrefix(r.Note+"; OpenSSL 1.1 words it "+pick(ar.Cause == cause.SelfSigned, `"self signed certificate"`, `"unsupported certificate purpose"`), "; ")
+	}
+	if legacy := noSecureRenegotiation(a.Hello.ServerHello); legacy {
+		o.add("-legacy_server_connect")
+		r.Command = o.String()
+	}
+	out := []Reproducer{r}
+	// curl sends SNI and checks the name always, and stops at the first
+	// error OpenSSL reports: it reproduces only a certificate's sole problem
+	// seen with SNI, at the time of the run.
+	if alone && b.curlSeesSame(a) && b.run.At.IsZero() && b.p.ChecksHostname && !noSecureRenegotiation(a.Hello.ServerHello) {
+		c := b.curlCmd(a.Addr)
+		tr.curlFlags(c)
+		c.curlURL()
+		ce := "SSL certificate problem: " + ve.reason
+		if ve.curl != "" {
+			ce = ve.curl
+		}
+		cr := b.mk(a.Addr, "curl", "fails", what, c, ce)
+		cr.Needs = tr.needs
+		if ar.Cause == cause.WeakKey || ar.Cause == cause.WeakSignature {
+			cr.Note = "curl uses OpenSSL's default security level: at level 1 (some distributions) it accepts this"
+		}
+		out = append(out, cr)
+	}
+	if ar.Cause == cause.ChainIncomplete {
+		out = append(out, b.aiaShows(a)...)
+	}
+	return out
+}
+
+func certWhat(c cause.Code) string {
+	switch c {
+	case cause.CertExpired:
+		return "a certificate of the chain has expired"
+	case cause.CertNotYetValid:
+		return "a certificate of the chain is not yet valid"
+	case cause.HostnameMismatch:
+		return "the certificate does not cover the name"
+	case cause.ChainIncomplete:
+		return "the chain does not reach a trusted root: an intermediate is missing"
+	case cause.UntrustedRoot:
+		return "the chain ends at a CA the client does not trust"
+	case cause.SelfSigned:
+		return "the certificate is self-signed"
+	case cause.WeakSignature:
+		return "a certificate is signed with a weak digest"
+	case cause.WeakKey:
+		return "a certificate's key is too small"
+	case cause.BadKeyUsage:
+		return "the certificate is not for TLS server authentication"
+	}
+	return c.Info().Summary
+}
+
+// authLevel is the OpenSSL security level matching the profile's minimum
+// RSA size (level 1: 1024 bits, 2: 2048, 3: 3072).
+func (b *reproBuilder) authLevel() int {
+	switch {
+	case b.p.MinRSABits >= 3072:
+		return 3
+	case b.p.MinRSABits >= 2048:
+		return 2
+	}
+	return 1
+}
+
+func (b *reproBuilder) weak(c *x509.Certificate) bool {
+	bits, kind := chain.KeySize(c)
+	switch kind {
+	case "RSA":
+		return bits < b.p.MinRSABits
+	case "ECDSA":
+		return bits < b.p.MinECBits
+	}
+	return false
+}
+
+// showCert prints a certificate field with s_client and openssl x509.
+func (b *reproBuilder) showCert(a *evidence.Address, ar *AddressResult, fields, expect, absent, what, note string) []Reproducer {
+	o := b.openssl(a.Addr, sniAsRun)
+	o.pipe = "2>/dev/null | openssl x509 -noout " + fields
+	r := b.mk(a.Addr, "openssl", "shows", what, o, expect)
+	r.ExpectAbsent, r.Note = absent, note
+	return []Reproducer{r}
+}
+
+// aiaShows fetches the missing intermediate from the AIA URL the run
+// fetched it from.
+func (b *reproBuilder) aiaShows(a *evidence.Address) []Reproducer {
+	for _, f := range b.run.AIA {
+		cert, err := x509.ParseCertificate(f.Certificate)
+		if err != nil || cert.Subject.CommonName == "" {
+			continue
+		}
+		u := strings.ToLower(f.URL)
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			continue
+		}
+		decode := "openssl x509 -inform DER -noout -subject"
+		switch {
+		case strings.HasSuffix(u, ".pem"):
+			decode = "openssl x509 -noout -subject"
+		case strings.HasSuffix(u, ".p7c"), strings.HasSuffix(u, ".p7b"):
+			decode = "openssl pkcs7 -inform DER -print_certs -noout"
+		}
+		c := &command{args: []string{"curl", "-sS", f.URL}, pipe: "| " + decode}
+		return []Reproducer{{Addr: a.Addr, Tool: "curl", Kind: "shows",
+			What:    fmt.Sprintf("the certificate's AIA URL serves the missing intermediate %q", cert.Subject.CommonName),
+			Command: c.String(), Expect: "CN = " + cert.Subject.CommonName}}
+	}
+	return nil
+}
+
+// servedChain is the chain the server sent, as the verdict judged it.
+func (b *reproBuilder) servedChain(a *evidence.Address) []*x509.Certificate {
+	certs, _ := (&ctx{run: b.run, p: b.p}).servedCerts(a)
+	return certs
+}
+
+// sniByCert reproduces SNI_REQUIRED decided from the certificates: without
+// SNI the default certificate does not cover the name; with it, it does.
+func (b *reproBuilder) sniByCert(a *evidence.Address, ar *AddressResult) []Reproducer {
+	tr := b.trustFor(ar)
+	o := b.openssl(a.Addr, sniNone)
+	tr.opensslFlags(o)
+	b.hostCheck(o)
+	r := b.mk(a.Addr, "openssl", "fails", "without SNI the server presents a certificate that does not cover the name", o, verifyError{num: 62, reason: "hostname mismatch"}.openssl())
+	if isIPLiteral(b.run.Target.ServerName) {
+		r.Expect = verifyError{num: 64, reason: "IP address mismatch"}.openssl()
+	}
+	r.Needs = tr.needs
+	w := b.openssl(a.Addr, sniName)
+	tr.opensslFlags(w)
+	b.hostCheck(w)
+	ok := b.mk(a.Addr, "openssl", "works", "with SNI the server presents a certificate that covers the name", w, "Verify return code: 0 (ok)")
+	ok.Needs = tr.needs
+	return []Reproducer{r, ok}
+}
+
+// http reproduces an application-layer verdict with curl.
+func (b *reproBuilder) http(a *evidence.Address, ar *AddressResult) []Reproducer {
+	h := a.HTTP
+	if h == nil || !b.run.Target.HTTP || !b.curlSeesSame(a) {
+		return nil
+	}
+	tr := b.trustFor(ar)
+	c := b.curlCmd(a.Addr)
+	tr.curlFlags(c)
+	var out []Reproducer
+	switch h.Outcome {
+	case "not_http", "tls_record":
+		c.curlURL()
+		what := "the reply to an HTTP request is not HTTP"
+		if h.Outcome == "tls_record" {
+			what = "the reply to an HTTP request is another TLS record"
+		}
+		if len(h.First) > 0 && !strings.HasPrefix(string(h.First), "HTTP/") {
+			r := b.mk(a.Addr, "curl", "fails", what, c, "Received HTTP/0.9 when not allowed")
+			r.Needs = tr.needs
+			out = append(out, r)
+		}
+		// The reply itself, as curl receives it.
+		raw := b.curlCmd(a.Addr)
+		raw.args = slices.DeleteFunc(raw.args, func(s string) bool { return s == "-o" || s == "/dev/null" })
+		tr.curlFlags(raw)
+		raw.add("--http0.9")
+		raw.curlURL()
+		r := Reproducer{Addr: a.Addr, Tool: "curl", Kind: "shows", What: "the bytes the server sends back", Needs: tr.needs}
+		if line := printableLine(h.First); line != "" {
+			r.Expect = line
+		} else if len(h.First) >= 3 {
+			raw.pipe = "| od -An -tx1 | head -n 1"
+			var hx []string
+			for _, x := range h.First[:min(5, len(h.First))] {
+				hx = append(hx, fmt.Sprintf("%02x", x))
+			}
+			r.Expect = strings.Join(hx, " ")
+			if h.Outcome == "tls_record" {
+				r.Note = "a record starting 15 03 is a TLS alert, 16 03 a TLS handshake: the next hop expects TLS"
+			}
+		} else {
+			return out
+		}
+		r.Command = raw.String()
+		out = append(out, r)
+	case "alert":
+		c.curlURL()
+		out = append(out, b.mk(a.Addr, "curl", "fails", "after the handshake the server sends the alert "+h.Alert.Name(), c, alertReason(h.Alert.Description)))
+	case "eof":
+		c.curlURL()
+		out = append(out, b.mk(a.Addr, "curl", "fails", "the server closes without an HTTP reply", c, "curl: (52) Empty reply from server"))
+	case "reset":
+		c.curlURL()
+		out = append(out, b.mk(a.Addr, "curl", "fails", "the server resets the connection without an HTTP reply", c, "Connection reset by peer"))
+	case "timeout":
+		c.add("--max-time", seconds(h.Duration.Seconds()+0.5))
+		c.curlURL()
+		r := b.mk(a.Addr, "curl", "fails", "the server sends no HTTP reply", c, "curl: (28)")
+		r.Note = "(28) is curl's time-out"
+		out = append(out, r)
+	}
+	for i := range out {
+		out[i].Needs = tr.needs
+	}
+	return out
+}
+
+// printableLine is the first line of b when it is printable text.
+func printableLine(b []byte) string {
+	line := string(b)
+	if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+		line = line[:i]
+	}
+	if len(line) < 3 {
+		return ""
+	}
+	for _, r := range line {
+		if r < 0x20 || r > 0x7e {
+			return ""
+		}
+	}
+	if len(line) > 60 {
+		line = line[:60]
+	}
+	return line
+}
+
+// ok shows the healthy connection the verdict describes.
+func (b *reproBuilder) ok(a *evidence.Address, ar *AddressResult) []Reproducer {
+	tr := b.trustFor(ar)
+	tolerated := slices.ContainsFunc(ar.Findings, func(f Finding) bool { return f.Code.Info().Layer == "certificate" })
+	if tolerated {
+		tr.verify, tr.caFile, tr.needs = false, "", nil
+	}
+	if h := a.HTTP; h != nil && h.Outcome == "response" && b.run.Target.HTTP && b.curlSeesSame(a) && !noSecureRenegotiation(a.Hello.ServerHello) {
+		c := b.curlCmd(a.Addr)
+		c.add("-D", "-")
+		tr.curlFlags(c)
+		c.curlURL()
+		r := b.mk(a.Addr, "curl", "works", "the handshake and the HTTP request succeed", c, h.StatusLine)
+		r.Needs = tr.needs
+		if tolerated {
+			r.Note = "--insecure because OpenSSL's own rules refuse what this client accepts (see the findings)"
+		}
+		return []Reproducer{r}
+	}
+	o := b.openssl(a.Addr, sniAsRun)
+	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "works", What: "the handshake succeeds"}
+	if tr.verify {
+		tr.opensslFlags(o)
+		o.add("-verify_return_error")
+		b.hostCheck(o)
+		r.Expect = "Verify return code: 0 (ok)"
+		r.Needs = tr.needs
+	} else if a.Handshake != nil && a.Handshake.OK {
+		suite, ok := opensslSuites[a.Handshake.CipherSuite]
+		if !ok {
+			return nil
+		}
+		r.Expect = "Cipher is " + suite
+		versionFlags(o, []uint16{a.Handshake.Version})
+		if a.Handshake.Version == wire.VersionTLS13 {
+			o.add("-ciphersuites", suite)
+		} else {
+			o.add("-cipher", suite+"@SECLEVEL=0")
+		}
+	} else {
+		return nil
+	}
+	if noSecureRenegotiation(a.Hello.ServerHello) {
+		o.add("-legacy_server_connect")
+	}
+	r.Command = o.String()
+	return []Reproducer{r}
+}
