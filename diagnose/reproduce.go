@@ -739,7 +739,10 @@ func (b *reproBuilder) acceptedVariant(a *evidence.Address, v *evidence.Hello, c
 		c.add("-ciphersuites", suite)
 	} else {
 		c.add("-cipher", suite+"@SECLEVEL=0")
-		r.Requires = "openssl ciphers '" + suite + "@SECLEVEL=0'"
+		if removedSuite(suite) {
+			r.Requires = "openssl ciphers '" + suite + "@SECLEVEL=0'"
+			r.Note = "current OpenSSL builds (Debian's among them) no longer have " + suite + "; an older openssl shows it"
+		}
 	}
 	group := uint16(0)
 	if sh.KeyShareGroup != 0 {
@@ -757,7 +760,7 @@ func (b *reproBuilder) acceptedVariant(a *evidence.Address, v *evidence.Hello, c
 	}
 	if noSecureRenegotiation(sh) {
 		c.add("-legacy_server_connect")
-		r.Note = "the server does not support secure renegotiation (RFC 5746); -legacy_server_connect lets OpenSSL 3 go on"
+		r.Note = strings.TrimPrefix(r.Note+"; the server does not support secure renegotiation (RFC 5746): -legacy_server_connect lets OpenSSL 3 go on", "; ")
 	}
 	switch code {
 	case cause.SNIRequired:
@@ -771,6 +774,17 @@ func (b *reproBuilder) acceptedVariant(a *evidence.Address, v *evidence.Hello, c
 	}
 	r.Command = c.String()
 	return r, true
+}
+
+// removedSuite reports whether OpenSSL builds commonly lack a suite: 3DES,
+// RC4, single DES, IDEA, SEED, NULL and export ciphers.
+func removedSuite(name string) bool {
+	for _, w := range []string{"DES", "RC4", "IDEA", "SEED", "NULL", "EXP"} {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func noSecureRenegotiation(sh *wire.ServerHello) bool {

@@ -10,11 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
 	"github.com/tlsdoctor/tlsdoctor/evidence"
 	"github.com/tlsdoctor/tlsdoctor/fleet"
@@ -42,9 +44,25 @@ Examples:
   tlsdoctor check https://10.0.0.5:8443 --servername api.example.com
   tlsdoctor check https://api.example.com --at 2027-01-15      # will it still work then?
   tlsdoctor check https://api.example.com --write-fix ./fix     # write the corrected chain / CA
+  tlsdoctor check https://api.example.com --expect OK           # CI: fail unless it works
+  tlsdoctor check https://api.example.com --expect CERT_EXPIRED # still broken the known way?
+  tlsdoctor check https://api.example.com --watch 10s           # re-check while you fix it
+  tlsdoctor check https://api.example.com --watch 10s --expect OK --max-tries 90
+  tlsdoctor check https://backend:8443 --profile nginx-proxy --sni   # as nginx with proxy_ssl_server_name on
 
-Exit status: 0 the cause is OK (with --clients: for every client); 1 a failure
-was diagnosed (with --clients: for at least one client); 2 usage or input error.
+A failing report ends with commands that show the same failure with openssl
+and curl, without tlsdoctor, each with the line of output to look for, and
+with the check to run once the fix is in.
+
+--watch re-checks every DURATION until the cause changes (with --expect:
+until it is one of the expected codes), at most --max-tries checks, and
+prints each change (certificates, versions, suites, the cause per address).
+Ctrl-C stops it.
+
+Exit status: 0 the cause is OK (with --clients: for every client; with
+--expect: the cause is one of the expected codes, for every client with
+--clients); 1 a failure was diagnosed (with --expect: the cause is none of
+them; with --watch: as the last check); 2 usage or input error.
 `
 
 type stringList []string
@@ -57,10 +75,11 @@ func (s *stringList) Set(v string) error {
 
 type checkFlags struct {
 	json, noSNI, noHTTP, noSystem, noAIA, verbose, clients, server bool
-	maxConns                                                       int
+	sni                                                            bool
+	maxConns, maxTries                                             int
 	profile, servername, at, save, writeFix                        string
-	caBundles, connect                                             stringList
-	timeout, deadline                                              time.Duration
+	caBundles, connect, expect                                     stringList
+	timeout, deadline, watch                                       time.Duration
 }
 
 func (e *env) check(ctx context.Context, args []string) int {
@@ -74,7 +93,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.noSNI, "no-sni", false, "send no SNI")
 	fs.Var(&f.connect, "connect", "dial these `ADDR[,ADDR...]` (IP, IP:port, or host:port resolved when dialled) instead of resolving the target's name")
 	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "time-out of each phase (dial, hello, handshake, HTTP)")
-	fs.DurationVar(&f.deadline, "deadline", DefaultDeadline, "bound on the whole check (with --clients: on all the clients together)")
+	fs.DurationVar(&f.deadline, "deadline", DefaultDeadline, "bound on the whole check (with --clients: on all the clients together; with --watch: on each check)")
 	fs.BoolVar(&f.noHTTP, "no-http", false, "skip the HTTP request after the handshake")
 	fs.BoolVar(&f.noAIA, "no-aia", false, "do not fetch missing issuers from AIA URLs")
 	fs.StringVar(&f.at, "at", "", "judge certificate validity at `TIME` (RFC 3339, YYYY-MM-DD, or +30d / -2h from now)")
@@ -84,6 +103,10 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.clients, "clients", false, "check for every client profile and print which fail and why")
 	fs.BoolVar(&f.server, "server", false, "also enumerate what the server accepts: versions, every cipher suite and its order, groups, SNI")
 	fs.IntVar(&f.maxConns, "max-conns", probe.DefaultScanConns, "connections at once per server during --server (1-64)")
+	fs.BoolVar(&f.sni, "sni", false, "send SNI even when the --profile does not, as the client will once configured to (nginx: proxy_ssl_server_name on)")
+	fs.Var(&f.expect, "expect", "exit 0 when the cause is `CODE`, 1 otherwise (repeatable, or CODE,CODE)")
+	fs.DurationVar(&f.watch, "watch", 0, "re-check every `DURATION` (at least 1s) until the cause changes, printing each change")
+	fs.IntVar(&f.maxTries, "max-tries", 60, "with --watch: stop after `N` checks")
 	pos, code, ok := e.parse(fs, checkHelp, args)
 	if !ok {
 		return code
@@ -105,9 +128,31 @@ func (e *env) check(ctx context.Context, args []string) int {
 		return e.fail(ExitUsage, "", "--max-conns must be 1-64, got %d", f.maxConns)
 	}
 	opts.Server, opts.ScanConns = f.server, f.maxConns
+	expect, code := e.expectCodes(f.expect)
+	if code != 0 {
+		return code
+	}
+	if f.watch != 0 {
+		if f.clients {
+			return e.fail(ExitUsage, "choose the client with --profile ID", "--watch follows one client; it cannot be combined with --clients")
+		}
+		if f.watch < time.Second || f.watch > 24*time.Hour {
+			return e.fail(ExitUsage, "e.g. --watch 10s", "--watch must be between 1s and 24h, got %s", f.watch)
+		}
+		if f.maxTries < 1 || f.maxTries > 100000 {
+			return e.fail(ExitUsage, "e.g. --watch 10s --max-tries 60: ten minutes", "--max-tries must be 1-100000, got %d", f.maxTries)
+		}
+	}
+	if f.watch != 0 {
+		// Each check has its own deadline; the watch is bounded by --max-tries.
+		return e.watchCheck(ctx, target, opts, p, &f, args, expect)
+	}
 	ctx, cancel := context.WithTimeout(ctx, f.deadline)
 	defer cancel()
 	if f.clients {
+		if f.sni {
+			return e.fail(ExitUsage, "check that client alone: --profile ID --sni", "--sni changes one client; it cannot be combined with --clients")
+		}
 		for _, name := range []string{"save", "write-fix", "profile"} {
 			if flagSet(fs, name) {
 				return e.fail(ExitUsage, "--clients checks every profile and saves nothing; run one client in full: tlsdoctor check TARGET --profile ID --"+name+" ...",
@@ -119,33 +164,33 @@ func (e *env) check(ctx context.Context, args []string) int {
 		if f.json {
 			report.JSON(e.stdout, m)
 		} else {
-			writeClients(e.stdout, m, colorOK(e.stdout))
+			writeClients(e.stdout, m, colorOK(e.stdout), checkCommand(dropFlags(args, "clients", "server", "max-conns", "profile", "json", "v", "save", "write-fix", "expect")))
+		}
+		if len(expect) > 0 {
+			for _, v := range m.Clients {
+				if !slices.Contains(expect, v.Cause) {
+					return ExitFailure
+				}
+			}
+			return ExitOK
 		}
 		if m.Failing() > 0 {
 			return ExitFailure
 		}
 		return ExitOK
 	}
-	run, d, err := runCheck(ctx, target, opts, p)
-	e.progressDone()
-	if err != nil {
-		var te *probe.TargetError
-		if errors.As(err, &te) {
-			return e.fail(ExitUsage, "--connect takes IP or IP:port, comma-separated", "%s: %s", te.Input, te.Reason)
-		}
-		return e.fail(ExitUsage, "", "%v", err)
+	run, d, code := e.checkOnce(ctx, target, opts, p, &f)
+	if code != 0 {
+		return code
 	}
-	if f.save != "" {
-		if err := writeJSONFile(f.save, run); err != nil {
-			return e.fail(ExitUsage, "", "--save: %v", err)
-		}
+	if code := e.keep(&f, run, d); code != 0 {
+		return code
 	}
-	if f.writeFix != "" {
-		if err := writeArtifacts(f.writeFix, d); err != nil {
-			return e.fail(ExitUsage, "", "--write-fix: %v", err)
-		}
+	status := e.output(d, f.json, rechecks(args, d, p, f.writeFix), f.verbose)
+	if len(expect) > 0 {
+		return expectStatus(d, expect)
 	}
-	return e.output(d, f.json, recheck(args), f.verbose)
+	return status
 }
 
 // DefaultDeadline bounds a whole check unless --deadline says otherwise.
@@ -156,6 +201,66 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// keep writes what --save and --write-fix ask for; a non-zero code means an
+// error was printed.
+func (e *env) keep(f *checkFlags, run *evidence.Run, d *diagnose.Diagnosis) int {
+	if f.save != "" {
+		if err := writeJSONFile(f.save, run); err != nil {
+			return e.fail(ExitUsage, "", "--save: %v", err)
+		}
+	}
+	if f.writeFix != "" {
+		if err := writeArtifacts(f.writeFix, d); err != nil {
+			return e.fail(ExitUsage, "", "--write-fix: %v", err)
+		}
+	}
+	return 0
+}
+
+// checkOnce runs one check and attaches its reproducers; a non-zero code
+// means an error was printed.
+func (e *env) checkOnce(ctx context.Context, target evidence.Target, opts probe.Options, p *profile.Profile, f *checkFlags) (*evidence.Run, *diagnose.Diagnosis, int) {
+	run, d, err := runCheck(ctx, target, opts, p)
+	e.progressDone()
+	if err != nil {
+		var te *probe.TargetError
+		if errors.As(err, &te) {
+			return nil, nil, e.fail(ExitUsage, "--connect takes IP or IP:port, comma-separated", "%s: %s", te.Input, te.Reason)
+		}
+		return nil, nil, e.fail(ExitUsage, "", "%v", err)
+	}
+	run.CAFiles = f.caBundles
+	d.Reproducers = diagnose.Reproduce(run, d, p)
+	return run, d, 0
+}
+
+// expectCodes parses --expect: known cause codes, repeatable or
+// comma-separated, any case.
+func (e *env) expectCodes(list []string) ([]cause.Code, int) {
+	var out []cause.Code
+	for _, item := range list {
+		for _, c := range strings.Split(item, ",") {
+			code := cause.Code(strings.ToUpper(strings.TrimSpace(c)))
+			if code == "" {
+				continue
+			}
+			if !code.Known() {
+				return nil, e.fail(ExitUsage, "'tlsdoctor causes' lists them, e.g. --expect OK or --expect CERT_EXPIRED", "--expect %s: not a cause code", c)
+			}
+			out = append(out, code)
+		}
+	}
+	return out, 0
+}
+
+// expectStatus is the exit status under --expect.
+func expectStatus(d *diagnose.Diagnosis, expect []cause.Code) int {
+	if slices.Contains(expect, d.Cause) {
+		return ExitOK
+	}
+	return ExitFailure
 }
 
 // probeSetup turns the connection flags shared by check and explain --probe
@@ -202,6 +307,15 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	if len(connect) > probe.MaxAddresses {
 		return probe.Options{}, nil, e.fail(ExitUsage, "check the addresses in groups, or let the name resolve", "--connect takes at most %d addresses, got %d", probe.MaxAddresses, len(connect))
 	}
+	if f.sni {
+		if f.noSNI {
+			return probe.Options{}, nil, e.fail(ExitUsage, "--sni models a client that will send SNI; --no-sni one that does not", "--sni and --no-sni contradict each other")
+		}
+		// The client as it will be once configured to send SNI.
+		withSNI := *p
+		withSNI.SendsSNI = true
+		p = &withSNI
+	}
 	opts := probe.Options{
 		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
 		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
@@ -216,11 +330,11 @@ func runCheck(ctx context.Context, target evidence.Target, opts probe.Options, p
 	return fleet.Check(ctx, target, opts, fleet.SystemTrust)
 }
 
-func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck string, verbose bool) int {
+func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck recheckLines, verbose bool) int {
 	if asJSON {
 		report.JSON(e.stdout, d)
 	} else {
-		report.Text(e.stdout, d, report.Style{Color: colorOK(e.stdout), Recheck: recheck, Verbose: verbose})
+		report.Text(e.stdout, d, report.Style{Color: colorOK(e.stdout), Recheck: recheck.command, RecheckAlso: recheck.also, Verbose: verbose})
 	}
 	if d.Cause.Failed() {
 		return ExitFailure
@@ -228,32 +342,130 @@ func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck string, verbose
 	return ExitOK
 }
 
-// recheck rebuilds the command line without the one-off flags.
-func recheck(args []string) string {
+// valueFlags are check's flags that take a value.
+var valueFlags = map[string]bool{"profile": true, "ca-bundle": true, "servername": true, "connect": true, "timeout": true,
+	"at": true, "save": true, "write-fix": true, "max-conns": true, "expect": true, "watch": true, "max-tries": true}
+
+// dropFlags returns args without the named flags (and their values).
+func dropFlags(args []string, names ...string) []string {
+	var out []string
 	skipNext := false
-	out := []string{"tlsdoctor", "check"}
 	for _, a := range args {
 		if skipNext {
 			skipNext = false
 			continue
 		}
-		name := strings.TrimLeft(a, "-")
-		name, _, hasValue := strings.Cut(name, "=")
 		if strings.HasPrefix(a, "-") {
-			switch name {
-			case "json", "v":
-				continue
-			case "save", "write-fix":
-				skipNext = !hasValue
+			name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if slices.Contains(names, name) {
+				skipNext = valueFlags[name] && !hasValue
 				continue
 			}
 		}
-		if strings.ContainsAny(a, " \t'\"$&;|<>()") {
+		out = append(out, a)
+	}
+	return out
+}
+
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if n, v, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && n == name && v != "false" {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCommand is 'tlsdoctor check' with args, quoted for a shell.
+func checkCommand(args []string) string {
+	out := []string{"tlsdoctor", "check"}
+	for _, a := range args {
+		if strings.ContainsAny(a, " \t'\"$&;|<>()*?[]{}~`\\") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
 		out = append(out, a)
 	}
 	return strings.Join(out, " ")
+}
+
+// recheckLines is the re-check to run once the fix is in, and other lines:
+// the re-check for the other way to fix it, or what a re-check cannot test.
+type recheckLines struct {
+	command string
+	also    []string
+}
+
+// recheck rebuilds the command line without the one-off flags.
+func recheck(args []string) string {
+	return checkCommand(dropFlags(args, "json", "v", "save", "write-fix", "expect", "watch", "max-tries"))
+}
+
+// rechecks is the command that passes once d's first fix is in: the same
+// check (same addresses, CA files, name) for a fix on the server, or the
+// client as the fix changes it: sending SNI, trusting the CA.
+func rechecks(args []string, d *diagnose.Diagnosis, p *profile.Profile, fixDir string) recheckLines {
+	base := dropFlags(args, "json", "v", "save", "write-fix", "expect", "watch", "max-tries")
+	asIs := checkCommand(base)
+	switch d.Cause {
+	case cause.SNIRequired:
+		if !hasFlag(base, "no-sni") && (p.SendsSNI || hasFlag(base, "sni")) {
+			break // SNI was sent and refused: the server must change
+		}
+		fixed := dropFlags(base, "no-sni")
+		if !p.SendsSNI && !hasFlag(fixed, "sni") {
+			fixed = append(fixed, "--sni")
+		}
+		return recheckLines{checkCommand(fixed), []string{"if the server is fixed instead (a default certificate for clients without SNI): " + asIs}}
+	case cause.UntrustedRoot, cause.SelfSigned:
+		if p.Trust != profile.TrustSystem && p.Trust != profile.TrustBundleOnly {
+			break // this client cannot be given a CA
+		}
+		ca := "ca.pem"
+		also := []string{"ca.pem: the CA added to the client's trust store (--write-fix DIR writes it)"}
+		if fixDir != "" && slices.ContainsFunc(d.Artifacts, func(a diagnose.Artifact) bool { return a.Name == "ca.pem" }) {
+			ca, also = filepath.Join(fixDir, "ca.pem"), nil
+		}
+		also = append(also, "if the server gets a certificate from a CA the client already trusts instead: "+asIs)
+		return recheckLines{checkCommand(append(base, "--ca-bundle", ca)), also}
+	case cause.ClientCertRequired:
+		return recheckLines{asIs, []string{"tlsdoctor presents no client certificate: this passes once the server makes client authentication optional; with the client certificate configured, test from the client itself"}}
+	}
+	return recheckLines{command: asIs}
+}
+
+// runArgs rebuilds the check a saved run came from, with the CA files it
+// names, for the re-check after an offline diagnosis.
+func runArgs(run *evidence.Run) []string {
+	t := run.Target
+	args := []string{t.Input, "--profile", run.Profile}
+	if t.ServerName != t.Host {
+		args = append(args, "--servername", t.ServerName)
+	}
+	if len(t.Connect) > 0 {
+		args = append(args, "--connect", strings.Join(t.Connect, ","))
+	}
+	files := run.CAFiles
+	if len(files) == 0 && len(run.ExtraRoots) > 0 {
+		files = []string{"ca-bundle.pem"}
+	}
+	for _, f := range files {
+		args = append(args, "--ca-bundle", f)
+	}
+	if run.NoSystemRoots {
+		args = append(args, "--no-system-roots")
+	}
+	if p, err := profile.Get(run.Profile); err == nil && p.SendsSNI && t.SNI == "" && !t.IsIP {
+		args = append(args, "--no-sni")
+	} else if err == nil && !p.SendsSNI && t.SNI != "" {
+		args = append(args, "--sni")
+	}
+	if t.Scheme == "https" && !t.HTTP {
+		args = append(args, "--no-http")
+	}
+	if !run.At.IsZero() {
+		args = append(args, "--at", run.At.UTC().Format(time.RFC3339))
+	}
+	return args
 }
 
 var relTime = regexp.MustCompile(`^([+-])(\d+)([dhm])$`)
@@ -358,7 +570,8 @@ Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input erro
 		return e.fail(ExitUsage, "the run was saved by a tlsdoctor that knows this profile", "%s: %v", pos[0], err)
 	}
 	d := fleet.Diagnose(run, p, fleet.SystemTrust)
-	return e.output(d, *asJSON, "tlsdoctor check "+run.Target.Input+" --profile "+run.Profile, *verbose)
+	d.Reproducers = diagnose.Reproduce(run, d, p)
+	return e.output(d, *asJSON, rechecks(runArgs(run), d, p, ""), *verbose)
 }
 
 // MaxRunFile bounds a saved run: real ones are well under 1 MiB, and
