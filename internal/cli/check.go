@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -427,6 +428,18 @@ func rechecks(args []string, d *diagnose.Diagnosis, p *profile.Profile, fixDir s
 		}
 		also = append(also, "if the server gets a certificate from a CA the client already trusts instead: "+asIs)
 		return recheckLines{checkCommand(append(base, "--ca-bundle", ca)), also}
+	case cause.HostnameMismatch:
+		// A client that connects by IP address is checked against IP SANs;
+		// the fix may be to connect by a name the certificate covers.
+		if _, err := netip.ParseAddr(d.ServerName); err == nil && !hasFlag(base, "servername") && len(d.Addresses) > 0 {
+			for _, c := range d.Addresses[0].Certificates {
+				if c.Role == "leaf" && len(c.Names) > 0 {
+					if _, err := netip.ParseAddr(c.Names[0]); err != nil {
+						return recheckLines{asIs, []string{"if the client connects by the name the certificate covers instead: " + checkCommand(append(base, "--servername", c.Names[0]))}}
+					}
+				}
+			}
+		}
 	case cause.ClientCertRequired:
 		return recheckLines{asIs, []string{"tlsdoctor presents no client certificate: this passes once the server makes client authentication optional; with the client certificate configured, test from the client itself"}}
 	}

@@ -1,4 +1,4 @@
-// Package cli is the tlsdoctor command line: check, diagnose, demo, lab,
+// Package cli is the tlsdoctor command line: check, diagnose, diff, demo, lab,
 // causes, profiles. Run is the whole program, testable: it takes its
 // arguments and streams and returns the exit status. Library packages never
 // print or exit; this package adds the hints.

@@ -394,3 +394,18 @@ func TestDiff(t *testing.T) {
 		}
 	}
 }
+
+// A client that connects by IP address fails the name check; the other
+// re-check connects by the name the certificate covers, and passes.
+func TestRecheckByName(t *testing.T) {
+	e := testLab.Endpoint("wrong-host")
+	code, out, _ := run(t, "check", "https://"+e.Addrs[0]+"/", "--ca-bundle", rootFile, "--no-system-roots")
+	_, line, ok := strings.Cut(out, "if the client connects by the name the certificate covers instead: tlsdoctor ")
+	if code != ExitFailure || !ok {
+		t.Fatalf("%d\n%s", code, out)
+	}
+	args := strings.Fields(strings.Split(line, "\n")[0])
+	if code, out, _ := run(t, args...); code != ExitOK {
+		t.Fatalf("%v: %d\n%s", args, code, out)
+	}
+}
