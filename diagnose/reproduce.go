@@ -240,6 +240,9 @@ type trust struct {
 	verify bool     // the client verifies certificates
 	caFile string   // -CAfile / --cacert, or "" for the tool's default store
 	needs  []string // what to write first
+	// mirrored: the tools can trust what the client trusts (the system
+	// store and the CA files given); not for a fixed CA list or "any root".
+	mirrored bool
 }
 
 // trustFor decides the CA arguments for address result ar: the CA files
@@ -247,7 +250,8 @@ type trust struct {
 // tools' default stores hold) or the client cannot be given a CA.
 func (b *reproBuilder) trustFor(ar *AddressResult) trust {
 	t := trust{verify: b.p.Verifies()}
-	if !t.verify || b.p.Trust == profile.TrustPublic || len(b.run.ExtraRoots) == 0 {
+	t.mirrored = t.verify && (b.p.Trust == profile.TrustSystem || b.p.Trust == profile.TrustBundleOnly)
+	if !t.mirrored || len(b.run.ExtraRoots) == 0 {
 		return t
 	}
 	if ar != nil && len(ar.Certificates) > 0 {
@@ -288,6 +292,17 @@ func (t trust) opensslFlags(c *command) {
 	if t.caFile != "" {
 		c.add("-CAfile", t.caFile)
 	}
+}
+
+// handshakeOnly is the trust of a reproducer whose point is not the
+// certificate (a refused hello, a bad signature, a missing client
+// certificate, the HTTP reply): curl skips verification where it cannot
+// trust what the client trusts, so that it gets as far as the client did.
+func (t trust) handshakeOnly() trust {
+	if !t.mirrored {
+		return trust{}
+	}
+	return t
 }
 
 func (t trust) curlFlags(c *command) {
@@ -519,7 +534,7 @@ func (b *reproBuilder) refusedHello(a *evidence.Address, ar *AddressResult) []Re
 		o := b.openssl(a.Addr, sniAsRun)
 		var notes []string
 		if negotiation {
-			notes = b.offerFlags(o, h.Offer, ar.Cause)
+			notes = b.offerFlags(o, h.Offer)
 		}
 		r := b.mk(a.Addr, "openssl", "fails", what, o, expect)
 		if h.Outcome == "reset" {
@@ -535,7 +550,7 @@ func (b *reproBuilder) refusedHello(a *evidence.Address, ar *AddressResult) []Re
 		c := b.curlCmd(a.Addr)
 		ok := true
 		if negotiation {
-			ok = b.curlOfferFlags(c, h.Offer, ar.Cause)
+			ok = b.curlOfferFlags(c, h.Offer)
 		}
 		if ok {
 			c.curlURL()
@@ -646,33 +661,28 @@ func groupArgs(groups []uint16) (names []string, unnamed int) {
 	return
 }
 
-// offerFlags adds the s_client flags that send the part of offer o that
-// decides code as the client sent it: its versions always, its cipher
-// suites for CIPHER_MISMATCH, its groups for CIPHER_MISMATCH and
-// GROUP_MISMATCH. It returns notes on what it could not express.
-func (b *reproBuilder) offerFlags(c *command, o evidence.Offer, code cause.Code) []string {
+// offerFlags adds the s_client flags that send offer o as the client did:
+// its versions, cipher suites (all of them, at security level 0 so that
+// OpenSSL leaves none out) and groups. Which suites a server refuses can
+// depend on the version and the other way round, so the offer is sent
+// whole. It returns notes on what OpenSSL cannot send.
+func (b *reproBuilder) offerFlags(c *command, o evidence.Offer) []string {
 	var notes []string
 	versionFlags(c, o.Versions)
-	if code == cause.CipherMismatch {
-		t13, older, unnamed := suiteArgs(o.Suites)
-		if len(older) > 0 && slices.ContainsFunc(o.Versions, func(v uint16) bool { return v <= wire.VersionTLS12 }) {
-			c.add("-cipher", strings.Join(older, ":")+"@SECLEVEL=0")
-		}
-		if len(t13) > 0 && slices.Contains(o.Versions, wire.VersionTLS13) {
-			c.add("-ciphersuites", strings.Join(t13, ":"))
-		}
-		if unnamed > 0 {
-			notes = append(notes, fmt.Sprintf("%s the client offers %s no OpenSSL name and %s left out", plural(unnamed, "suite"), pick(unnamed == 1, "has", "have"), pick(unnamed == 1, "is", "are")))
-		}
-	} else if legacyVersions(o.Versions) {
-		c.add("-cipher", "DEFAULT@SECLEVEL=0")
+	t13, older, unnamed := suiteArgs(o.Suites)
+	if len(older) > 0 && slices.ContainsFunc(o.Versions, func(v uint16) bool { return v <= wire.VersionTLS12 }) {
+		c.add("-cipher", strings.Join(older, ":")+"@SECLEVEL=0")
 	}
-	if code == cause.CipherMismatch || code == cause.GroupMismatch {
-		if gs, n := groupArgs(o.Groups); len(gs) > 0 {
-			c.add("-groups", strings.Join(gs, ":"))
-			if n > 0 {
-				notes = append(notes, fmt.Sprintf("%s the client offers %s left out (OpenSSL 3.0 does not know %s)", plural(n, "group"), pick(n == 1, "is", "are"), pick(n == 1, "it", "them")))
-			}
+	if len(t13) > 0 && slices.Contains(o.Versions, wire.VersionTLS13) {
+		c.add("-ciphersuites", strings.Join(t13, ":"))
+	}
+	if unnamed > 0 {
+		notes = append(notes, fmt.Sprintf("%s the client offers %s no OpenSSL name and %s left out", plural(unnamed, "suite"), pick(unnamed == 1, "has", "have"), pick(unnamed == 1, "is", "are")))
+	}
+	if gs, n := groupArgs(o.Groups); len(gs) > 0 {
+		c.add("-groups", strings.Join(gs, ":"))
+		if n > 0 {
+			notes = append(notes, fmt.Sprintf("%s the client offers %s left out (OpenSSL 3.0 does not know %s)", plural(n, "group"), pick(n == 1, "is", "are"), pick(n == 1, "it", "them")))
 		}
 	}
 	return notes
@@ -687,31 +697,32 @@ func pick(c bool, a, b string) string {
 
 // curlOfferFlags is offerFlags for curl; it reports false when curl cannot
 // send the offer (a version below TLS 1.0, say).
-func (b *reproBuilder) curlOfferFlags(c *command, o evidence.Offer, code cause.Code) bool {
-	if len(o.Versions) == 0 {
+func (b *reproBuilder) curlOfferFlags(c *command, o evidence.Offer) bool {
+	if len(o.Versions) == 0 || !b.curlVersionFlags(c, o.Versions...) {
 		return false
 	}
-	lo, hi := slices.Min(o.Versions), slices.Max(o.Versions)
-	curlV := map[uint16]string{wire.VersionTLS10: "1.0", wire.VersionTLS11: "1.1", wire.VersionTLS12: "1.2", wire.VersionTLS13: "1.3"}
-	if curlV[lo] == "" || curlV[hi] == "" {
-		return false
-	}
-	c.add("--tlsv"+curlV[lo], "--tls-max", curlV[hi])
 	t13, older, _ := suiteArgs(o.Suites)
-	switch {
-	case code == cause.CipherMismatch && len(older) > 0 && lo < wire.VersionTLS13:
+	if len(older) > 0 && slices.Min(o.Versions) < wire.VersionTLS13 {
 		c.add("--ciphers", strings.Join(older, ":")+"@SECLEVEL=0")
-	case lo < wire.VersionTLS12:
-		c.add("--ciphers", "DEFAULT@SECLEVEL=0")
 	}
-	if code == cause.CipherMismatch && len(t13) > 0 && hi == wire.VersionTLS13 {
+	if len(t13) > 0 && slices.Contains(o.Versions, wire.VersionTLS13) {
 		c.add("--tls13-ciphers", strings.Join(t13, ":"))
 	}
-	if code == cause.CipherMismatch || code == cause.GroupMismatch {
-		if gs, _ := groupArgs(o.Groups); len(gs) > 0 {
-			c.add("--curves", strings.Join(gs, ":"))
-		}
+	if gs, _ := groupArgs(o.Groups); len(gs) > 0 {
+		c.add("--curves", strings.Join(gs, ":"))
 	}
+	return true
+}
+
+// curlVersionFlags limits curl to the versions from the lowest of vs to the
+// highest; it reports false when curl cannot (SSL 3.0).
+func (b *reproBuilder) curlVersionFlags(c *command, vs ...uint16) bool {
+	names := map[uint16]string{wire.VersionTLS10: "1.0", wire.VersionTLS11: "1.1", wire.VersionTLS12: "1.2", wire.VersionTLS13: "1.3"}
+	lo, hi := names[slices.Min(vs)], names[slices.Max(vs)]
+	if lo == "" || hi == "" {
+		return false
+	}
+	c.add("--tlsv"+lo, "--tls-max", hi)
 	return true
 }
 
@@ -720,7 +731,9 @@ func (b *reproBuilder) curlOfferFlags(c *command, o evidence.Offer, code cause.C
 // can only mean the server accepts it.
 func (b *reproBuilder) acceptedVariant(a *evidence.Address, v *evidence.Hello, code cause.Code) (Reproducer, bool) {
 	sh := v.ServerHello
-	if sh == nil {
+	if sh == nil || sh.HelloRetry && code != cause.GroupMismatch {
+		// A HelloRetryRequest asks for another key share; whether the
+		// handshake then completes was not observed.
 		return Reproducer{}, false
 	}
 	sni := sniAsRun
@@ -750,8 +763,14 @@ func (b *reproBuilder) acceptedVariant(a *evidence.Address, v *evidence.Hello, c
 	} else if v.ServerKeyExchange != nil {
 		group = v.ServerKeyExchange.Curve
 	}
-	if g, ok := opensslGroups[group]; ok && group != 0 {
-		c.add("-groups", g)
+	if g, ok := opensslGroups[group]; ok && group != 0 && (ver == wire.VersionTLS13 || code == cause.GroupMismatch) {
+		groups := []string{g}
+		// In TLS 1.2 the groups also bound the curve of an ECDSA
+		// certificate: OpenSSL refuses one outside them ("wrong curve").
+		if cg := certCurve(v); ver < wire.VersionTLS13 && cg != 0 && cg != group {
+			groups = append(groups, opensslGroups[cg])
+		}
+		c.add("-groups", strings.Join(groups, ":"))
 		if code == cause.GroupMismatch {
 			if tk, ok := tempKey[group]; ok {
 				r.Expect = tk
@@ -787,6 +806,22 @@ func removedSuite(name string) bool {
 	return false
 }
 
+// certCurve is the group of the curve of an ECDSA leaf a TLS 1.2 hello
+// received, or 0.
+func certCurve(h *evidence.Hello) uint16 {
+	if len(h.Certificates) == 0 {
+		return 0
+	}
+	c, err := x509.ParseCertificate(h.Certificates[0])
+	if err != nil {
+		return 0
+	}
+	if bits, kind := chain.KeySize(c); kind == "ECDSA" {
+		return map[int]uint16{256: wire.GroupP256, 384: wire.GroupP384, 521: wire.GroupP521}[bits]
+	}
+	return 0
+}
+
 func noSecureRenegotiation(sh *wire.ServerHello) bool {
 	return sh != nil && !sh.HelloRetry && sh.NegotiatedVersion() <= wire.VersionTLS12 && !slices.Contains(sh.ExtensionTypes, wire.ExtRenegotiationInfo)
 }
@@ -807,7 +842,7 @@ func (b *reproBuilder) tooLarge(a *evidence.Address, ar *AddressResult) []Reprod
 	r.Command = o.String()
 	out := []Reproducer{r}
 	c := b.curlCmd(a.Addr)
-	b.trustFor(ar).curlFlags(c)
+	b.trustFor(ar).handshakeOnly().curlFlags(c)
 	c.curlURL()
 	cr := b.mk(a.Addr, "curl", "fails", what, c, "excessive message size")
 	if legacy {
@@ -825,6 +860,16 @@ func (b *reproBuilder) alertAfterHello(a *evidence.Address, ar *AddressResult, a
 
 func (b *reproBuilder) clientCert(a *evidence.Address, ar *AddressResult) []Reproducer {
 	o := b.openssl(a.Addr, sniAsRun)
+	// TLS 1.2 and 1.3 refuse a missing client certificate differently.
+	ver := uint16(0)
+	if a.Handshake != nil && a.Handshake.Version != 0 {
+		ver = a.Handshake.Version
+	} else if sh := a.Hello.ServerHello; sh != nil {
+		ver = sh.NegotiatedVersion()
+	}
+	if ver != 0 {
+		versionFlags(o, []uint16{ver})
+	}
 	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "shows", What: "the server asks for a client certificate", Command: o.String(),
 		Expect: "Acceptable client certificate CA names"}
 	if !slices.ContainsFunc(ar.Evidence, func(s string) bool { return strings.HasPrefix(s, "acceptable client-certificate CAs:") }) {
@@ -842,7 +887,10 @@ func (b *reproBuilder) clientCert(a *evidence.Address, ar *AddressResult) []Repr
 	}
 	if al != nil && b.curlSeesSame(a) {
 		c := b.curlCmd(a.Addr)
-		b.trustFor(ar).curlFlags(c)
+		if ver != 0 {
+			b.curlVersionFlags(c, ver)
+		}
+		b.trustFor(ar).handshakeOnly().curlFlags(c)
 		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", "without a client certificate the server ends the connection with "+al.Name(), c, alertReason(al.Description)))
 	}
@@ -862,7 +910,7 @@ func (b *reproBuilder) keyMismatch(a *evidence.Address, ar *AddressResult) []Rep
 	out := []Reproducer{b.mk(a.Addr, "openssl", "fails", what, o, "bad signature")}
 	if b.curlSeesSame(a) {
 		c := b.curlCmd(a.Addr)
-		b.trustFor(ar).curlFlags(c)
+		b.trustFor(ar).handshakeOnly().curlFlags(c)
 		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", what, c, "bad signature"))
 	}
@@ -942,35 +990,68 @@ func (b *reproBuilder) certificate(a *evidence.Address, ar *AddressResult) []Rep
 		return nil
 	}
 	tr := b.trustFor(ar)
-	alone := !slices.ContainsFunc(ar.Findings, func(f Finding) bool { return f.Code.Info().Layer == "certificate" })
 	o := b.openssl(a.Addr, sniAsRun)
 	tr.opensslFlags(o)
+	// OpenSSL stops at the first error in its own order (chain, purpose,
+	// key sizes, name, dates), not tlsdoctor's: the checks that the
+	// certificate's other problems would fail first are switched off, so
+	// that the error shown is the cause's.
+	others := map[cause.Code]bool{}
+	for _, f := range ar.Findings {
+		if f.Code != ar.Cause && f.Code.Info().Layer == "certificate" {
+			others[f.Code] = true
+		}
+	}
+	var off []string
+	switch {
+	case ar.Cause == cause.WeakKey || ar.Cause == cause.WeakSignature:
+		o.add("-auth_level", strconv.Itoa(b.authLevel()))
+	case others[cause.WeakKey] || others[cause.WeakSignature]:
+		o.add("-auth_level", "0")
+		off = append(off, "-auth_level 0 accepts the weak key or signature this client accepts too")
+	}
+	delete(others, cause.WeakKey)
+	delete(others, cause.WeakSignature)
+	if others[cause.HostnameMismatch] {
+		off = append(off, "the name is not checked: it does not match either")
+	} else {
+		b.hostCheck(o)
+	}
+	delete(others, cause.HostnameMismatch)
+	if (others[cause.CertExpired] || others[cause.CertNotYetValid]) && ar.Cause != cause.CertExpired && ar.Cause != cause.CertNotYetValid {
+		o.add("-no_check_time")
+		off = append(off, "-no_check_time: the dates are wrong too")
+	} else {
+		b.attime(o)
+	}
+	delete(others, cause.CertExpired)
+	delete(others, cause.CertNotYetValid)
+	delete(others, cause.CNWithoutSAN) // OpenSSL falls back to the CN
+	alone := len(others) == 0
 	if alone {
 		o.add("-verify_return_error")
-	}
-	b.hostCheck(o)
-	b.attime(o)
-	if ar.Cause == cause.WeakKey || ar.Cause == cause.WeakSignature {
-		o.add("-auth_level", strconv.Itoa(b.authLevel()))
 	}
 	what := certWhat(ar.Cause)
 	r := b.mk(a.Addr, "openssl", "fails", what, o, ve.openssl())
 	r.Needs = tr.needs
 	if !alone {
-		r.Note = "without -verify_return_error, so that OpenSSL lists every verification error: the certificate has other problems too (see the findings)"
+		off = append(off, "without -verify_return_error, so that OpenSSL lists every verification error: the certificate has other problems too (see the findings)")
 	}
 	if ar.Cause == cause.SelfSigned || ar.Cause == cause.BadKeyUsage {
-		r.Note = strings.TrimPrefix(r.Note+"; OpenSSL 1.1 words it "+pick(ar.Cause == cause.SelfSigned, `"self signed certificate"`, `"unsupported certificate purpose"`), "; ")
+		off = append(off, "OpenSSL 1.1 words it "+pick(ar.Cause == cause.SelfSigned, `"self signed certificate"`, `"unsupported certificate purpose"`))
 	}
+	r.Note = strings.Join(off, "; ")
 	if legacy := noSecureRenegotiation(a.Hello.ServerHello); legacy {
 		o.add("-legacy_server_connect")
 		r.Command = o.String()
 	}
+	// curl cannot switch checks off: it shows only a sole problem.
+	sole := !slices.ContainsFunc(ar.Findings, func(f Finding) bool { return f.Code != ar.Cause && f.Code.Info().Layer == "certificate" })
 	out := []Reproducer{r}
 	// curl sends SNI and checks the name always, and stops at the first
 	// error OpenSSL reports: it reproduces only a certificate's sole problem
 	// seen with SNI, at the time of the run.
-	if alone && b.curlSeesSame(a) && b.run.At.IsZero() && b.p.ChecksHostname && !noSecureRenegotiation(a.Hello.ServerHello) {
+	if sole && b.curlSeesSame(a) && b.run.At.IsZero() && b.p.ChecksHostname && !noSecureRenegotiation(a.Hello.ServerHello) {
 		c := b.curlCmd(a.Addr)
 		tr.curlFlags(c)
 		c.curlURL()
@@ -1106,7 +1187,7 @@ func (b *reproBuilder) http(a *evidence.Address, ar *AddressResult) []Reproducer
 	if h == nil || !b.run.Target.HTTP || !b.curlSeesSame(a) {
 		return nil
 	}
-	tr := b.trustFor(ar)
+	tr := b.trustFor(ar).handshakeOnly()
 	c := b.curlCmd(a.Addr)
 	tr.curlFlags(c)
 	var out []Reproducer
@@ -1191,48 +1272,72 @@ func printableLine(b []byte) string {
 // ok shows the healthy connection the verdict describes.
 func (b *reproBuilder) ok(a *evidence.Address, ar *AddressResult) []Reproducer {
 	tr := b.trustFor(ar)
-	tolerated := slices.ContainsFunc(ar.Findings, func(f Finding) bool { return f.Code.Info().Layer == "certificate" })
+	// OpenSSL's rules refuse some of what a client accepts (a weak key, a
+	// chain a browser completes from AIA); a client that trusts any root
+	// cannot be mirrored either. Then the command does not verify.
+	mirrored := tr.mirrored
+	tolerated := !mirrored || slices.ContainsFunc(ar.Findings, func(f Finding) bool { return f.Code.Info().Layer == "certificate" })
 	if tolerated {
-		tr.verify, tr.caFile, tr.needs = false, "", nil
+		tr = trust{}
 	}
+	hs := a.Handshake
+	var ver uint16
+	suite := ""
+	if hs != nil && hs.OK {
+		ver = hs.Version
+		suite = opensslSuites[hs.CipherSuite]
+	}
+	// Current OpenSSL defaults refuse TLS 1.0 and 1.1 and legacy suites
+	// that this client and server agree on: the command pins what they
+	// negotiated, at security level 0.
+	legacy := ver != 0 && ver < wire.VersionTLS12 || removedSuite(suite)
+	var r Reproducer
 	if h := a.HTTP; h != nil && h.Outcome == "response" && b.run.Target.HTTP && b.curlSeesSame(a) && !noSecureRenegotiation(a.Hello.ServerHello) {
 		c := b.curlCmd(a.Addr)
 		c.add("-D", "-")
+		if legacy {
+			if suite == "" || !b.curlVersionFlags(c, ver) {
+				return nil
+			}
+			c.add("--ciphers", suite+"@SECLEVEL=0")
+		}
 		tr.curlFlags(c)
 		c.curlURL()
-		r := b.mk(a.Addr, "curl", "works", "the handshake and the HTTP request succeed", c, h.StatusLine)
-		r.Needs = tr.needs
-		if tolerated {
-			r.Note = "--insecure because OpenSSL's own rules refuse what this client accepts (see the findings)"
-		}
-		return []Reproducer{r}
-	}
-	o := b.openssl(a.Addr, sniAsRun)
-	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "works", What: "the handshake succeeds"}
-	if tr.verify {
-		tr.opensslFlags(o)
-		o.add("-verify_return_error")
-		b.hostCheck(o)
-		r.Expect = "Verify return code: 0 (ok)"
-		r.Needs = tr.needs
-	} else if a.Handshake != nil && a.Handshake.OK {
-		suite, ok := opensslSuites[a.Handshake.CipherSuite]
-		if !ok {
-			return nil
-		}
-		r.Expect = "Cipher is " + suite
-		versionFlags(o, []uint16{a.Handshake.Version})
-		if a.Handshake.Version == wire.VersionTLS13 {
-			o.add("-ciphersuites", suite)
-		} else {
-			o.add("-cipher", suite+"@SECLEVEL=0")
-		}
+		r = b.mk(a.Addr, "curl", "works", "the handshake and the HTTP request succeed", c, h.StatusLine)
 	} else {
-		return nil
+		o := b.openssl(a.Addr, sniAsRun)
+		r = Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "works", What: "the handshake succeeds"}
+		switch {
+		case suite == "":
+			return nil
+		case tr.verify && !legacy:
+			tr.opensslFlags(o)
+			o.add("-verify_return_error")
+			b.hostCheck(o)
+			r.Expect = "Verify return code: 0 (ok)"
+		default:
+			r.Expect = "Cipher is " + suite
+			versionFlags(o, []uint16{ver})
+			if ver == wire.VersionTLS13 {
+				o.add("-ciphersuites", suite)
+			} else {
+				o.add("-cipher", suite+"@SECLEVEL=0")
+			}
+		}
+		if noSecureRenegotiation(a.Hello.ServerHello) {
+			o.add("-legacy_server_connect")
+		}
+		r.Command = o.String()
 	}
-	if noSecureRenegotiation(a.Hello.ServerHello) {
-		o.add("-legacy_server_connect")
+	r.Needs = tr.needs
+	if removedSuite(suite) {
+		r.Requires = "openssl ciphers '" + suite + "@SECLEVEL=0'"
 	}
-	r.Command = o.String()
+	switch {
+	case tolerated && mirrored:
+		r.Note = "without verification: OpenSSL's own rules refuse what this client accepts (see the findings)"
+	case tolerated && b.p.Verifies():
+		r.Note = "without verification: the tools cannot be given this client's trust store"
+	}
 	return []Reproducer{r}
 }

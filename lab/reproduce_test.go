@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,9 +108,30 @@ func TestReproducersAgainstTheLab(t *testing.T) {
 		reproCase{name: "cipher-mismatch/envoy", endpoint: "cipher-mismatch", profile: "envoy"},
 		reproCase{name: "ok-rsa/java-8", endpoint: "ok-rsa", profile: "java-8"},
 	)
+	// Every endpoint also for one client of each kind of trust and offer:
+	// a fixed CA list, any root, only the configured CAs, none (and TLS 1.2
+	// only), TLS 1.0 without SNI. TLSDOCTOR_REPRO_ALL=1 runs every profile
+	// (27 x 37 checks, some minutes).
+	kinds := []string{"aws-apigw-rest", "aws-apigw-rest-skip-verify", "nginx-proxy-verify", "envoy", "java-6"}
+	if os.Getenv("TLSDOCTOR_REPRO_ALL") != "" {
+		kinds = profile.IDs()
+	}
+	for _, e := range l.Endpoints {
+		for _, id := range kinds {
+			if id != e.Profile && !e.Slow {
+				cases = append(cases, reproCase{name: e.Name + "/as/" + id, endpoint: e.Name, profile: id, noSNI: e.NoSNI})
+			}
+		}
+	}
+	// The commands mostly wait on sockets: six at a time, beyond -parallel.
+	sem := make(chan struct{}, 6)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
+		wg.Add(1)
+		sem <- struct{}{}
+		go t.Run(c.name, func(t *testing.T) {
+			defer func() { <-sem; wg.Done() }()
 			run, d, p := checkAsUser(t, l, c, caFile)
 			reps := diagnose.Reproduce(run, d, p)
 			if len(reps) == 0 {
