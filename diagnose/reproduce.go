@@ -16,6 +16,7 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/evidence"
 	"github.com/tlsdoctor/tlsdoctor/profile"
 	"github.com/tlsdoctor/tlsdoctor/wire"
+	"golang.org/x/crypto/cryptobyte"
 )
 
 // Reproducer is a command line, built from a run, that shows a verdict with
@@ -35,7 +36,8 @@ type Reproducer struct {
 	What    string `json:"what"`    // what it shows, in words
 	Command string `json:"command"` // one line for a POSIX shell
 	// Expect is text its output (standard output or error) contains when
-	// it shows what What says; ExpectAbsent, when set, must not appear.
+	// it shows what What says ("…" stands for any text within the line);
+	// ExpectAbsent, when set, must not appear.
 	Expect       string `json:"expect"`
 	ExpectAbsent string `json:"expect_absent,omitempty"`
 	// Needs lists the files to provide first, and how.
@@ -91,9 +93,10 @@ func (b *reproBuilder) address(addr string) *evidence.Address {
 
 // command is one command line being built.
 type command struct {
-	args  []string
-	stdin bool   // s_client: read standard input from /dev/null, so it exits
-	pipe  string // a pipeline appended as written
+	prefix string // shell text before the command, as written (a loop)
+	args   []string
+	stdin  bool   // s_client: read standard input from /dev/null, so it exits
+	pipe   string // a pipeline appended as written
 }
 
 func (c *command) add(a ...string) { c.args = append(c.args, a...) }
@@ -103,7 +106,7 @@ func (c *command) String() string {
 	for _, a := range c.args {
 		s = append(s, shellQuote(a))
 	}
-	line := strings.Join(s, " ")
+	line := c.prefix + strings.Join(s, " ")
 	if c.stdin {
 		line += " </dev/null"
 	}
@@ -339,6 +342,18 @@ func (b *reproBuilder) mk(addr, tool, kind, what string, c *command, expect stri
 
 // forAddress builds the reproducers of one address's verdict.
 func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Reproducer {
+	if a.Hello != nil && a.Hello.Accepted() && b.servedMessageSize(a) > opensslMaxCertList && ar.Cause != cause.KeyMismatch {
+		// Whatever the verdict, OpenSSL's tools stop at the certificate
+		// message: that is all they can show.
+		r := b.tooLarge(a, ar)
+		for i := range r {
+			r[i].Kind = "shows"
+			if ar.Cause != cause.CertTooLarge {
+				r[i].What = "OpenSSL's tools stop before what this verdict is about: the certificate message exceeds their 100 KiB limit, which this client does not have"
+			}
+		}
+		return r
+	}
 	switch ar.Cause {
 	case cause.OK:
 		return b.ok(a, ar)
@@ -351,6 +366,11 @@ func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Repr
 		c.add("--connect-timeout", "10")
 		c.curlURL()
 		return []Reproducer{b.mk(a.Addr, "curl", "fails", "the address cannot be reached", c, "curl: (7) Failed to connect to")}
+	case cause.InconsistentBackends:
+		// One address whose attempts disagree.
+		return b.attempts(a)
+	case cause.HandshakeMalformed:
+		return b.malformed(a)
 	}
 	if a.Hello != nil && !a.Hello.Accepted() {
 		return b.refusedHello(a, ar)
@@ -377,6 +397,8 @@ func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Repr
 			return b.tooLarge(a, ar)
 		}
 		return b.certificate(a, ar)
+	case cause.ChainTooLong:
+		return b.chainTooLong(a, ar)
 	case cause.SNIRequired:
 		return b.sniByCert(a, ar)
 	case cause.WeakKey:
@@ -385,8 +407,15 @@ func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Repr
 		}
 		return b.certificate(a, ar)
 	case cause.RenegotiationUnsafe:
-		c := b.openssl(a.Addr, sniAsRun)
-		return []Reproducer{b.mk(a.Addr, "openssl", "fails", "OpenSSL 3 refuses a server without secure renegotiation (RFC 5746)", c, "unsafe legacy renegotiation disabled")}
+		what := "OpenSSL 3 refuses a server without secure renegotiation (RFC 5746)"
+		out := []Reproducer{b.mk(a.Addr, "openssl", "fails", what, b.openssl(a.Addr, sniAsRun), "unsafe legacy renegotiation disabled")}
+		if b.curlSeesSame(a) {
+			c := b.curlCmd(a.Addr)
+			b.trustFor(ar).handshakeOnly().curlFlags(c)
+			c.curlURL()
+			out = append(out, b.mk(a.Addr, "curl", "fails", what, c, "unsafe legacy renegotiation disabled"))
+		}
+		return out
 	}
 	if ar.Cause.Info().Layer == "certificate" {
 		return b.certificate(a, ar)
@@ -747,7 +776,10 @@ func (b *reproBuilder) acceptedVariant(a *evidence.Address, v *evidence.Hello, c
 		return Reproducer{}, false
 	}
 	versionFlags(c, []uint16{ver})
-	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "works", Expect: "Cipher is " + suite}
+	// The evidence is the ServerHello: the handshake may still fail later
+	// for another reason (a key that does not match, a certificate message
+	// too large), so the command shows the ServerHello, as -msg prints it.
+	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "works", Expect: "<<< " + wire.VersionName(ver) + ", Handshake [length …], ServerHello"}
 	if ver == wire.VersionTLS13 {
 		c.add("-ciphersuites", suite)
 	} else {
@@ -791,6 +823,10 @@ func (b *reproBuilder) acceptedVariant(a *evidence.Address, v *evidence.Hello, c
 	case cause.GroupMismatch:
 		r.What = fmt.Sprintf("the server accepts the group %s, which the client does not offer", wire.GroupName(group))
 	}
+	if strings.HasPrefix(r.Expect, "<<<") {
+		c.add("-msg")
+		c.pipe = "2>&1 | grep ServerHello"
+	}
 	r.Command = c.String()
 	return r, true
 }
@@ -831,7 +867,7 @@ func tooLarge(a *evidence.Address) bool {
 }
 
 func (b *reproBuilder) tooLarge(a *evidence.Address, ar *AddressResult) []Reproducer {
-	what := "the server's handshake message is larger than OpenSSL accepts"
+	what := "the server's certificate message is larger than OpenSSL accepts (100 KiB)"
 	o := b.openssl(a.Addr, sniAsRun)
 	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "fails", What: what, Expect: "excessive message size"}
 	legacy := noSecureRenegotiation(a.Hello.ServerHello)
@@ -872,10 +908,25 @@ func (b *reproBuilder) clientCert(a *evidence.Address, ar *AddressResult) []Repr
 	}
 	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "shows", What: "the server asks for a client certificate", Command: o.String(),
 		Expect: "Acceptable client certificate CA names"}
-	if !slices.ContainsFunc(ar.Evidence, func(s string) bool { return strings.HasPrefix(s, "acceptable client-certificate CAs:") }) {
+	named := a.Handshake != nil && len(a.Handshake.AcceptableCAs) > 0 || a.Hello.CertificateRequest != nil && len(a.Hello.CertificateRequest.AcceptableCAs) > 0
+	if !named {
 		r.Expect = "No client certificate CA names sent"
 	}
 	out := []Reproducer{r}
+	// A server that completes the handshake without the certificate and
+	// refuses the request (nginx's ssl_verify_client on): its HTTP answer.
+	if h := a.HTTP; h != nil && h.Outcome == "response" && h.StatusCode >= 400 && b.run.Target.HTTP && b.curlSeesSame(a) {
+		c := b.curlCmd(a.Addr)
+		c.args = slices.DeleteFunc(c.args, func(s string) bool { return s == "-o" || s == "/dev/null" })
+		b.trustFor(ar).handshakeOnly().curlFlags(c)
+		expect := bodyLine(h.Body)
+		if expect == "" {
+			c.add("-o", "/dev/null", "-D", "-")
+			expect = h.StatusLine
+		}
+		c.curlURL()
+		return append(out, b.mk(a.Addr, "curl", "fails", "without a client certificate the server refuses the request: "+h.StatusLine, c, expect))
+	}
 	var al *wire.Alert
 	switch {
 	case a.Handshake != nil && a.Handshake.PostHandshakeAlert != nil:
@@ -980,6 +1031,10 @@ func (b *reproBuilder) certificate(a *evidence.Address, ar *AddressResult) []Rep
 			"the certificate names "+b.run.Target.ServerName+" only in its subject CN: no subjectAltName",
 			"OpenSSL and curl still fall back to the CN and accept it; Go, Python, Chrome, Firefox and Safari do not")
 	case cause.CertInvalid:
+		if slices.ContainsFunc(served, func(c *x509.Certificate) bool { return len(c.UnhandledCriticalExtensions) > 0 }) {
+			ve = verifyError{num: 34, reason: "unhandled critical extension"}
+			break
+		}
 		if leaf.IsCA {
 			return b.showCert(a, ar, "-ext basicConstraints", "CA:TRUE", "",
 				"the server's certificate is a CA certificate (basicConstraints CA:TRUE)",
@@ -1227,6 +1282,24 @@ func (b *reproBuilder) http(a *evidence.Address, ar *AddressResult) []Reproducer
 		}
 		r.Command = raw.String()
 		out = append(out, r)
+	case "interim_only":
+		c.add("-D", "-")
+		c.curlURL()
+		c.pipe = "2>&1 | uniq -c | head -n 3"
+		r := b.mk(a.Addr, "curl", "fails", "the server answers with interim responses only, never a final one", c, h.StatusLine)
+		r.Note = "curl follows the interim responses until the server gives up"
+		out = append(out, r)
+	case "headers_too_large":
+		c.curlURL()
+		r := b.mk(a.Addr, "curl", "fails", "the server's response headers do not end", c, "Too large response headers")
+		r.Note = "curl 7.88 (Debian 12) stops at 300 KiB of headers; other versions word it differently"
+		out = append(out, r)
+	case "truncated":
+		if h.Err == nil || h.Err.Kind != "reset" {
+			return nil
+		}
+		c.curlURL()
+		out = append(out, b.mk(a.Addr, "curl", "fails", "the server resets the connection in the middle of its reply", c, "Connection reset by peer"))
 	case "alert":
 		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", "after the handshake the server sends the alert "+h.Alert.Name(), c, alertReason(h.Alert.Description)))
@@ -1286,6 +1359,8 @@ func (b *reproBuilder) ok(a *evidence.Address, ar *AddressResult) []Reproducer {
 	if hs != nil && hs.OK {
 		ver = hs.Version
 		suite = opensslSuites[hs.CipherSuite]
+	} else {
+		return b.firstFlight(a)
 	}
 	// Current OpenSSL defaults refuse TLS 1.0 and 1.1 and legacy suites
 	// that this client and server agree on: the command pins what they
@@ -1340,4 +1415,204 @@ func (b *reproBuilder) ok(a *evidence.Address, ar *AddressResult) []Reproducer {
 		r.Note = "without verification: the tools cannot be given this client's trust store"
 	}
 	return []Reproducer{r}
+}
+
+// attempts reproduces an address whose attempts disagree: the same command,
+// several times, tallied.
+func (b *reproBuilder) attempts(a *evidence.Address) []Reproducer {
+	var refused *evidence.Hello
+	for _, h := range append([]evidence.Hello{*a.Hello}, a.Repeats...) {
+		if !h.Accepted() {
+			refused = &h
+			break
+		}
+	}
+	if refused == nil {
+		return nil
+	}
+	expect := refusal(refused)
+	if expect == "" {
+		return nil
+	}
+	o := b.openssl(a.Addr, sniAsRun)
+	o.prefix = "for i in 1 2 3 4 5 6 7 8; do "
+	o.pipe = "2>&1 | grep -o -m1 -e " + shellQuote(expect) + " -e 'Cipher is [^ ]*'; done | sort | uniq -c"
+	r := b.mk(a.Addr, "openssl", "fails", "the same hello is refused on some connections and accepted on others: eight tries, tallied", o, expect)
+	r.Note = "the tally shows both answers; a server that fails rarely may need more tries"
+	return []Reproducer{r}
+}
+
+// malformed reproduces a server whose handshake messages break the
+// protocol, with the client's own offer (the server answered that one),
+// predicting OpenSSL's word for the defect where the evidence names it,
+// and otherwise the failed handshake.
+func (b *reproBuilder) malformed(a *evidence.Address) []Reproducer {
+	h := a.Hello
+	what := "OpenSSL refuses the server's answer too"
+	expect := "Cipher is (NONE)"
+	exts, dup := serverHelloExtensions(h.First)
+	offers13 := slices.Contains(h.Offer.Versions, wire.VersionTLS13)
+	switch {
+	case h.Err != nil && h.Err.Subject == "record header" && recordLength(h.First) > 16384+2048:
+		what, expect = fmt.Sprintf("the server's record claims %d bytes, more than TLS allows", recordLength(h.First)), "packet length too long"
+	case dup != 0:
+		what, expect = fmt.Sprintf("the server's ServerHello carries extension %d twice", dup), "bad extension"
+	case !offers13 && (slices.Contains(exts, wire.ExtSupportedVersions) || h.Err != nil && h.Err.Subject == "HelloRetryRequest"):
+		// A HelloRetryRequest always carries supported_versions.
+		what, expect = "the server answers with TLS 1.3's supported_versions, which the client did not send", "unsolicited extension"
+	case h.Err != nil && h.Err.Subject == "HelloRetryRequest":
+		what, expect = "the server answers the second ClientHello with another HelloRetryRequest", "unexpected message"
+	case h.ServerHello != nil && h.Downgraded():
+		what, expect = fmt.Sprintf("the server answers at %s, which the client did not offer", wire.VersionName(h.ServerHello.NegotiatedVersion())), "unsupported protocol"
+	case h.ServerHello != nil && len(h.Offer.Suites) > 0 && !slices.Contains(h.Offer.Suites, h.ServerHello.CipherSuite):
+		what, expect = fmt.Sprintf("the server selects %s, which the client did not offer", wire.SuiteName(h.ServerHello.CipherSuite)), "wrong cipher returned"
+	}
+	answered := len(h.First) > 0 && h.First[0] == wire.RecordHandshake
+	o := b.openssl(a.Addr, sniAsRun)
+	if answered {
+		b.offerFlags(o, h.Offer)
+	}
+	out := []Reproducer{b.mk(a.Addr, "openssl", "fails", what, o, expect)}
+	if expect != "Cipher is (NONE)" && b.curlSeesSame(a) {
+		c := b.curlCmd(a.Addr)
+		if answered && !b.curlOfferFlags(c, h.Offer) {
+			return out
+		}
+		c.curlURL()
+		out = append(out, b.mk(a.Addr, "curl", "fails", what, c, expect))
+	}
+	return out
+}
+
+// recordLength is the length field of the TLS record header that starts b.
+func recordLength(b []byte) int {
+	if len(b) < 5 {
+		return 0
+	}
+	return int(b[3])<<8 | int(b[4])
+}
+
+// serverHelloExtensions lists the extension types of a ServerHello (or
+// HelloRetryRequest) at the start of the record b, and the first one that
+// appears twice (0 if none).
+func serverHelloExtensions(b []byte) (types []uint16, dup uint16) {
+	s := cryptobyte.String(b)
+	var typ, msgType uint8
+	var ver uint16
+	var rec, body cryptobyte.String
+	if !s.ReadUint8(&typ) || typ != wire.RecordHandshake || !s.ReadUint16(&ver) || !s.ReadUint16LengthPrefixed(&rec) ||
+		!rec.ReadUint8(&msgType) || msgType != wire.TypeServerHello || !rec.ReadUint24LengthPrefixed(&body) {
+		return nil, 0
+	}
+	var sid, exts cryptobyte.String
+	var suite uint16
+	var comp uint8
+	if !body.Skip(2+32) || !body.ReadUint8LengthPrefixed(&sid) || !body.ReadUint16(&suite) || !body.ReadUint8(&comp) ||
+		!body.ReadUint16LengthPrefixed(&exts) {
+		return nil, 0
+	}
+	for !exts.Empty() {
+		var t uint16
+		var data cryptobyte.String
+		if !exts.ReadUint16(&t) || !exts.ReadUint16LengthPrefixed(&data) {
+			return types, dup
+		}
+		if dup == 0 && slices.Contains(types, t) {
+			dup = t
+		}
+		types = append(types, t)
+	}
+	return types, dup
+}
+
+// opensslMaxCertList is OpenSSL's default limit on a certificate message.
+const opensslMaxCertList = 100 << 10
+
+// servedMessageSize is the size of the server's Certificate message, as
+// the verdict computes it.
+func (b *reproBuilder) servedMessageSize(a *evidence.Address) int {
+	v := uint16(wire.VersionTLS12)
+	if a.Handshake != nil && a.Handshake.Version != 0 {
+		v = a.Handshake.Version
+	}
+	return certMessageSize(b.servedChain(a), v)
+}
+
+// chainTooLong reproduces a chain longer than the client's verify depth
+// with -verify_depth, and shows it passing with the depth it needs.
+func (b *reproBuilder) chainTooLong(a *evidence.Address, ar *AddressResult) []Reproducer {
+	depth := b.p.MaxIntermediates
+	need := len(ar.Certificates) - 2
+	if depth <= 0 || need <= depth {
+		return nil
+	}
+	tr := b.trustFor(ar)
+	mk := func(d int) *command {
+		o := b.openssl(a.Addr, sniAsRun)
+		tr.opensslFlags(o)
+		o.add("-verify_depth", strconv.Itoa(d), "-verify_return_error")
+		b.hostCheck(o)
+		return o
+	}
+	fails := b.mk(a.Addr, "openssl", "fails", fmt.Sprintf("the chain has %d intermediates; this client's verify depth allows %d", need, depth), mk(depth), verifyError{num: 22, reason: "certificate chain too long"}.openssl())
+	works := b.mk(a.Addr, "openssl", "works", fmt.Sprintf("with a verify depth of %d the chain verifies", need), mk(need), "Verify return code: 0 (ok)")
+	fails.Needs, works.Needs = tr.needs, tr.needs
+	return []Reproducer{fails, works}
+}
+
+// firstFlight shows, for a verdict resting on the server's first flight
+// alone (its handshake cannot be completed), that OpenSSL accepts that
+// flight too: it gets as far as the key exchange.
+func (b *reproBuilder) firstFlight(a *evidence.Address) []Reproducer {
+	h := a.Hello
+	if h == nil || h.ServerHello == nil || h.ServerKeyExchange == nil {
+		return nil
+	}
+	suite, ok := opensslSuites[h.ServerHello.CipherSuite]
+	if !ok {
+		return nil
+	}
+	expect := ""
+	switch ske := h.ServerKeyExchange; {
+	case ske.DHPBits > 0:
+		expect = fmt.Sprintf("Server Temp Key: DH, %d bits", ske.DHPBits)
+	default:
+		expect = tempKey[ske.Curve]
+	}
+	if expect == "" {
+		return nil
+	}
+	o := b.openssl(a.Addr, sniAsRun)
+	versionFlags(o, []uint16{h.ServerHello.NegotiatedVersion()})
+	o.add("-cipher", suite+"@SECLEVEL=0")
+	if noSecureRenegotiation(h.ServerHello) {
+		o.add("-legacy_server_connect")
+	}
+	r := b.mk(a.Addr, "openssl", "works", "OpenSSL accepts the server's first flight too, up to its key exchange", o, expect)
+	r.Note = "the handshake itself does not complete here, as it did not for tlsdoctor"
+	return []Reproducer{r}
+}
+
+// Shown reports whether output shows what r predicts: a line with Expect
+// ("…" matching any text within the line), and none with ExpectAbsent.
+func (r Reproducer) Shown(output string) bool {
+	if r.ExpectAbsent != "" && strings.Contains(output, r.ExpectAbsent) {
+		return false
+	}
+	parts := strings.Split(r.Expect, "…")
+	for _, line := range strings.Split(output, "\n") {
+		rest, ok := line, true
+		for _, p := range parts {
+			i := strings.Index(rest, p)
+			if i < 0 {
+				ok = false
+				break
+			}
+			rest = rest[i+len(p):]
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

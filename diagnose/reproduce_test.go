@@ -220,3 +220,15 @@ func TestAlertReason(t *testing.T) {
 		t.Fatal(alertReason(wire.AlertUnrecognizedName), alertReason(200))
 	}
 }
+
+func TestShown(t *testing.T) {
+	r := Reproducer{Expect: "<<< TLS 1.0, Handshake [length …], ServerHello"}
+	if !r.Shown("x\n<<< TLS 1.0, Handshake [length 0043], ServerHello\n") || r.Shown("<<< TLS 1.2, Handshake [length 0043], ServerHello") ||
+		r.Shown("<<< TLS 1.0, Handshake [length 0043]\nServerHello") {
+		t.Fatal("wildcard matching")
+	}
+	r = Reproducer{Expect: "CN = a", ExpectAbsent: "Subject Alternative Name"}
+	if !r.Shown("subject=CN = a") || r.Shown("subject=CN = a\nX509v3 Subject Alternative Name:") {
+		t.Fatal("absent text")
+	}
+}

@@ -118,7 +118,7 @@ func TestReproducersAgainstTheLab(t *testing.T) {
 	}
 	for _, e := range l.Endpoints {
 		for _, id := range kinds {
-			if id != e.Profile && !e.Slow {
+			if id != e.Profile && !e.Slow && !e.Stateful { // stateful ones answer by the order of connections
 				cases = append(cases, reproCase{name: e.Name + "/as/" + id, endpoint: e.Name, profile: id, noSNI: e.NoSNI})
 			}
 		}
@@ -161,11 +161,8 @@ func TestReproducersAgainstTheLab(t *testing.T) {
 					}
 					t.Logf("$ %s\n  look for: %s", r.Command, r.Expect)
 					out := runShell(t, r.Command, dir)
-					if !strings.Contains(out, r.Expect) {
-						t.Fatalf("%s (%s: %s)\n$ %s\nexpected %q in:\n%s", d.Cause, r.Kind, r.What, r.Command, r.Expect, out)
-					}
-					if r.ExpectAbsent != "" && strings.Contains(out, r.ExpectAbsent) {
-						t.Fatalf("$ %s\n%q must not appear in:\n%s", r.Command, r.ExpectAbsent, out)
+					if !r.Shown(out) {
+						t.Fatalf("%s (%s: %s)\n$ %s\nexpected %q (and no %q) in:\n%s", d.Cause, r.Kind, r.What, r.Command, r.Expect, r.ExpectAbsent, out)
 					}
 				})
 			}
@@ -284,7 +281,7 @@ func TestReproducerOfADowngradingServer(t *testing.T) {
 			continue
 		}
 		out := runShell(t, r.Command, t.TempDir())
-		if !strings.Contains(out, r.Expect) || r.Expect != "unsupported protocol" {
+		if !r.Shown(out) || r.Expect != "unsupported protocol" {
 			t.Fatalf("$ %s\nexpected %q in:\n%s", r.Command, r.Expect, out)
 		}
 		ran++

@@ -422,9 +422,15 @@ func rechecks(args []string, d *diagnose.Diagnosis, p *profile.Profile, fixDir s
 			break // this client cannot be given a CA
 		}
 		ca := "ca.pem"
-		also := []string{"ca.pem: the CA added to the client's trust store (--write-fix DIR writes it)"}
-		if fixDir != "" && slices.ContainsFunc(d.Artifacts, func(a diagnose.Artifact) bool { return a.Name == "ca.pem" }) {
-			ca, also = filepath.Join(fixDir, "ca.pem"), nil
+		written := slices.ContainsFunc(d.Artifacts, func(a diagnose.Artifact) bool { return a.Name == "ca.pem" })
+		var also []string
+		switch {
+		case written && fixDir != "":
+			ca = filepath.Join(fixDir, "ca.pem")
+		case written:
+			also = []string{"ca.pem: the CA added to the client's trust store (--write-fix DIR writes it)"}
+		default:
+			also = []string{"ca.pem: the CA added to the client's trust store" + topIssuer(d) + ", obtained from its owner"}
 		}
 		also = append(also, "if the server gets a certificate from a CA the client already trusts instead: "+asIs)
 		return recheckLines{checkCommand(append(base, "--ca-bundle", ca)), also}
@@ -444,6 +450,20 @@ func rechecks(args []string, d *diagnose.Diagnosis, p *profile.Profile, fixDir s
 		return recheckLines{asIs, []string{"tlsdoctor presents no client certificate: this passes once the server makes client authentication optional; with the client certificate configured, test from the client itself"}}
 	}
 	return recheckLines{command: asIs}
+}
+
+// topIssuer names the issuer of the highest certificate the server sent,
+// the CA a client must trust when the server does not send it.
+func topIssuer(d *diagnose.Diagnosis) string {
+	if len(d.Addresses) == 0 || len(d.Addresses[0].Certificates) == 0 {
+		return ""
+	}
+	certs := d.Addresses[0].Certificates
+	top := certs[len(certs)-1]
+	if top.Subject == top.Issuer {
+		return fmt.Sprintf(" (%q)", top.Subject)
+	}
+	return fmt.Sprintf(" (%q)", top.Issuer)
 }
 
 // runArgs rebuilds the check a saved run came from, with the CA files it
