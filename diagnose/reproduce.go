@@ -1420,24 +1420,25 @@ func (b *reproBuilder) ok(a *evidence.Address, ar *AddressResult) []Reproducer {
 // attempts reproduces an address whose attempts disagree: the same command,
 // several times, tallied.
 func (b *reproBuilder) attempts(a *evidence.Address) []Reproducer {
-	var refused *evidence.Hello
+	expect := ""
 	for _, h := range append([]evidence.Hello{*a.Hello}, a.Repeats...) {
 		if !h.Accepted() {
-			refused = &h
+			expect = refusal(&h)
 			break
 		}
 	}
-	if refused == nil {
-		return nil
+	for _, hs := range []*evidence.Handshake{a.Handshake, a.HandshakeRepeat} {
+		if expect == "" && hs != nil && !hs.OK && hs.Err != nil {
+			expect = handshakeFailure(hs)
+		}
 	}
-	expect := refusal(refused)
 	if expect == "" {
 		return nil
 	}
 	o := b.openssl(a.Addr, sniAsRun)
 	o.prefix = "for i in 1 2 3 4 5 6 7 8; do "
 	o.pipe = "2>&1 | grep -o -m1 -e " + shellQuote(expect) + " -e 'Cipher is [^ ]*'; done | sort | uniq -c"
-	r := b.mk(a.Addr, "openssl", "fails", "the same hello is refused on some connections and accepted on others: eight tries, tallied", o, expect)
+	r := b.mk(a.Addr, "openssl", "fails", "the server breaks off some connections and completes others: eight tries, tallied", o, expect)
 	r.Note = "the tally shows both answers; a server that fails rarely may need more tries"
 	return []Reproducer{r}
 }
@@ -1615,4 +1616,18 @@ func (r Reproducer) Shown(output string) bool {
 		}
 	}
 	return false
+}
+
+// handshakeFailure is what openssl prints for a full handshake that failed
+// as hs did, or "" when it cannot be predicted.
+func handshakeFailure(hs *evidence.Handshake) string {
+	switch {
+	case hs.Alert != nil:
+		return alertReason(hs.Alert.Description)
+	case hs.Err.Kind == "eof":
+		return "unexpected eof while reading"
+	case hs.Err.Kind == "reset":
+		return "errno=104"
+	}
+	return ""
 }

@@ -449,6 +449,12 @@ func rechecks(args []string, d *diagnose.Diagnosis, p *profile.Profile, fixDir s
 	case cause.ClientCertRequired:
 		return recheckLines{asIs, []string{"tlsdoctor presents no client certificate: this passes once the server makes client authentication optional; with the client certificate configured, test from the client itself"}}
 	}
+	if d.FixSide == diagnose.ClientSide {
+		// A fix on the client that no flag models (a newer client, a higher
+		// verify depth): the check of the client as it is passes only once
+		// the server changes instead.
+		return recheckLines{asIs, []string{"the fix is on the client, and this checks the client as it is: it passes once the server changes instead; after changing the client, check as the changed client ('tlsdoctor profiles') or test from the client itself"}}
+	}
 	return recheckLines{command: asIs}
 }
 

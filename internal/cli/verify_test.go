@@ -173,6 +173,10 @@ func TestRecheckPassesOnceFixed(t *testing.T) {
 		!strings.Contains(out, `ca.pem: the CA added to the client's trust store ("CN=Corp Private Root CA`) {
 		t.Fatalf("re-check %q:\n%s", re, out)
 	}
+	// A fix on the client that no flag models: the re-check says what it tests.
+	if _, out, _ := run(t, labArgs("chain-too-long")...); !strings.Contains(out, "the fix is on the client, and this checks the client as it is") {
+		t.Fatalf("chain-too-long:\n%s", out)
+	}
 	// A fix on the server: the re-check is the same check, and fails until then.
 	code, out, _ := run(t, labArgs("expired", "--json", "--save", filepath.Join(t.TempDir(), "r.json"), "--expect", "CERT_EXPIRED")...)
 	if code != ExitOK || !json.Valid([]byte(out)) {
