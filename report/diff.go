@@ -174,8 +174,16 @@ func CompareDiagnoses(b, a *diagnose.Diagnosis) TargetDiff {
 	if td.Cause != nil {
 		td.Summary = a.Summary
 	}
-	for _, aa := range a.Addresses {
+	// Addresses pair by address; two checks with no address in common (a
+	// service moved, two ports compared) pair in order.
+	byOrder := len(a.Addresses) == len(b.Addresses) && !slices.ContainsFunc(a.Addresses, func(x diagnose.AddressResult) bool {
+		return slices.ContainsFunc(b.Addresses, func(y diagnose.AddressResult) bool { return x.Addr == y.Addr })
+	})
+	for n, aa := range a.Addresses {
 		i := slices.IndexFunc(b.Addresses, func(x diagnose.AddressResult) bool { return x.Addr == aa.Addr })
+		if byOrder {
+			i = n
+		}
 		if i < 0 {
 			td.Addresses = append(td.Addresses, AddressDiff{Addr: aa.Addr, Status: "added", Cause: &Change{"", string(aa.Cause)}})
 			continue
@@ -185,7 +193,7 @@ func CompareDiagnoses(b, a *diagnose.Diagnosis) TargetDiff {
 		}
 	}
 	for _, ba := range b.Addresses {
-		if !slices.ContainsFunc(a.Addresses, func(x diagnose.AddressResult) bool { return x.Addr == ba.Addr }) {
+		if !byOrder && !slices.ContainsFunc(a.Addresses, func(x diagnose.AddressResult) bool { return x.Addr == ba.Addr }) {
 			td.Addresses = append(td.Addresses, AddressDiff{Addr: ba.Addr, Status: "removed", Cause: &Change{string(ba.Cause), ""}})
 		}
 	}
@@ -204,6 +212,9 @@ func negotiated(a *diagnose.AddressResult) (string, string) {
 
 func compareAddress(b, a *diagnose.AddressResult) *AddressDiff {
 	d := &AddressDiff{Addr: a.Addr, Status: "changed", Cause: change(string(b.Cause), string(a.Cause))}
+	if b.Addr != a.Addr {
+		d.Addr = b.Addr + " -> " + a.Addr
+	}
 	if b.HTTPStatus != "" && a.HTTPStatus != "" {
 		// A verdict records the status only when the exchange succeeded.
 		d.HTTP = change(b.HTTPStatus, a.HTTPStatus)
@@ -215,7 +226,7 @@ func compareAddress(b, a *diagnose.AddressResult) *AddressDiff {
 	if b.Server != nil && a.Server != nil {
 		d.Server = compareServer(b.Server, a.Server)
 	}
-	if d.Cause == nil && d.HTTP == nil && d.Version == nil && d.CipherSuite == nil && len(d.Certificates) == 0 && len(d.Server) == 0 {
+	if d.Cause == nil && d.HTTP == nil && d.Version == nil && d.CipherSuite == nil && len(d.Certificates) == 0 && len(d.Server) == 0 && b.Addr == a.Addr {
 		return nil
 	}
 	return d

@@ -122,3 +122,14 @@ func TestCompareServers(t *testing.T) {
 		}
 	}
 }
+
+// Two checks with no address in common (a service moved) pair in order.
+func TestCompareMovedAddresses(t *testing.T) {
+	b, a := sample(), sample()
+	a.Addresses[0].Addr, a.Addresses[1].Addr = "198.51.100.1:443", "198.51.100.2:443"
+	a.Addresses[0].Negotiated = &diagnose.Negotiated{Version: "TLS 1.2", CipherSuite: "X"}
+	td := CompareDiagnoses(b, a)
+	if len(td.Addresses) != 2 || td.Addresses[0].Addr != "192.0.2.1:443 -> 198.51.100.1:443" || td.Addresses[0].Version == nil || td.Addresses[1].Status != "changed" {
+		t.Fatalf("%+v", td.Addresses)
+	}
+}
