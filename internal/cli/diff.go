@@ -27,7 +27,8 @@ deployment or a certificate renewal.
 BEFORE and AFTER are each one of:
   a run saved with check --save (diagnosed again here, offline);
   a check --json document (also check --clients --json);
-  newline-delimited check --json documents, one per target (a scan's output):
+  newline-delimited check --json documents, one per target (a scan's output,
+  whose lines for targets it could not check read as the cause ERROR):
   targets are paired by target and client, and those in only one file are
   listed as added or removed.
 
@@ -128,6 +129,7 @@ func entryOf(doc json.RawMessage) (report.Entry, error) {
 		Clients       json.RawMessage `json:"clients"`
 		Diagnosis     json.RawMessage `json:"diagnosis"` // a demo row or a check --watch --json line
 		Done          *string         `json:"done"`      // the last line of check --watch --json
+		Error         string          `json:"error"`     // a scan's line for a target it could not check
 	}
 	if err := json.Unmarshal(doc, &probe); err != nil {
 		return report.Entry{}, fmt.Errorf("not a tlsdoctor document (%v)", err)
@@ -153,8 +155,12 @@ func entryOf(doc json.RawMessage) (report.Entry, error) {
 		if err := json.Unmarshal(doc, &d); err != nil {
 			return report.Entry{}, fmt.Errorf("not a tlsdoctor diagnosis (%v)", err)
 		}
-		if d.SchemaVersion != diagnose.SchemaVersion {
-			return report.Entry{}, fmt.Errorf("a diagnosis of schema_version %d; this tlsdoctor reads %d", d.SchemaVersion, diagnose.SchemaVersion)
+		// Older documents differ only by fields added since.
+		if d.SchemaVersion < 1 || d.SchemaVersion > diagnose.SchemaVersion {
+			return report.Entry{}, fmt.Errorf("a diagnosis of schema_version %d; this tlsdoctor reads 1 to %d", d.SchemaVersion, diagnose.SchemaVersion)
+		}
+		if d.Summary == "" {
+			d.Summary = probe.Error
 		}
 		return report.Entry{Diagnosis: &d}, nil
 	case len(probe.Clients) > 0:

@@ -373,11 +373,13 @@ func TestDiff(t *testing.T) {
 		return string(b)
 	}
 	scanA, scanB := filepath.Join(dir, "a.ndjson"), filepath.Join(dir, "b.ndjson")
-	os.WriteFile(scanA, []byte(compact(ok1)+"\n"+compact(exp1)+"\n"), 0o644)
+	errLine := `{"schema_version":1,"target":"https://gone.test/","cause":"ERROR","error":"lookup gone.test: no such host","id":"3","source":"targets.txt:3","mode":"check"}`
+	os.WriteFile(scanA, []byte(compact(ok1)+"\n"+compact(exp1)+"\n"+errLine+"\n"), 0o644)
 	os.WriteFile(scanB, []byte(compact(ok1)+"\n"+compact(tls1)+"\n"), 0o644)
-	code, out, _ = run(t, "diff", scanA, scanB, "-v")
-	if code != ExitFailure || !strings.Contains(out, "removed: CERT_EXPIRED") || !strings.Contains(out, "added: PROTOCOL_VERSION_MISMATCH") || !strings.Contains(out, "unchanged: OK") {
-		t.Fatalf("scans: %d\n%s", code, out)
+	code, out, errs := run(t, "diff", scanA, scanB, "-v")
+	if code != ExitFailure || !strings.Contains(out, "removed: CERT_EXPIRED") || !strings.Contains(out, "added: PROTOCOL_VERSION_MISMATCH") ||
+		!strings.Contains(out, "unchanged: OK") || !strings.Contains(out, "https://gone.test/ removed: ERROR") {
+		t.Fatalf("scans: %d\n%s%s", code, out, errs)
 	}
 
 	// Client matrices.
