@@ -574,8 +574,10 @@ func (b *reproBuilder) refusedHello(a *evidence.Address, ar *AddressResult) []Re
 		}
 		out = append(out, r)
 	}
-	// curl always sends SNI: it cannot reproduce a refusal of a hello without it.
-	if ce := curlRefusal(h); ce != "" && b.curlSeesSame(a) {
+	// curl always sends SNI: it cannot reproduce a refusal of a hello
+	// without it; nor one decided by the signature schemes, which curl 7.88
+	// cannot choose.
+	if ce := curlRefusal(h); ce != "" && b.curlSeesSame(a) && (accepted == nil || accepted.Name != "all-sigalgs") {
 		c := b.curlCmd(a.Addr)
 		ok := true
 		if negotiation {
@@ -601,7 +603,7 @@ func variantCause(v *evidence.Hello) cause.Code {
 		return cause.SNIRequired
 	case v.Name == "all-groups":
 		return cause.GroupMismatch
-	case v.Name == "all-suites":
+	case v.Name == "all-suites", v.Name == "all-sigalgs":
 		return cause.CipherMismatch
 	case strings.HasPrefix(v.Name, "only-"):
 		return cause.ProtocolVersionMismatch
@@ -714,6 +716,20 @@ func (b *reproBuilder) offerFlags(c *command, o evidence.Offer) []string {
 			notes = append(notes, fmt.Sprintf("%s the client offers %s left out (OpenSSL 3.0 does not know %s)", plural(n, "group"), pick(n == 1, "is", "are"), pick(n == 1, "it", "them")))
 		}
 	}
+	var sigs []string
+	for _, a := range o.SigAlgs {
+		// OpenSSL 3.0 knows the SHA-1 schemes only by their old names.
+		n := map[uint16]string{wire.SigECDSASHA1: "ECDSA+SHA1", wire.SigRSAPKCS1SHA1: "RSA+SHA1"}[a]
+		if n == "" {
+			n = wire.SignatureName(a)
+		}
+		if !strings.HasPrefix(n, "sigalg(") {
+			sigs = append(sigs, n)
+		}
+	}
+	if len(sigs) > 0 {
+		c.add("-sigalgs", strings.Join(sigs, ":"))
+	}
 	return notes
 }
 
@@ -820,6 +836,9 @@ func (b *reproBuilder) acceptedVariant(a *evidence.Address, v *evidence.Hello, c
 		r.What = fmt.Sprintf("the server accepts %s (with %s)", wire.VersionName(ver), suite)
 	case cause.CipherMismatch:
 		r.What = fmt.Sprintf("the server accepts %s, which the client does not offer", suite)
+		if v.Name == "all-sigalgs" {
+			r.What = "offered every signature scheme (OpenSSL's default list), the server accepts"
+		}
 	case cause.GroupMismatch:
 		r.What = fmt.Sprintf("the server accepts the group %s, which the client does not offer", wire.GroupName(group))
 	}
