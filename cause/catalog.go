@@ -40,6 +40,9 @@ const (
 	CertTooLarge            Code = "CERT_TOO_LARGE"
 	ChainTooLong            Code = "CHAIN_TOO_LONG"
 	RevocationUnavailable   Code = "REVOCATION_UNAVAILABLE"
+	ProxyAuthRequired       Code = "PROXY_AUTH_REQUIRED"
+	ProxyConnectFailed      Code = "PROXY_CONNECT_FAILED"
+	ProxyTLSFailed          Code = "PROXY_TLS_FAILED"
 )
 
 // catalog holds the metadata of every code, in causes.md order.
@@ -83,4 +86,7 @@ var catalog = []Info{
 	{Code: CertTooLarge, Layer: "certificate", Summary: "the server's certificate message is larger than this client accepts (OpenSSL max_cert_list 100 KiB, Java jdk.tls.maxHandshakeMessageSize 32 KiB, Go 64 KiB): too many names or certificates", Fix: "split the names over several certificates; send only leaf + intermediates"},
 	{Code: ChainTooLong, Layer: "certificate", Summary: "the chain is longer than the client's verify depth (nginx proxy_ssl_verify_depth defaults to 1; OpenSSL -verify_depth)", Fix: "raise the client's verify depth (nginx: proxy_ssl_verify_depth 2 or more), or shorten the chain"},
 	{Code: RevocationUnavailable, Layer: "certificate", Summary: "the client insists on revocation status and cannot get it (Windows Schannel CRYPT_E_REVOCATION_OFFLINE 0x80092013, OCSP must-staple without a stapled response)", Fix: "make the OCSP responder / CRL reachable from the client, or staple OCSP on the server"},
+	{Code: ProxyAuthRequired, Layer: "network", Summary: "the HTTP proxy the client goes through answered CONNECT with 407: it wants credentials the client did not send, or refuses those it sent", Fix: "give the client the proxy's credentials (https_proxy=http://user:pass@proxy:port; Java: -Dhttps.proxyUser and -Dhttps.proxyPassword with an Authenticator)"},
+	{Code: ProxyConnectFailed, Layer: "network", Summary: "the HTTP proxy did not open the tunnel to the server: it answered CONNECT with an error (403 by policy; 502, 503, 504 when it cannot reach the server) or not at all", Fix: "allow the host and port on the proxy, or exempt the host from the proxy (NO_PROXY) when the client can reach it directly"},
+	{Code: ProxyTLSFailed, Layer: "network", Summary: "the TLS connection to an https:// proxy itself failed (its certificate or its protocol), before any tunnel to the server", Fix: "make the client trust the proxy's certificate, or fix the proxy's TLS listener"},
 }

@@ -141,6 +141,7 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 	if run.DeadlineExceeded {
 		d.Findings = append(d.Findings, Finding{Message: fmt.Sprintf("the check's overall deadline (%s) ran out: the phases it cut short are missing from the evidence", durStr(run.Deadline))})
 	}
+	c.runFindings(d)
 	return d
 }
 
@@ -213,6 +214,8 @@ func (c *ctx) dnsFailure() AddressResult {
 func (c *ctx) address(a *evidence.Address) AddressResult {
 	r := AddressResult{Addr: a.Addr, Findings: []Finding{}}
 	switch {
+	case a.Proxy != nil && (a.Proxy.Stage != "tunnel" || c.proxyCertRefused(a) != nil):
+		c.proxyFailure(a, &r)
 	case a.Dial.Err != nil:
 		c.dialFailure(a, &r)
 	case a.Hello == nil:

@@ -64,6 +64,10 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 		if alert == nil && a.HTTP != nil && a.HTTP.Outcome == "alert" {
 			alert = a.HTTP.Alert
 		}
+		if hs != nil && hs.ClientCertSent && (alert != nil && refusesPresented(alert.Description) || httpRefusal(a) != "") {
+			c.clientCertRejected(a, hs, r, alert) // a certificate was presented (--cert) and refused
+			return
+		}
 		if alert != nil && c.clientCertAlert(a, hs, r, alert) {
 			return
 		}
@@ -82,7 +86,7 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 	if c.certTooLarge(a, certs, r) {
 		return
 	}
-	if rep != nil && c.certificate(a, r, rep) {
+	if rep != nil && (c.intercepted(a, r, rep) || c.certificate(a, r, rep) || c.revocation(a, r, rep)) {
 		return
 	}
 	c.sniFindings(a, r, certs)
@@ -96,9 +100,7 @@ func (c *ctx) afterHello(a *evidence.Address, r *AddressResult) {
 	if r.Cause == cause.OK && len(certs) == 0 && c.p.Verifies() {
 		r.decide(ruleNotJudged, "the server accepts this client's handshake, but its certificate could not be read (TLS 1.3 with parameters Go's crypto/tls cannot use), so the certificate was not judged", r.Evidence...)
 	}
-	if certRequested && r.Cause == cause.OK {
-		r.Findings = append(r.Findings, Finding{Code: cause.ClientCertRequired, Message: "the server asks for a client certificate but accepts a connection without one (optional client authentication)"})
-	}
+	c.clientCertFindings(a, hs, r, certRequested)
 }
 
 func nonOK(c cause.Code) cause.Code {
@@ -182,6 +184,9 @@ func extList(ts []uint16) string {
 func (c *ctx) handshakeFailed(a *evidence.Address, hs *evidence.Handshake, r *AddressResult, certs []*x509.Certificate, certRequested bool) bool {
 	e := hs.Err
 	switch {
+	case certRequested && hs.ClientCertSent && (hs.Alert != nil && refusesPresented(hs.Alert.Description) || e.Kind == "eof" || e.Kind == "reset"):
+		c.clientCertRejected(a, hs, r, hs.Alert) // a certificate was presented (--cert) and refused
+		return true
 	case certRequested && hs.Alert != nil:
 		if c.clientCertAlert(a, hs, r, hs.Alert) {
 			return true

@@ -17,6 +17,7 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/profile"
 	"github.com/tlsdoctor/tlsdoctor/wire"
 	"golang.org/x/crypto/cryptobyte"
+	"golang.org/x/crypto/ocsp"
 )
 
 // Reproducer is a command line, built from a run, that shows a verdict with
@@ -46,6 +47,8 @@ type Reproducer struct {
 	// one (an OpenSSL build that still has a legacy cipher suite).
 	Requires string `json:"requires,omitempty"`
 	Note     string `json:"note,omitempty"`
+
+	unusable bool // built for a path its tool cannot take (s_client through an https:// proxy)
 }
 
 // Reproduce builds the reproducers of d, the diagnosis of run for p, from
@@ -73,6 +76,16 @@ func Reproduce(run *evidence.Run, d *Diagnosis, p *profile.Profile) []Reproducer
 		}
 		out = append(out, b.forAddress(a, &ar)...)
 	}
+	out = slices.DeleteFunc(out, func(r Reproducer) bool { return r.unusable })
+	for i := range out {
+		r := &out[i]
+		if strings.Contains(r.Command, "-proxy_user USER") || strings.Contains(r.Command, "--proxy-user USER") {
+			r.Needs = append(r.Needs, b.proxyNeeds()...)
+		}
+		if strings.Contains(r.Command, "client.pem") {
+			r.Needs = append(r.Needs, b.clientCertNeeds()...)
+		}
+	}
 	return out
 }
 
@@ -93,10 +106,14 @@ func (b *reproBuilder) address(addr string) *evidence.Address {
 
 // command is one command line being built.
 type command struct {
-	prefix string // shell text before the command, as written (a loop)
-	args   []string
-	stdin  bool   // s_client: read standard input from /dev/null, so it exits
-	pipe   string // a pipeline appended as written
+	// viaHTTPSProxy: an s_client command through an https:// proxy, which
+	// s_client cannot use.
+	viaHTTPSProxy bool
+	prefix        string // shell text before the command, as written (a loop)
+	url           string // curl's URL, written after every flag
+	args          []string
+	stdin         bool   // s_client: read standard input from /dev/null, so it exits
+	pipe          string // a pipeline appended as written
 }
 
 func (c *command) add(a ...string) { c.args = append(c.args, a...) }
@@ -105,6 +122,9 @@ func (c *command) String() string {
 	var s []string
 	for _, a := range c.args {
 		s = append(s, shellQuote(a))
+	}
+	if c.url != "" {
+		s = append(s, shellQuote(c.url))
 	}
 	line := c.prefix + strings.Join(s, " ")
 	if c.stdin {
@@ -182,9 +202,78 @@ func isIPLiteral(s string) bool { _, err := netip.ParseAddr(s); return err == ni
 
 // openssl starts an s_client command to addr.
 func (b *reproBuilder) openssl(addr string, sni sniChoice) *command {
-	c := &command{args: []string{"openssl", "s_client", "-connect", addr}, stdin: true}
+	c := &command{args: []string{"openssl", "s_client"}, stdin: true}
+	if px, target := b.proxyFor(addr); px != nil {
+		// Through the proxy, as the client went: CONNECT to the same target.
+		// s_client speaks to plain http:// proxies only.
+		c.add("-proxy", strings.TrimPrefix(px.URL, "http://"))
+		c.viaHTTPSProxy = strings.HasPrefix(px.URL, "https://")
+		if px.Auth {
+			c.add("-proxy_user", "USER", "-proxy_pass", "pass:PASSWORD")
+		}
+		addr = target
+	}
+	c.add("-connect", addr)
 	b.sniFlags(c, sni)
+	if cc := b.run.ClientCert; cc != nil && cc.Source != "" && cc.KeyMatches {
+		cert, key := b.clientCertFiles()
+		c.add("-cert", cert, "-key", key)
+	}
 	return c
+}
+
+// proxyFor returns the proxy the client went through to addr and the
+// target it asked the proxy for (host:port of its CONNECT), or nil.
+func (b *reproBuilder) proxyFor(addr string) (*evidence.Proxy, string) {
+	px := b.run.Proxy
+	if px == nil || !px.Used || px.URL == "" {
+		return nil, ""
+	}
+	target := addr
+	if a := b.address(addr); a != nil && a.Proxy != nil {
+		if f := strings.Fields(a.Proxy.Request); len(f) >= 2 && f[0] == "CONNECT" {
+			target = f[1]
+		}
+	}
+	return px, target
+}
+
+// proxied reports whether the client went through a proxy.
+func (b *reproBuilder) proxied() bool { px, _ := b.proxyFor(""); return px != nil }
+
+// proxyNeeds says what a command through a proxy with credentials needs.
+func (b *reproBuilder) proxyNeeds() []string {
+	if px := b.run.Proxy; px != nil && px.Used && px.Auth {
+		return []string{"USER and PASSWORD: the proxy's credentials (the run does not record them)"}
+	}
+	return nil
+}
+
+// clientCertFiles names the client certificate and key files the check
+// presented (--cert, --key); a PKCS#12 file is converted first.
+func (b *reproBuilder) clientCertFiles() (cert, key string) {
+	cc := b.run.ClientCert
+	src := cc.Source
+	if l := strings.ToLower(src); strings.HasSuffix(l, ".p12") || strings.HasSuffix(l, ".pfx") {
+		return "client.pem", "client.pem"
+	}
+	key = b.run.ClientKeyFile
+	if key == "" {
+		key = src // the key is in the certificate's file
+	}
+	return src, key
+}
+
+// clientCertNeeds says how to prepare a PKCS#12 client certificate.
+func (b *reproBuilder) clientCertNeeds() []string {
+	cc := b.run.ClientCert
+	if cc == nil {
+		return nil
+	}
+	if l := strings.ToLower(cc.Source); strings.HasSuffix(l, ".p12") || strings.HasSuffix(l, ".pfx") {
+		return []string{"client.pem: openssl pkcs12 -in " + shellQuote(cc.Source) + " -out client.pem -nodes (openssl s_client and curl read PEM here)"}
+	}
+	return nil
 }
 
 // curlCmd starts a curl command that connects to addr for the target's URL,
@@ -192,7 +281,34 @@ func (b *reproBuilder) openssl(addr string, sni sniChoice) *command {
 func (b *reproBuilder) curlCmd(addr string) *command {
 	t := b.run.Target
 	c := &command{args: []string{"curl", "-sS", "-o", "/dev/null"}}
+	if px, target := b.proxyFor(addr); px != nil {
+		c.add("--proxy", px.URL)
+		if px.Auth {
+			c.add("--proxy-user", "USER:PASSWORD")
+		}
+		if strings.HasPrefix(px.URL, "https://") {
+			switch tr := b.trustFor(nil); {
+			case !tr.verify:
+				c.add("--proxy-insecure")
+			case tr.caFile != "":
+				c.add("--proxy-cacert", tr.caFile)
+			}
+		}
+		addr = target
+	}
+	if cc := b.run.ClientCert; cc != nil && cc.Source != "" && cc.KeyMatches {
+		cert, key := b.clientCertFiles()
+		c.add("--cert", cert, "--key", key)
+	}
 	host, port, ok := splitAddr(addr)
+	if !ok {
+		// --connect host:port, resolved when dialled.
+		if i := strings.LastIndex(addr, ":"); i > 0 {
+			if n, err := strconv.Atoi(addr[i+1:]); err == nil {
+				host, port, ok = strings.Trim(addr[:i], "[]"), n, true
+			}
+		}
+	}
 	urlHost := t.ServerName
 	if isIPLiteral(urlHost) && strings.Contains(urlHost, ":") {
 		urlHost = "[" + urlHost + "]"
@@ -200,8 +316,9 @@ func (b *reproBuilder) curlCmd(addr string) *command {
 	switch {
 	case !ok:
 	case isIPLiteral(t.ServerName) && t.ServerName == host && port == t.Port:
-	case port == t.Port && !isIPLiteral(t.ServerName):
+	case port == t.Port && !isIPLiteral(t.ServerName) && isIPLiteral(host) && !b.proxied():
 		c.add("--resolve", fmt.Sprintf("%s:%d:%s", t.ServerName, t.Port, bracket(host)))
+	case host == t.ServerName && port == t.Port:
 	default:
 		c.add("--connect-to", fmt.Sprintf("%s:%d:%s:%d", urlHost, t.Port, bracket(host), port))
 	}
@@ -209,18 +326,25 @@ func (b *reproBuilder) curlCmd(addr string) *command {
 	if path == "" || !t.HTTP {
 		path = "/"
 	}
-	c.args = append(c.args, fmt.Sprintf("https://%s:%d%s", urlHost, t.Port, path))
+	c.url = fmt.Sprintf("https://%s:%d%s", urlHost, t.Port, path)
 	return c
 }
 
-// curlURL moves the URL to the end after flags were added.
-func (c *command) curlURL() {
-	for i, a := range c.args {
-		if strings.HasPrefix(a, "https://") && i != len(c.args)-1 {
-			c.args = append(append(c.args[:i:i], c.args[i+1:]...), a)
-			return
+// curlURL is kept for the call sites' readability: the URL is always last.
+func (c *command) curlURL() {}
+
+// withoutClientCert drops -cert/-key and --cert/--key from c.
+func (c *command) withoutClientCert() {
+	var out []string
+	for i := 0; i < len(c.args); i++ {
+		switch c.args[i] {
+		case "-cert", "-key", "--cert", "--key":
+			i++
+			continue
 		}
+		out = append(out, c.args[i])
 	}
+	c.args = out
 }
 
 func bracket(ip string) string {
@@ -337,7 +461,7 @@ func (b *reproBuilder) attime(c *command) {
 }
 
 func (b *reproBuilder) mk(addr, tool, kind, what string, c *command, expect string) Reproducer {
-	return Reproducer{Addr: addr, Tool: tool, Kind: kind, What: what, Command: c.String(), Expect: expect}
+	return Reproducer{Addr: addr, Tool: tool, Kind: kind, What: what, Command: c.String(), Expect: expect, unusable: c.viaHTTPSProxy}
 }
 
 // forAddress builds the reproducers of one address's verdict.
@@ -369,6 +493,10 @@ func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Repr
 	case cause.InconsistentBackends:
 		// One address whose attempts disagree.
 		return b.attempts(a)
+	case cause.ProxyAuthRequired, cause.ProxyConnectFailed:
+		return b.proxyConnect(a)
+	case cause.ProxyTLSFailed:
+		return b.proxyTLS(a, ar)
 	case cause.HandshakeMalformed:
 		return b.malformed(a)
 	}
@@ -399,6 +527,12 @@ func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Repr
 		return b.certificate(a, ar)
 	case cause.ChainTooLong:
 		return b.chainTooLong(a, ar)
+	case cause.CertRevoked:
+		return b.revoked(a)
+	case cause.RevocationUnavailable:
+		return b.revocationUnavailable(a)
+	case cause.Intercepted:
+		return b.intercepted(a)
 	case cause.SNIRequired:
 		return b.sniByCert(a, ar)
 	case cause.WeakKey:
@@ -915,6 +1049,9 @@ func (b *reproBuilder) alertAfterHello(a *evidence.Address, ar *AddressResult, a
 
 func (b *reproBuilder) clientCert(a *evidence.Address, ar *AddressResult) []Reproducer {
 	o := b.openssl(a.Addr, sniAsRun)
+	if cc := b.run.ClientCert; cc != nil && !cc.KeyMatches {
+		return b.clientKeyMismatch(a, o)
+	}
 	// TLS 1.2 and 1.3 refuse a missing client certificate differently.
 	ver := uint16(0)
 	if a.Handshake != nil && a.Handshake.Version != 0 {
@@ -946,23 +1083,34 @@ func (b *reproBuilder) clientCert(a *evidence.Address, ar *AddressResult) []Repr
 		c.curlURL()
 		return append(out, b.mk(a.Addr, "curl", "fails", "without a client certificate the server refuses the request: "+h.StatusLine, c, expect))
 	}
-	var al *wire.Alert
-	switch {
-	case a.Handshake != nil && a.Handshake.PostHandshakeAlert != nil:
-		al = a.Handshake.PostHandshakeAlert
-	case a.Handshake != nil && a.Handshake.Alert != nil:
-		al = a.Handshake.Alert
-	case a.HTTP != nil && a.HTTP.Alert != nil:
-		al = a.HTTP.Alert
+	al := clientCertAlert(a)
+	if al == nil {
+		return out
 	}
-	if al != nil && b.curlSeesSame(a) {
+	what := "without a client certificate the server ends the connection with " + al.Name()
+	if b.run.ClientCert != nil {
+		what = "the server refuses the client certificate presented, with " + al.Name()
+	}
+	// s_client reads on after its input ends (-ign_eof) until the server
+	// closes, so it sees an alert sent after the handshake (TLS 1.3) too.
+	f := b.openssl(a.Addr, sniAsRun)
+	if ver != 0 {
+		versionFlags(f, []uint16{ver})
+	}
+	f.add("-ign_eof")
+	out = append(out, b.mk(a.Addr, "openssl", "fails", what, f, alertReason(al.Description)))
+	// curl sees an alert within the handshake; one after it (TLS 1.3)
+	// races with curl's request, which the closed connection may reset.
+	inHandshake := a.Handshake != nil && a.Handshake.Alert != nil && a.Handshake.PostHandshakeAlert == nil && ver != 0 && ver <= wire.VersionTLS12
+	if inHandshake && b.curlSeesSame(a) {
 		c := b.curlCmd(a.Addr)
-		if ver != 0 {
-			b.curlVersionFlags(c, ver)
-		}
+		b.curlVersionFlags(c, ver)
 		b.trustFor(ar).handshakeOnly().curlFlags(c)
-		c.curlURL()
-		out = append(out, b.mk(a.Addr, "curl", "fails", "without a client certificate the server ends the connection with "+al.Name(), c, alertReason(al.Description)))
+		expect := alertReason(al.Description)
+		if al.Description == 45 {
+			expect = "curl: (60) SSL certificate" // curl reports certificate_expired as a verification failure
+		}
+		out = append(out, b.mk(a.Addr, "curl", "fails", what, c, expect))
 	}
 	return out
 }
@@ -1066,6 +1214,7 @@ func (b *reproBuilder) certificate(a *evidence.Address, ar *AddressResult) []Rep
 	tr := b.trustFor(ar)
 	o := b.openssl(a.Addr, sniAsRun)
 	tr.opensslFlags(o)
+	b.allowKex(o, a, false)
 	// OpenSSL stops at the first error in its own order (chain, purpose,
 	// key sizes, name, dates), not tlsdoctor's: the checks that the
 	// certificate's other problems would fail first are switched off, so
@@ -1128,6 +1277,7 @@ func (b *reproBuilder) certificate(a *evidence.Address, ar *AddressResult) []Rep
 	if sole && b.curlSeesSame(a) && b.run.At.IsZero() && b.p.ChecksHostname && !noSecureRenegotiation(a.Hello.ServerHello) {
 		c := b.curlCmd(a.Addr)
 		tr.curlFlags(c)
+		b.allowKex(c, a, true)
 		c.curlURL()
 		ce := "SSL certificate problem: " + ve.reason
 		if ve.curl != "" {
@@ -1649,4 +1799,256 @@ func handshakeFailure(hs *evidence.Handshake) string {
 		return "errno=104"
 	}
 	return ""
+}
+
+// proxyConnect reproduces a proxy that did not open the tunnel.
+func (b *reproBuilder) proxyConnect(a *evidence.Address) []Reproducer {
+	pc := a.Proxy
+	if pc == nil || b.run.Proxy == nil {
+		return nil
+	}
+	var out []Reproducer
+	switch {
+	case pc.StatusCode != 0:
+		what := "the proxy answers CONNECT with " + strings.TrimPrefix(strings.TrimPrefix(pc.StatusLine, "HTTP/1.1 "), "HTTP/1.0 ")
+		if !strings.HasPrefix(b.run.Proxy.URL, "https://") {
+			out = append(out, b.mk(a.Addr, "openssl", "fails", what, b.openssl(a.Addr, sniAsRun), fmt.Sprintf("HTTP CONNECT failed, reason= %d", pc.StatusCode)))
+		}
+		c := b.curlCmd(a.Addr)
+		c.curlURL()
+		out = append(out, b.mk(a.Addr, "curl", "fails", what, c, fmt.Sprintf("CONNECT tunnel failed, response %d", pc.StatusCode)))
+	case pc.Stage == "dial" && pc.Err != nil && pc.Err.Kind == "refused":
+		c := b.curlCmd(a.Addr)
+		c.curlURL()
+		out = append(out, b.mk(a.Addr, "curl", "fails", "nothing listens at the proxy's address", c, "curl: (7) Failed to connect to"))
+	}
+	return out
+}
+
+// proxyTLS reproduces an https:// proxy whose own certificate the client
+// refuses: straight to the proxy with openssl, and through it with curl.
+func (b *reproBuilder) proxyTLS(a *evidence.Address, ar *AddressResult) []Reproducer {
+	pc, px := a.Proxy, b.run.Proxy
+	if pc == nil || px == nil || len(pc.ProxyCertificates) == 0 {
+		return nil
+	}
+	var certs []*x509.Certificate
+	for _, der := range pc.ProxyCertificates {
+		if c, err := x509.ParseCertificate(der); err == nil {
+			certs = append(certs, c)
+		}
+	}
+	if len(certs) == 0 {
+		return nil
+	}
+	top := certs[len(certs)-1]
+	ve := verifyError{num: 20, reason: "unable to get local issuer certificate"}
+	if string(top.RawIssuer) == string(top.RawSubject) {
+		ve = verifyError{num: 19, reason: "self-signed certificate in certificate chain"}
+		if len(certs) == 1 {
+			ve = verifyError{num: 18, reason: "self-signed certificate"}
+		}
+	}
+	tr := b.trustFor(nil)
+	proxyAddr := strings.TrimPrefix(strings.TrimPrefix(px.URL, "https://"), "http://")
+	o := &command{args: []string{"openssl", "s_client", "-connect", proxyAddr}, stdin: true}
+	if h, _, ok := splitAddr(proxyAddr); ok && isIPLiteral(h) {
+		o.add("-noservername")
+	}
+	tr.opensslFlags(o)
+	o.add("-verify_return_error")
+	what := "the client refuses the https:// proxy's own certificate"
+	r := b.mk(a.Addr, "openssl", "fails", what, o, ve.openssl())
+	r.Needs = tr.needs
+	c := b.curlCmd(a.Addr)
+	tr.curlFlags(c)
+	c.curlURL()
+	cr := b.mk(a.Addr, "curl", "fails", what, c, "SSL certificate problem: "+ve.reason)
+	cr.Needs = tr.needs
+	return []Reproducer{r, cr}
+}
+
+// revoked reproduces a revoked certificate from the source that said so:
+// the stapled response, the OCSP responder, the CRL.
+func (b *reproBuilder) revoked(a *evidence.Address) []Reproducer {
+	served := b.servedChain(a)
+	if len(served) == 0 {
+		return nil
+	}
+	leaf := served[0]
+	var out []Reproducer
+	if hs := a.Handshake; hs != nil && len(hs.OCSPResponse) > 0 {
+		if resp, err := ocsp.ParseResponse(hs.OCSPResponse, nil); err == nil && resp.Status == ocsp.Revoked {
+			o := b.openssl(a.Addr, sniAsRun)
+			o.add("-status")
+			b.allowKex(o, a, false)
+			out = append(out, b.mk(a.Addr, "openssl", "shows", "the OCSP response the server staples says the certificate is revoked", o, "Cert Status: revoked"))
+		}
+	}
+	for _, f := range b.run.Revocation {
+		if f.Err != nil || len(f.Response) == 0 {
+			continue
+		}
+		switch f.Kind {
+		case "ocsp":
+			resp, err := ocsp.ParseResponse(f.Response, nil)
+			if err != nil || resp.Status != ocsp.Revoked || f.Serial != leaf.SerialNumber.Text(16) || len(served) < 2 {
+				continue
+			}
+			// The issuer is the second certificate the server sends.
+			o := b.openssl(a.Addr, sniAsRun)
+			o.add("-showcerts")
+			o.pipe = "2>/dev/null | awk '/BEGIN CERT/{n++} n==2' | openssl x509 > issuer.pem && openssl ocsp -issuer issuer.pem -serial 0x" + f.Serial + " -url " + shellQuote(f.URL) + " -noverify"
+			r := b.mk(a.Addr, "openssl", "shows", "the OCSP responder "+f.URL+" says the certificate is revoked", o, "0x"+f.Serial+": revoked")
+			r.Note = "writes the issuer, taken from the chain the server sends, to issuer.pem"
+			out = append(out, r)
+		case "crl":
+			crl, err := x509.ParseRevocationList(f.Response)
+			if err != nil {
+				continue
+			}
+			serial := strings.ToUpper(f.Serial)
+			if len(serial)%2 == 1 {
+				serial = "0" + serial
+			}
+			listed := slices.ContainsFunc(crl.RevokedCertificateEntries, func(e x509.RevocationListEntry) bool {
+				return strings.EqualFold(e.SerialNumber.Text(16), f.Serial)
+			})
+			if !listed {
+				continue
+			}
+			c := &command{args: []string{"curl", "-sS", f.URL}, pipe: "| openssl crl -inform DER -noout -text | grep -A1 'Serial Number: " + serial + "'"}
+			out = append(out, b.mk(a.Addr, "curl", "shows", "the CRL "+f.URL+" lists the certificate with serial "+serial, c, "Serial Number: "+serial))
+		}
+	}
+	return out
+}
+
+// revocationUnavailable reproduces a client that insists on revocation
+// status it cannot get: a must-staple certificate without a staple, or
+// revocation sources that do not answer.
+func (b *reproBuilder) revocationUnavailable(a *evidence.Address) []Reproducer {
+	served := b.servedChain(a)
+	if len(served) == 0 {
+		return nil
+	}
+	leaf := served[0]
+	var out []Reproducer
+	if mustStaple(leaf) && (a.Handshake == nil || len(a.Handshake.OCSPResponse) == 0) {
+		o := b.openssl(a.Addr, sniAsRun)
+		o.add("-status")
+		b.allowKex(o, a, false)
+		out = append(out, b.mk(a.Addr, "openssl", "fails", "the server staples no OCSP response", o, "OCSP response: no response sent"))
+		x := b.openssl(a.Addr, sniAsRun)
+		b.allowKex(x, a, false)
+		x.pipe = "2>/dev/null | openssl x509 -noout -ext tlsfeature"
+		out = append(out, b.mk(a.Addr, "openssl", "shows", "the certificate demands one (TLS feature status_request: OCSP must-staple)", x, "status_request"))
+		return out
+	}
+	for _, f := range b.run.Revocation {
+		if f.Err == nil || f.Serial != leaf.SerialNumber.Text(16) {
+			continue
+		}
+		c := &command{args: []string{"curl", "-sS", "-o", "/dev/null"}}
+		what := fmt.Sprintf("the %s %s does not answer", map[string]string{"ocsp": "OCSP responder", "crl": "CRL at"}[f.Kind], f.URL)
+		switch f.Err.Kind {
+		case "refused":
+			c.add(f.URL)
+			out = append(out, b.mk(a.Addr, "curl", "fails", what, c, "curl: (7) Failed to connect to"))
+		case "timeout":
+			c.add("--max-time", seconds(f.Duration.Seconds()+0.5), f.URL)
+			out = append(out, b.mk(a.Addr, "curl", "fails", what, c, "curl: (28)"))
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if len(leaf.OCSPServer) == 0 && len(leaf.CRLDistributionPoints) == 0 && leaf.Subject.CommonName != "" {
+		// Nowhere to ask: the certificate names no OCSP responder and no CRL.
+		x := b.openssl(a.Addr, sniAsRun)
+		b.allowKex(x, a, false)
+		x.pipe = "2>/dev/null | openssl x509 -noout -subject -ext crlDistributionPoints,authorityInfoAccess"
+		r := b.mk(a.Addr, "openssl", "shows", "the certificate names no OCSP responder and no CRL distribution point", x, "CN = "+leaf.Subject.CommonName)
+		r.ExpectAbsent = "URI:"
+		return append(out, r)
+	}
+	if a.Handshake == nil || len(a.Handshake.OCSPResponse) == 0 {
+		o := b.openssl(a.Addr, sniAsRun)
+		o.add("-status")
+		b.allowKex(o, a, false)
+		out = append(out, b.mk(a.Addr, "openssl", "fails", "the server staples no OCSP response", o, "OCSP response: no response sent"))
+	}
+	return out
+}
+
+// intercepted shows whose CA issued the certificate the client received,
+// and, when the run also connected directly, the server's own.
+func (b *reproBuilder) intercepted(a *evidence.Address) []Reproducer {
+	served := b.servedChain(a)
+	if len(served) == 0 || served[0].Issuer.CommonName == "" {
+		return nil
+	}
+	o := b.openssl(a.Addr, sniAsRun)
+	o.pipe = "2>/dev/null | openssl x509 -noout -issuer"
+	out := []Reproducer{b.mk(a.Addr, "openssl", "shows", fmt.Sprintf("the certificate the client receives is issued by %q", served[0].Issuer.CommonName), o, "CN = "+served[0].Issuer.CommonName)}
+	if d := b.run.Direct; d != nil && d.Handshake != nil && len(d.Handshake.Certificates) > 0 && d.Addr != "" {
+		if own, err := x509.ParseCertificate(d.Handshake.Certificates[0]); err == nil && own.Issuer.CommonName != "" && own.Issuer.CommonName != served[0].Issuer.CommonName {
+			x := &command{args: []string{"openssl", "s_client", "-connect", d.Addr}, stdin: true}
+			b.sniFlags(x, sniAsRun)
+			x.pipe = "2>/dev/null | openssl x509 -noout -issuer"
+			out = append(out, b.mk(a.Addr, "openssl", "shows", fmt.Sprintf("without the proxy the server's own certificate is issued by %q", own.Issuer.CommonName), x, "CN = "+own.Issuer.CommonName))
+		}
+	}
+	return out
+}
+
+// clientCertAlert is the alert with which the server refused the client's
+// certificate (or its absence), if one was seen.
+func clientCertAlert(a *evidence.Address) *wire.Alert {
+	switch {
+	case a.Handshake != nil && a.Handshake.PostHandshakeAlert != nil:
+		return a.Handshake.PostHandshakeAlert
+	case a.Handshake != nil && a.Handshake.Alert != nil:
+		return a.Handshake.Alert
+	case a.HTTP != nil && a.HTTP.Alert != nil:
+		return a.HTTP.Alert
+	}
+	return nil
+}
+
+// clientKeyMismatch reproduces a client certificate whose key does not
+// belong to it: openssl and curl refuse to present the pair at all.
+func (b *reproBuilder) clientKeyMismatch(a *evidence.Address, o *command) []Reproducer {
+	cert, key := b.clientCertFiles()
+	what := "the client certificate and key given do not belong together: openssl and curl refuse to present them"
+	x := &command{args: []string{"openssl", "s_client", "-connect", a.Addr, "-cert", cert, "-key", key}, stdin: true}
+	c := b.curlCmd(a.Addr)
+	c.add("--cert", cert, "--key", key)
+	out := []Reproducer{
+		b.mk(a.Addr, "openssl", "fails", what, x, "key values mismatch"),
+		b.mk(a.Addr, "curl", "fails", what, c, "unable to set private key file"),
+	}
+	o.withoutClientCert()
+	out = append(out, b.mk(a.Addr, "openssl", "shows", "the server asks for a client certificate", o, "Acceptable client certificate CA names"))
+	return out
+}
+
+// allowKex lowers OpenSSL's security level when the server's DHE group is
+// smaller than its default (level 2: 2048 bits) accepts, so that a command
+// whose point comes later (the certificate, the staple) gets there, as the
+// client did.
+func (b *reproBuilder) allowKex(c *command, a *evidence.Address, curl bool) {
+	ske := a.Hello.ServerKeyExchange
+	if ske == nil || ske.DHPBits == 0 || ske.DHPBits >= 2048 {
+		return
+	}
+	level := "1"
+	if ske.DHPBits < 1024 {
+		level = "0"
+	}
+	if curl {
+		c.add("--ciphers", "DEFAULT@SECLEVEL="+level)
+	} else {
+		c.add("-cipher", "DEFAULT@SECLEVEL="+level)
+	}
 }

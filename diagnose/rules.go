@@ -101,6 +101,25 @@ var (
 	ruleTCPUnreachable = def("tcp.unreachable", cause.TCPUnreachable, Proved, NetworkSide,
 		"the network reported the host or the network unreachable", "")
 
+	ruleProxyRefused = def("proxy.refused", cause.TCPRefused, Proved, NetworkSide,
+		"the connection to the HTTP proxy the client goes through was refused (a TCP reset to the SYN)", "")
+	ruleProxyTimeout = def("proxy.timeout", cause.TCPTimeout, Proved, NetworkSide,
+		"the connection to the HTTP proxy the client goes through got no answer within the time-out", "")
+	ruleProxyUnreachable = def("proxy.unreachable", cause.TCPUnreachable, Proved, NetworkSide,
+		"the network reported the HTTP proxy unreachable", "")
+	ruleProxyDNS = def("proxy.dns", cause.DNSFailure, Proved, NetworkSide,
+		"the name of the HTTP proxy the client goes through does not resolve", "")
+	ruleProxyTLS = def("proxy.tls-failed", cause.ProxyTLSFailed, Proved, NetworkSide,
+		"the TLS handshake with the https:// proxy itself failed, before any CONNECT", "")
+	ruleProxyCertRefused = def("proxy.certificate-refused", cause.ProxyTLSFailed, Proved, ClientSide,
+		"the https:// proxy's certificate, judged as this client judges a server's, fails its checks", "")
+	ruleProxyAuth = def("proxy.auth-required", cause.ProxyAuthRequired, Proved, ClientSide,
+		"the proxy answered CONNECT with 407 Proxy Authentication Required", "")
+	ruleProxyStatus = def("proxy.connect-refused", cause.ProxyConnectFailed, Proved, NetworkSide,
+		"the proxy answered CONNECT with an error status (403 by policy; 502, 503, 504 when it cannot reach the server)", "")
+	ruleProxySilent = def("proxy.connect-unanswered", cause.ProxyConnectFailed, Proved, NetworkSide,
+		"the proxy accepted the TCP connection, then did not answer CONNECT in time, closed it, or answered with something that is not HTTP", "")
+
 	ruleSilent = def("transport.silent", cause.HandshakeTimeout, Proved, ServerSide,
 		"TCP connected; no byte came back to the ClientHello before the time-out", "")
 	ruleStalled = def("transport.stalled", cause.HandshakeTimeout, Proved, ServerSide,
@@ -175,6 +194,13 @@ var (
 	ruleClientCertHTTP403 = def("client-cert.http-forbidden", cause.ClientCertRequired, Inferred, ClientSide,
 		"the server asked for a client certificate, completed the handshake without one, and answers HTTP 403",
 		"check with a client certificate (--cert, --key): a different answer decides")
+	ruleClientCertRejected = def("client-cert.rejected", cause.ClientCertRequired, Proved, ClientSide,
+		"the client presented a certificate; the server refused it with an alert or an HTTP refusal, and the alert names a problem found in the certificate (its CA, dates, usage or key)", "")
+	ruleClientCertRejectedUnnamed = def("client-cert.rejected-unnamed", cause.ClientCertRequired, Proved, ClientSide,
+		"the client presented a certificate; the server refused it with an alert or an HTTP refusal that does not single out a problem found locally", "")
+	ruleClientCertRejectedClosed = def("client-cert.rejected-closed", cause.ClientCertRequired, Inferred, ClientSide,
+		"the client presented a certificate; the server then closed or reset the connection with no alert",
+		"the server's log for the connection, or a certificate it accepts (--cert) getting through")
 
 	ruleHandshakeAlert = def("handshake.alert", cause.ServerAlert, Proved, ServerSide,
 		"the server accepted the ClientHello, then ended the handshake with an alert", "")
@@ -199,6 +225,11 @@ var (
 		"the server's certificate does not parse as X.509", "")
 	ruleCertTooLarge = def("cert.too-large", cause.CertTooLarge, Proved, ServerSide,
 		"the certificate message the server sends is larger than this client accepts", "")
+	ruleInterceptProved = def("intercept.observed", cause.Intercepted, Proved, NetworkSide,
+		"the chain is re-signed: through the proxy it differs from the chain the server sends directly, or its issuer signs a certificate for a name invented for the check (.invalid), or it carries a key Chromium blocks", "")
+	ruleInterceptNamed = def("intercept.named", cause.Intercepted, Inferred, NetworkSide,
+		"the chain fails this client's trust checks, and its CA carries the name of a TLS-inspection product (intercept/catalog.go)",
+		"the chain seen without the proxy (tlsdoctor check --proxy URL compares both), or from a network without inspection")
 	ruleCertSNICures = def("cert.sni-cures", cause.SNIRequired, Proved, ClientSide,
 		"without SNI the server presents a certificate this client refuses; with SNI it presents one this client accepts", "")
 	ruleCertChainIncompleteFound = def("cert.chain-incomplete", cause.ChainIncomplete, Proved, ServerSide,
@@ -233,6 +264,16 @@ var (
 		"a certificate of the chain breaks a rule of RFC 5280 or of this client (a CA leaf, a critical extension it does not know, a path length, a validity too long)", "")
 	ruleCertChainTooLong = def("cert.chain-too-long", cause.ChainTooLong, Proved, ClientSide,
 		"the verified chain has more intermediates than this client's verify depth allows", "")
+
+	ruleRevoked = def("revocation.revoked", cause.CertRevoked, Proved, ServerSide,
+		"a response signed by the CA (a stapled or fetched OCSP response, or a CRL) says a certificate this client checks is revoked", "")
+	ruleStapleMissing = def("revocation.staple-missing", cause.RevocationUnavailable, Proved, ServerSide,
+		"the certificate demands a stapled OCSP response (must-staple), or this client insists on one, and the server staples none it can use", "")
+	ruleRevocationNoSource = def("revocation.no-source", cause.RevocationUnavailable, Proved, ServerSide,
+		"this client fails when it cannot learn a certificate's revocation status, and the certificate names no OCSP responder and no CRL", "")
+	ruleRevocationUnreachable = def("revocation.unreachable", cause.RevocationUnavailable, Inferred, NetworkSide,
+		"this client fails when it cannot learn a certificate's revocation status, and its OCSP responder and CRL did not answer from where tlsdoctor ran",
+		"whether the client's own network reaches the responder and the CRL")
 
 	ruleHTTPResponse = def("ok.http", cause.OK, Proved, NoSide,
 		"the handshake completed and the server answered the HTTP request with a final response", "")

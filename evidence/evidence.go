@@ -31,11 +31,23 @@ type Run struct {
 	// CAFiles names the --ca-bundle files as given, so that a reproducer
 	// can name them too.
 	CAFiles []string `json:"ca_files,omitempty"`
+	// ClientKeyFile names the --key file as given, for the same reason.
+	ClientKeyFile string `json:"client_key_file,omitempty"`
 	// NoSystemRoots records that the system trust store was not used.
 	NoSystemRoots bool      `json:"no_system_roots,omitempty"`
 	DNS           *DNS      `json:"dns,omitempty"`
 	Addresses     []Address `json:"addresses"`
 	AIA           []AIA     `json:"aia,omitempty"`
+	// Proxy is the HTTP proxy the check went through (or was told of).
+	Proxy *Proxy `json:"proxy,omitempty"`
+	// Direct is the same handshake made without the proxy.
+	Direct *Direct `json:"direct,omitempty"`
+	// Revocation holds the OCSP and CRL fetches; RevocationForced records
+	// --revocation (judge revocation whatever the client's own policy).
+	Revocation       []RevocationFetch `json:"revocation,omitempty"`
+	RevocationForced bool              `json:"revocation_forced,omitempty"`
+	// ClientCert is the client certificate presented (--cert).
+	ClientCert *ClientCert `json:"client_cert,omitempty"`
 	// Deadline is the overall time bound of the check (0: none);
 	// DeadlineExceeded records that it ran out, so later phases are missing.
 	Deadline         time.Duration `json:"deadline_ns,omitempty"`
@@ -114,6 +126,12 @@ type Address struct {
 	HTTP            *HTTP      `json:"http,omitempty"`
 	// Scan is the server enumeration (check --server).
 	Scan *Scan `json:"scan,omitempty"`
+	// Proxy is the CONNECT that opened the tunnel to this address.
+	Proxy *ProxyConnect `json:"proxy,omitempty"`
+	// Invented is a handshake whose SNI names a host made up for this check
+	// under .invalid (RFC 6761): only a CA that signs for any name can
+	// return a certificate that covers it.
+	Invented *Handshake `json:"invented_name_handshake,omitempty"`
 }
 
 // Scan is what the server accepts, learnt from hand-built hellos alone.
@@ -179,6 +197,7 @@ type Hello struct {
 	Certificates       [][]byte                 `json:"certificates,omitempty"` // TLS 1.2 and older: plaintext
 	ServerKeyExchange  *wire.ServerKeyExchange  `json:"server_key_exchange,omitempty"`
 	CertificateRequest *wire.CertificateRequest `json:"certificate_request,omitempty"`
+	OCSPResponse       []byte                   `json:"ocsp_response,omitempty"` // stapled (TLS 1.2 CertificateStatus)
 	Duration           time.Duration            `json:"duration_ns"`
 }
 
@@ -222,6 +241,11 @@ type Handshake struct {
 	// certificate; AcceptableCAs are the CA names it listed (DER).
 	CertificateRequested bool     `json:"certificate_requested,omitempty"`
 	AcceptableCAs        [][]byte `json:"acceptable_cas,omitempty"`
+	// ClientCertSent records that the client presented a certificate.
+	ClientCertSent bool `json:"client_cert_sent,omitempty"`
+	// OCSPResponse is the stapled OCSP response (TLS 1.2 CertificateStatus,
+	// or the leaf's CertificateEntry in TLS 1.3).
+	OCSPResponse []byte `json:"ocsp_response,omitempty"`
 	// PostHandshake is what happened on the first read after the handshake
 	// when the server asked for a certificate (TLS 1.3 reports rejection then).
 	PostHandshakeAlert *wire.Alert   `json:"post_handshake_alert,omitempty"`

@@ -14,6 +14,7 @@ package explain
 import (
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,11 +55,50 @@ type Pattern struct {
 	// Weak marks a generic message ("certificate verify failed") that a
 	// more specific one in the same line refines.
 	Weak bool
+	// Marks makes the pattern a marker of who logged the line (nginx's
+	// "while SSL handshaking, client:" is a server's log) rather than a
+	// message: it never decides and names no stack.
+	Marks Side
+	// Fix replaces the first candidate's generic fix when the message says
+	// which side must change (Java's "No appropriate protocol" is the
+	// client's own configuration, not the server's).
+	Fix string
+	// Server is what the message means when a server logged it about a
+	// connecting client, Client when a client logged it; nil when the
+	// meaning does not depend on who logged it. A received bad_certificate
+	// alert is the server refusing the client certificate in a client's log,
+	// and the client refusing the server's chain in a server's log.
+	Server, Client *View
 
 	re   *regexp.Regexp // the whole expression, lower-cased (see lowerRegex)
 	lits []string       // one of these (lower case) occurs in every match; nil if some alternative has none
 	subs []gated        // the top-level alternatives, each run only when its literal occurs
 }
+
+// View is a pattern's reading on one side of the connection.
+type View struct {
+	Causes  []cause.Code
+	Decides bool
+	Meaning string
+	Decide  string
+	Fix     string // replaces the first candidate's fix; empty keeps it
+}
+
+// Side is who logged a message: a client about its server, or a server
+// about a connecting client.
+type Side string
+
+// The sides.
+const (
+	SideUnknown Side = ""
+	SideClient  Side = "client"
+	SideServer  Side = "server"
+)
+
+// GenericStack is the stack of the patterns for wording common to every
+// stack ("certificate has expired", "handshake timed out"): they give
+// candidates when no stack's own pattern decides, and name no stack.
+const GenericStack = "generic"
 
 // Stack is a client stack or application whose messages the catalog knows.
 type Stack struct {
@@ -73,6 +113,10 @@ type Stack struct {
 	// StartTLS names the openssl s_client -starttls protocol when the stack
 	// negotiates TLS inside its own protocol (tlsdoctor check cannot).
 	StartTLS string `json:"-"`
+	// Edge marks a CDN or load balancer whose lines are about its own
+	// connection to the origin: a URL in them is the viewer's, not the
+	// server to check.
+	Edge bool `json:"-"`
 }
 
 // Candidate is one cause a message is compatible with.
@@ -120,8 +164,11 @@ type Result struct {
 	Misleading string      `json:"misleading,omitempty"`
 	Candidates []Candidate `json:"candidates,omitempty"`
 	// Decided reports that the message alone decides: Candidates[0] is it.
-	Decided bool     `json:"decided"`
-	Decide  string   `json:"decide,omitempty"`
+	Decided bool   `json:"decided"`
+	Decide  string `json:"decide,omitempty"`
+	// Side is who logged the message, when the text shows it: "client" or
+	// "server" (a server's log about a connecting client).
+	Side    Side     `json:"logged_by,omitempty"`
 	Profile string   `json:"profile,omitempty"`
 	Target  Endpoint `json:"endpoint"`
 	// Command is the check that decides, ready to run. Placeholder marks it
@@ -149,8 +196,9 @@ func (r *Result) Rank(c cause.Code) int {
 	return 0
 }
 
-// MaxInput bounds the text one message may hold; the rest is ignored.
-const MaxInput = 64 << 10
+// MaxInput bounds the text one message may hold; the rest is ignored. It
+// equals MaxLine, so every byte a log line keeps is read.
+const MaxInput = MaxLine
 
 var (
 	once    sync.Once
@@ -158,6 +206,9 @@ var (
 	subRefs [][2]int // [pattern, alternative] for each alternative of each pattern
 	scanner *matcher // finds the alternatives (indexes in subRefs) whose literal occurs
 	always  []int    // alternatives without a literal: tried on every message
+	// deferred marks the alternatives of the wording every stack uses,
+	// tried only when no stack's specific message matched.
+	deferred []bool
 )
 
 func compile() {
@@ -174,6 +225,7 @@ func compile() {
 			p.subs = append(p.subs, g)
 			ref := len(subRefs)
 			subRefs = append(subRefs, [2]int{i, j})
+			deferred = append(deferred, p.Stack == GenericStack && p.Marks == SideUnknown)
 			if len(g.lits) == 0 {
 				always = append(always, ref)
 				complete = false
@@ -244,6 +296,7 @@ func Stacks() []Stack { return append([]Stack(nil), stacks...) }
 type hit struct {
 	p          *Pattern
 	start, end int
+	v          View // the pattern's reading on the side that logged the line
 }
 
 // Explain explains one message (which may span lines: a stack trace).
@@ -254,27 +307,72 @@ func Explain(msg string) *Result {
 	}
 	r := &Result{SchemaVersion: SchemaVersion, Input: strings.TrimSpace(msg)}
 	lower := asciiLower(msg)
-	hits := match(msg, lower)
+	all := match(msg, lower)
+	if len(all) == 0 {
+		return r
+	}
+	// Who logged it: markers and patterns that only a server logs win over
+	// markers of a client.
+	side := SideUnknown
+	var hits []hit
+	for _, h := range all {
+		switch {
+		case h.p.Marks == SideServer || h.p.ServerLog:
+			side = SideServer
+		case h.p.Marks == SideClient && side == SideUnknown:
+			side = SideClient
+		}
+		if h.p.Marks == SideUnknown {
+			hits = append(hits, h)
+		}
+	}
 	if len(hits) == 0 {
 		return r
 	}
-	// The deciding pattern: a cause-bearing pattern before an envelope, then
-	// the longest match (the most specific text), then catalog order.
+	r.Side = side
+	for i := range hits {
+		hits[i].v = viewOf(hits[i].p, side)
+	}
+	// The deciding pattern: a stack's specific message, then the wording
+	// every stack uses, then a stack's generic one ("certificate verify
+	// failed"), then an envelope with causes; within a tier the longest
+	// match (the most specific text), then catalog order.
 	best := -1
 	for i, h := range hits {
 		if best < 0 || better(h, hits[best]) {
 			best = i
 		}
 	}
-	primary := hits[best].p
-	r.Pattern = primary.ID
-	r.Meaning = primary.Meaning
-	r.Misleading = primary.Misleading
-	r.Decide = primary.Decide
-	causes := primary.Causes
-	r.Decided = primary.Decides
+	primary := hits[best]
+	r.Pattern = primary.p.ID
+	r.Meaning = primary.v.Meaning
+	r.Misleading = primary.p.Misleading
+	r.Decide = primary.v.Decide
+	causes := append([]cause.Code(nil), primary.v.Causes...)
+	r.Decided = primary.v.Decides
+	// Another specific message elsewhere in the record is another fact (and
+	// so is another phrase of the wording every stack uses)
+	// (.NET's "RemoteCertificateNameMismatch, RemoteCertificateChainErrors",
+	// nginx's "peer closed connection ... (104: Connection reset by peer)"):
+	// its causes follow, and when it points elsewhere the record no longer
+	// decides.
+	if t := tier(primary); t == tierSpecific || t == tierGeneric {
+		for _, h := range hits {
+			if h.p == primary.p || tier(h) != t || overlaps(h, primary) || len(h.v.Causes) == 0 {
+				continue
+			}
+			if h.v.Causes[0] != causes[0] {
+				r.Decided = false
+			}
+			for _, c := range h.v.Causes {
+				if !slices.Contains(causes, c) {
+					causes = append(causes, c)
+				}
+			}
+		}
+	}
 	// Stacks: application envelopes first (the outermost), then libraries,
-	// each in text order.
+	// each in text order. The wording every stack uses names none.
 	sort.SliceStable(hits, func(i, j int) bool {
 		if a, b := outer(hits[i].p), outer(hits[j].p); a != b {
 			return a > b
@@ -282,24 +380,37 @@ func Explain(msg string) *Result {
 		return hits[i].start < hits[j].start
 	})
 	seen := map[string]bool{}
-	for _, h := range hits {
+	for i, h := range hits {
 		r.Patterns = append(r.Patterns, h.p.ID)
-		if !seen[h.p.Stack] {
+		if !seen[h.p.Stack] && h.p.Stack != GenericStack && (h.p == primary.p || !inside(hits, i)) {
 			seen[h.p.Stack] = true
 			if s, ok := StackOf(h.p.Stack); ok {
 				r.Stacks = append(r.Stacks, s)
 			}
 		}
-		if h.p.Envelope && h.p != primary && r.Context == "" && !libraries[h.p.Stack] {
-			r.Context = h.p.Meaning
+		if h.p.Envelope && h.p != primary.p && r.Context == "" && !libraries[h.p.Stack] {
+			r.Context = h.v.Meaning
 			if r.Misleading == "" {
 				r.Misleading = h.p.Misleading
 			}
 		}
 	}
+	// OpenSSL's reason texts appear inside BoringSSL's and LibreSSL's
+	// errors: the library recognised by its own envelope is the one named.
+	if seen["boringssl"] || seen["libressl"] {
+		r.Stacks = slices.DeleteFunc(r.Stacks, func(s Stack) bool { return s.ID == "openssl" })
+	}
+	if len(r.Stacks) == 0 {
+		if s, ok := StackOf(GenericStack); ok {
+			r.Stacks = append(r.Stacks, s)
+		}
+	}
 	for i, c := range causes {
 		in := c.Info()
 		r.Candidates = append(r.Candidates, Candidate{Rank: i + 1, Cause: c, Layer: in.Layer, Summary: in.Summary, Fix: in.Fix})
+	}
+	if len(r.Candidates) > 0 && primary.v.Fix != "" {
+		r.Candidates[0].Fix = primary.v.Fix
 	}
 	r.Matched = len(r.Candidates) > 0
 	if !r.Matched {
@@ -316,36 +427,118 @@ func Explain(msg string) *Result {
 			r.Profile = h.p.Profile
 		}
 	}
-	serverLog := false
-	for _, h := range hits {
-		serverLog = serverLog || h.p.ServerLog
-	}
-	if serverLog {
+	if side == SideServer {
 		if r.Context != "" {
 			r.Context += "; "
 		}
 		r.Context += "logged by the server about a connecting client: check the server that wrote it"
 		r.Profile = ""
-	} else {
+	} else if !edge(r.Stacks) {
 		r.Target = endpointOf(msg, lower)
 	}
 	r.Command, r.Placeholder = command(r)
 	return r
 }
 
-// tier orders patterns for deciding: a specific message with causes, then a
-// generic one, then an envelope with causes, then a pattern that only names
-// the stack.
-func tier(p *Pattern) int {
-	switch {
-	case len(p.Causes) == 0:
-		return 0
-	case p.Envelope:
-		return 1
-	case p.Weak:
-		return 2
+// viewOf is what p means on side.
+func viewOf(p *Pattern, side Side) View {
+	v := View{Causes: p.Causes, Decides: p.Decides, Meaning: p.Meaning, Decide: p.Decide, Fix: p.Fix}
+	var over *View
+	switch side {
+	case SideServer:
+		over = p.Server
+		if over == nil && verifiesPeer(p) {
+			// A server that verifies its peer's certificate is checking a
+			// client certificate: whatever is wrong with it, the cause is
+			// the client certificate the server will not accept.
+			return View{
+				Causes:  []cause.Code{cause.ClientCertRequired},
+				Decides: true,
+				Meaning: "this server rejected the connecting client's certificate (mutual TLS): " + p.Meaning,
+				Decide:  dClientCert,
+				Fix:     "give the client a certificate this server accepts (issued by one of the server's client CAs, valid now, with the clientAuth usage), or add its issuer to the server's client CAs",
+			}
+		}
+	case SideClient:
+		over = p.Client
 	}
-	return 3
+	if over == nil {
+		return v
+	}
+	if len(over.Causes) > 0 {
+		v.Causes, v.Decides = over.Causes, over.Decides
+	}
+	if over.Meaning != "" {
+		v.Meaning = over.Meaning
+	}
+	if over.Decide != "" {
+		v.Decide = over.Decide
+	}
+	if over.Fix != "" || len(over.Causes) > 0 {
+		v.Fix = over.Fix
+	}
+	return v
+}
+
+// verifiesPeer reports whether p is a verification result about the
+// peer's certificate (every cause is a certificate fault the verifier
+// finds), as opposed to a message about one's own configuration.
+func verifiesPeer(p *Pattern) bool {
+	if len(p.Causes) == 0 || p.Envelope || p.Stack == GenericStack && p.Weak {
+		return false
+	}
+	for _, c := range p.Causes {
+		if c.Info().Layer != "certificate" || c == cause.KeyMismatch || c == cause.WeakKey && len(p.Causes) == 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// The tiers in which patterns decide.
+const (
+	tierStack    = iota // names the stack only
+	tierEnvelope        // an application's wrapper with the causes it implies
+	tierWeak            // a stack's generic message ("certificate verify failed")
+	tierGeneric         // wording every stack uses
+	tierSpecific        // a stack's specific message
+)
+
+// tier orders hits for deciding.
+func tier(h hit) int {
+	switch {
+	case len(h.v.Causes) == 0:
+		return tierStack
+	case h.p.Envelope:
+		return tierEnvelope
+	case h.p.Weak:
+		return tierWeak
+	case h.p.Stack == GenericStack:
+		return tierGeneric
+	}
+	return tierSpecific
+}
+
+func overlaps(a, b hit) bool { return a.start < b.end && b.start < a.end }
+
+// inside reports whether hits[i] is a message text found within another
+// stack's message, and so names no stack: OpenSSL's "certificate has
+// expired" inside Go's "x509: certificate has expired or is not yet valid"
+// does not make the line OpenSSL's. Envelopes always name theirs.
+func inside(hits []hit, i int) bool {
+	h := hits[i]
+	if h.p.Envelope {
+		return false
+	}
+	for j, o := range hits {
+		if j == i || o.p.Stack == h.p.Stack || o.p.Envelope || o.p.Stack == GenericStack || o.start > h.start || h.end > o.end {
+			continue
+		}
+		if o.start < h.start || h.end < o.end || better(o, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // libraries are the stacks whose texts appear inside applications' logs.
@@ -364,8 +557,24 @@ func outer(p *Pattern) int {
 }
 
 func better(a, b hit) bool {
-	if ta, tb := tier(a.p), tier(b.p); ta != tb {
+	ta, tb := tier(a), tier(b)
+	// The wording every stack uses, found within a stack's own generic
+	// message ("certificate verify failed"), is that message: the stack's
+	// reading says more.
+	if ta == tierWeak && tb == tierGeneric && a.start <= b.start && b.end <= a.end {
+		return true
+	}
+	if tb == tierWeak && ta == tierGeneric && b.start <= a.start && a.end <= b.end {
+		return false
+	}
+	if ta != tb {
 		return ta > tb
+	}
+	// Among the wording every stack uses, the narrower reading first:
+	// "no cipher in common" says more than "could not establish a secure
+	// connection".
+	if ta == tierGeneric && len(a.v.Causes) != len(b.v.Causes) {
+		return len(a.v.Causes) < len(b.v.Causes)
 	}
 	if al, bl := a.end-a.start, b.end-b.start; al != bl {
 		return al > bl
@@ -373,14 +582,16 @@ func better(a, b hit) bool {
 	return false
 }
 
-// match returns every pattern that matches msg, each once.
+// match returns every pattern that matches msg, each once. The wording
+// every stack uses is only tried when no stack's specific message matched:
+// it could not decide then, and skipping it keeps log reading fast.
 func match(msg, lower string) []hit {
 	cands := scanner.find(msg)
 	if len(cands) == 0 && len(always) == 0 {
 		return nil
 	}
 	var hits []hit
-	at := map[int]int{} // pattern -> index in hits
+	specific := false
 	try := func(ref int) {
 		pi, si := subRefs[ref][0], subRefs[ref][1]
 		p := table[pi]
@@ -388,35 +599,101 @@ func match(msg, lower string) []hit {
 		if loc == nil {
 			return
 		}
-		h := hit{p, loc[0], loc[1]}
-		if k, ok := at[pi]; ok {
-			// The pattern's match: the leftmost start, the longest span.
-			if h.end-h.start > hits[k].end-hits[k].start {
-				hits[k] = h
+		h := hit{p: p, start: loc[0], end: loc[1]}
+		specific = specific || p.specific()
+		for k := range hits {
+			if hits[k].p == p {
+				// The pattern's match: the longest span.
+				if h.end-h.start > hits[k].end-hits[k].start {
+					hits[k] = h
+				}
+				return
 			}
-			return
 		}
-		at[pi] = len(hits)
 		hits = append(hits, h)
 	}
+	var later []int
 	for _, ref := range cands {
+		if deferred[ref] {
+			later = append(later, ref)
+			continue
+		}
 		try(ref)
 	}
 	for _, ref := range always {
 		try(ref)
 	}
+	if !specific {
+		for _, ref := range later {
+			try(ref)
+		}
+	}
 	return hits
+}
+
+// specific reports whether p is a stack's own message with causes: the
+// tier above the wording every stack uses.
+func (p *Pattern) specific() bool {
+	return len(p.Causes) > 0 && !p.Envelope && !p.Weak && p.Stack != GenericStack && p.Marks == SideUnknown
 }
 
 // Mentions reports whether msg has a word that TLS failures use, for
 // counting lines that look relevant but match no pattern.
 func Mentions(msg string) bool {
-	for _, k := range []string{"ssl", "tls", "x509", "certificate", "handshake", "pkix"} {
-		if containsFold(msg, k) {
-			return true
+	// One pass: only where a word's first letter occurs is it compared.
+	for i := 0; i < len(msg); i++ {
+		c := msg[i] | 0x20
+		var words []string
+		switch c {
+		case 's':
+			words = mentionS
+		case 't':
+			words = mentionT
+		case 'x':
+			words = mentionX
+		case 'c':
+			words = mentionC
+		case 'h':
+			words = mentionH
+		case 'p':
+			words = mentionP
+		default:
+			continue
+		}
+		for _, w := range words {
+			if hasFoldAt(msg, i, w) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+var (
+	mentionS = []string{"ssl"}
+	mentionT = []string{"tls"}
+	mentionX = []string{"x509"}
+	mentionC = []string{"certificate"}
+	mentionH = []string{"handshake"}
+	mentionP = []string{"pkix"}
+)
+
+// hasFoldAt reports whether s has the lower-case ASCII word k at i,
+// ignoring ASCII case.
+func hasFoldAt(s string, i int, k string) bool {
+	if i+len(k) > len(s) {
+		return false
+	}
+	for j := 0; j < len(k); j++ {
+		c := s[i+j]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != k[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // containsFold reports whether s contains the lower-case ASCII word k,
@@ -523,7 +800,7 @@ func submatches(s string, loc []int) []string {
 }
 
 var (
-	reURL = gate(`https?://(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?[^\s"'<>)\],;|]*`)
+	reURL = gate(`https?://(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?[^\s"'<>)\]},;|]*`)
 	// Where the message names the server rather than a URL.
 	reHostPort = []gated{
 		gate(`host='([^']+)', port=(\d+)`),                              // Python urllib3
@@ -555,6 +832,8 @@ var (
 		gate(`connecting to a server that is pretending to be “([^”]+)”`),   // Apple
 		gate(`hostname '([^']+)' doesn't match`),                            // Python 2/3.6
 		gate(`cannot validate certificate for ([^\s]+) because it doesn't`), // Go (IP)
+		gate(`The hostname ([^\s]+) could not be verified`),                 // pgjdbc
+		gate(`Host name verification failed for host : ([^\s]+)`),           // WSO2
 	}
 )
 
@@ -674,7 +953,33 @@ func endpointOf(msg, lower string) Endpoint {
 		e.ServerName = ""
 	}
 	e.Host = strings.ToLower(e.Host)
+	// What goes into a command must be a name or an address: a log line
+	// can carry anything, escape sequences included.
+	if !hostLike(e.Host) {
+		e = Endpoint{ServerName: e.ServerName}
+	}
+	if !hostLike(e.ServerName) {
+		e.ServerName = ""
+	}
+	if i := strings.IndexFunc(e.URL, func(r rune) bool { return r < 0x20 || r == 0x7f || r > 0x7e }); i >= 0 {
+		e.URL = ""
+	}
 	return e
+}
+
+// hostLike reports whether s is empty, an IP address, or made of the
+// characters of a host name.
+func hostLike(s string) bool {
+	if s == "" || isIP(s) {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '.' || c == '-' || c == '_' || c == '*' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			return false
+		}
+	}
+	return true
 }
 
 // ipPort finds the first IPv4-address:port in s (the last resort for lines
@@ -719,6 +1024,19 @@ func isWordByte(c byte) bool {
 }
 
 // command builds the deciding check for r.
+func edge(stacks []Stack) bool {
+	for _, s := range stacks {
+		if s.Edge {
+			return true
+		}
+	}
+	return false
+}
+
+// OriginPlaceholder stands for the origin server in the command of an edge's
+// line (a CDN's or load balancer's), which names only the viewer's URL.
+const OriginPlaceholder = "ORIGIN"
+
 func command(r *Result) (string, bool) {
 	var st Stack
 	for _, s := range r.Stacks {
@@ -730,6 +1048,9 @@ func command(r *Result) (string, bool) {
 	host, port, placeholder := r.Target.Host, r.Target.Port, false
 	if host == "" {
 		host, placeholder = "HOST", true
+		if edge(r.Stacks) {
+			host = OriginPlaceholder
+		}
 	}
 	if st.StartTLS != "" {
 		if port == "" {

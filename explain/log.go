@@ -20,8 +20,12 @@ import (
 
 // Limits that bound the memory one record can take.
 const (
-	maxLine        = 1 << 20 // longer lines are cut
+	// MaxLine is the longest line read; the rest of a longer line is
+	// skipped, and the summary counts it (CutLines).
+	MaxLine        = 1 << 20
 	maxRecordLines = 400
+	// maxEvent bounds one event of a JSON document.
+	maxEvent = 8 << 20
 )
 
 // Group is the records that share candidate causes, endpoint and stack.
@@ -46,7 +50,11 @@ type Summary struct {
 	// pattern; Samples holds the first few.
 	Unrecognised int      `json:"unrecognised"`
 	Samples      []string `json:"unrecognised_samples,omitempty"`
-	Groups       []*Group `json:"groups"`
+	// CutLines counts lines longer than MaxLine, of which only the first
+	// MaxLine bytes were read; FirstCut is the first one's number.
+	CutLines int      `json:"cut_lines"`
+	FirstCut int      `json:"first_cut_line,omitempty"`
+	Groups   []*Group `json:"groups"`
 }
 
 // Progress is told how far reading has got.
@@ -88,7 +96,7 @@ func ReadLog(r io.Reader, progress Progress) (*Summary, error) {
 	first = bytes.TrimLeft(first, " \t\r\n\ufeff")
 	var err error
 	switch {
-	case len(first) > 0 && (first[0] == '[' || (first[0] == '{' && !oneLineObject(br))):
+	case len(first) > 0 && (first[0] == '[' || first[0] == '{') && document(br):
 		s.Format = "json"
 		err = readJSONDocument(br, cr, add)
 	default:
@@ -102,14 +110,22 @@ func ReadLog(r io.Reader, progress Progress) (*Summary, error) {
 	return s, err
 }
 
-// oneLineObject reports whether the input's first line is a whole JSON
-// object: newline-delimited JSON rather than one pretty-printed document.
-func oneLineObject(br *bufio.Reader) bool {
+// document reports whether the input, which starts with '{' or '[', is one
+// JSON document (a pretty-printed export) rather than newline-delimited
+// JSON: its first line is short and not a whole JSON value. A first line
+// longer than the read buffer is a line of NDJSON (or one giant line), read
+// as lines so that memory stays bounded and every later line is read.
+func document(br *bufio.Reader) bool {
 	buf, _ := br.Peek(br.Size())
-	if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+	i := bytes.IndexByte(buf, '\n')
+	if i < 0 {
+		if len(buf) == br.Size() {
+			return false // the first line is longer than the buffer
+		}
+	} else {
 		buf = buf[:i]
 	}
-	return json.Valid(bytes.TrimSpace(bytes.TrimLeft(buf, "\ufeff")))
+	return !json.Valid(bytes.TrimSpace(bytes.TrimLeft(buf, "\ufeff")))
 }
 
 type countReader struct {
@@ -131,45 +147,56 @@ func (c *countReader) Read(p []byte) (int, error) {
 }
 
 func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, string)) error {
-	var rec strings.Builder
+	// The record is built in one buffer reused from record to record; a
+	// line is looked at in place (bufio's slice), so a record costs one
+	// string, made when it is complete.
+	var rec, scratch []byte
 	recLine, recLines, inTraceback := 0, 0, false
 	flush := func() {
-		if rec.Len() > 0 {
-			add(recLine, rec.String())
+		if len(rec) > 0 {
+			add(recLine, string(rec))
 		}
-		rec.Reset()
+		rec = rec[:0]
 		recLines, inTraceback = 0, false
 	}
 	for {
-		line, err := readLine(br)
+		line, cut, err := readLine(br, &scratch)
 		if len(line) > 0 || err == nil {
 			cr.lines++
-			text := strings.TrimRight(string(line), "\r")
-			if t := strings.TrimSpace(text); len(t) > 1 && t[0] == '{' && t[len(t)-1] == '}' {
-				if msg, ok := jsonLine(t); ok {
+			if cut {
+				s.CutLines++
+				if s.FirstCut == 0 {
+					s.FirstCut = cr.lines
+				}
+			}
+			text := bytes.TrimRight(line, "\r")
+			if t := bytes.TrimSpace(text); len(t) > 1 && t[0] == '{' && t[len(t)-1] == '}' {
+				if msgs, ok := jsonLine(t); ok {
 					flush()
 					s.Format = "ndjson"
-					add(cr.lines, msg)
+					for _, msg := range msgs {
+						add(cr.lines, msg)
+					}
 					goto next
 				}
 			}
 			switch {
-			case rec.Len() > 0 && recLines < maxRecordLines && rec.Len() < MaxInput && continues(text, inTraceback):
-				rec.WriteByte('\n')
-				rec.WriteString(text)
+			case len(rec) > 0 && recLines < maxRecordLines && len(rec) < MaxInput && continues(text, inTraceback):
+				rec = append(rec, '\n')
+				rec = append(rec, text...)
 				recLines++
-				if inTraceback && text != "" && text[0] != ' ' && text[0] != '\t' && !tracebackGlue(text) {
+				if inTraceback && len(text) > 0 && text[0] != ' ' && text[0] != '\t' && !tracebackGlue(text) {
 					flush() // the exception line ends a Python traceback
 				}
 			default:
 				flush()
-				if strings.TrimSpace(text) == "" {
+				if len(bytes.TrimSpace(text)) == 0 {
 					break
 				}
 				recLine = cr.lines
-				rec.WriteString(text)
+				rec = append(rec, text...)
 				recLines = 1
-				inTraceback = strings.HasPrefix(text, "Traceback (most recent call last)")
+				inTraceback = bytes.HasPrefix(text, tracebackStart)
 			}
 		}
 	next:
@@ -183,43 +210,69 @@ func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, stri
 	}
 }
 
-// readLine reads one line, cutting it at maxLine.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var out []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if len(out)+len(chunk) <= maxLine {
-			out = append(out, chunk...)
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		return bytes.TrimSuffix(out, []byte("\n")), err
+// readLine reads one line, keeping at most MaxLine bytes of it; cut
+// reports that there were more. The line is valid until the next call: it
+// is bufio's own buffer when the line fits, else *scratch.
+func readLine(br *bufio.Reader, scratch *[]byte) (line []byte, cut bool, err error) {
+	chunk, err := br.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return bytes.TrimSuffix(chunk, []byte("\n")), false, err
 	}
+	line = append((*scratch)[:0], chunk...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		chunk, err = br.ReadSlice('\n')
+		chunk = bytes.TrimSuffix(chunk, []byte("\n"))
+		if room := MaxLine - len(line); len(chunk) > room {
+			chunk, cut = chunk[:room], true
+		}
+		line = append(line, chunk...)
+	}
+	*scratch = line
+	return line, cut, err
 }
+
+var tracebackStart = []byte("Traceback (most recent call last)")
 
 var reContinuation = regexp.MustCompile(`^(?:\s+at |\s*\.\.\. \d+ (?:more|common frames omitted)|Caused by: |\s+Suppressed: |\s*---> |\s+--- End of inner exception|Wrapped by: )`)
 
-func continues(line string, traceback bool) bool {
+func continues(line []byte, traceback bool) bool {
 	if traceback {
 		return true
 	}
-	return reContinuation.MatchString(line)
+	// Every continuation starts with space, "Caused by", "Wrapped by",
+	// "..." or "--->": skip the expression for the other lines.
+	if len(line) == 0 || (line[0] != ' ' && line[0] != '\t' && line[0] != 'C' && line[0] != 'W' && line[0] != '.' && line[0] != '-') {
+		return false
+	}
+	return reContinuation.Match(line)
 }
 
-func tracebackGlue(line string) bool {
-	return strings.HasPrefix(line, "Traceback (most recent call last)") ||
-		strings.HasPrefix(line, "During handling of the above exception") ||
-		strings.HasPrefix(line, "The above exception was the direct cause")
+func tracebackGlue(line []byte) bool {
+	return bytes.HasPrefix(line, tracebackStart) ||
+		bytes.HasPrefix(line, []byte("During handling of the above exception")) ||
+		bytes.HasPrefix(line, []byte("The above exception was the direct cause"))
 }
 
 // jsonLine turns one JSON log event into text: its string values joined.
-func jsonLine(line string) (string, bool) {
+// A line that is a whole export (an object whose "events" array holds the
+// events, as `jq -c` prints one) gives one text per event.
+func jsonLine(line []byte) ([]string, bool) {
 	var v any
-	if err := json.Unmarshal([]byte(line), &v); err != nil {
-		return "", false
+	if err := json.Unmarshal(line, &v); err != nil {
+		return nil, false
 	}
-	return flatten(v), true
+	if m, ok := v.(map[string]any); ok && nested(m) && !hasMessage(m) {
+		var out []string
+		for _, k := range eventKeys {
+			if arr, ok := m[k].([]any); ok {
+				for _, e := range arr {
+					out = append(out, flatten(e))
+				}
+			}
+		}
+		return out, true
+	}
+	return []string{flatten(v)}, true
 }
 
 func flatten(v any) string {
@@ -238,7 +291,7 @@ func flatten(v any) string {
 			}
 			sort.Strings(keys) // deterministic
 			// The message first: it usually carries the error.
-			for _, pref := range []string{"message", "@message", "msg", "log", "error", "err"} {
+			for _, pref := range messageKeys {
 				if s, ok := x[pref].(string); ok && s != "" {
 					parts = append(parts, s)
 					delete(x, pref)
@@ -265,93 +318,170 @@ func flatten(v any) string {
 
 // readJSONDocument reads one JSON document: an array of events, or an
 // object whose arrays hold the events (CloudWatch filter-log-events'
-// "events", OCI Logging search results, an Elasticsearch "hits").
+// "events", OCI Logging search results, an Elasticsearch "hits"). Arrays
+// are read one element at a time, and no element may exceed maxEvent, so
+// memory is bounded by one event whatever the document's size.
 func readJSONDocument(br *bufio.Reader, cr *countReader, add func(int, string)) error {
-	dec := json.NewDecoder(br)
+	lim := &eventLimit{r: br}
+	dec := json.NewDecoder(lim)
 	n := 0
 	event := func(v any) {
 		n++
 		add(n, flatten(v))
 	}
-	var walk func(depth int) error
-	walk = func(depth int) error {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		d, ok := tok.(json.Delim)
-		if !ok {
-			return nil
-		}
-		switch d {
-		case '[':
-			for dec.More() {
-				var v any
-				if err := dec.Decode(&v); err != nil {
-					return err
-				}
-				if m, ok := v.(map[string]any); ok && depth < 4 && nested(m) {
-					for _, k := range eventKeys {
-						if arr, ok := m[k].([]any); ok {
-							for _, e := range arr {
-								event(e)
-							}
-						}
-					}
-					continue
-				}
-				event(v)
+	decode := func(v any) error {
+		lim.mark()
+		return dec.Decode(v)
+	}
+	// array reads the elements of an array whose '[' was just read; an
+	// element that is an export of its own (an object holding an events
+	// array) gives its events.
+	var array func(depth int) error
+	array = func(depth int) error {
+		for dec.More() {
+			var v any
+			if err := decode(&v); err != nil {
+				return err
 			}
-		case '{':
-			var rest []string
-			for dec.More() {
-				if _, err := dec.Token(); err != nil { // the key
-					return err
-				}
-				if depth >= 8 {
-					var skip json.RawMessage
-					if err := dec.Decode(&skip); err != nil {
-						return err
-					}
-					continue
-				}
-				// Peek at the value: arrays and objects are walked, scalars kept.
-				var raw json.RawMessage
-				if err := dec.Decode(&raw); err != nil {
-					return err
-				}
-				t := bytes.TrimSpace(raw)
-				if len(t) > 0 && t[0] == '[' {
-					var arr []any
-					if json.Unmarshal(t, &arr) == nil {
+			if m, ok := v.(map[string]any); ok && depth < 4 && nested(m) {
+				for _, k := range eventKeys {
+					if arr, ok := m[k].([]any); ok {
 						for _, e := range arr {
 							event(e)
 						}
 					}
+				}
+				continue
+			}
+			event(v)
+		}
+		_, err := dec.Token() // ']'
+		return err
+	}
+	tok, err := dec.Token()
+	if err == nil {
+		switch tok {
+		case json.Delim('['):
+			err = array(0)
+		case json.Delim('{'):
+			var rest []string
+			for err == nil && dec.More() {
+				if _, err = dec.Token(); err != nil { // the key
+					break
+				}
+				// An array value is read element by element; any other
+				// value is kept as context for a document with no events.
+				lim.mark()
+				var t json.Token
+				if t, err = dec.Token(); err != nil {
+					break
+				}
+				if t == json.Delim('[') {
+					err = array(1)
 					continue
 				}
 				var v any
-				if json.Unmarshal(t, &v) == nil {
-					if s := flatten(v); s != "" {
+				if v, err = valueFrom(dec, t, 0); err == nil {
+					if s := flatten(v); s != "" && len(rest) < 64 {
 						rest = append(rest, s)
 					}
 				}
+			}
+			if err == nil {
+				_, err = dec.Token() // '}'
 			}
 			if len(rest) > 0 && n == 0 {
 				event(strings.Join(rest, " | "))
 			}
 		}
-		_, err = dec.Token() // the closing delimiter
-		return err
 	}
-	err := walk(0)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return errors.New("the JSON log is malformed after event " + itoa(n) + ": " + err.Error())
 	}
 	return nil
 }
 
+// valueFrom builds the value that starts with tok from the tokens that
+// follow it.
+func valueFrom(dec *json.Decoder, tok json.Token, depth int) (any, error) {
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil
+	}
+	if depth > 64 {
+		return nil, errors.New("nested deeper than 64 levels")
+	}
+	if d == '[' {
+		var arr []any
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			v, err := valueFrom(dec, t, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			arr = append(arr, v)
+		}
+		_, err := dec.Token()
+		return arr, err
+	}
+	m := map[string]any{}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		v, err := valueFrom(dec, t, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		if key, ok := k.(string); ok {
+			m[key] = v
+		}
+	}
+	_, err := dec.Token()
+	return m, err
+}
+
+// eventLimit fails a read once one event of a JSON document passes
+// maxEvent bytes, so that a giant value cannot take the memory.
+type eventLimit struct {
+	r    io.Reader
+	read int64 // bytes handed to the decoder since mark
+}
+
+func (l *eventLimit) mark() { l.read = 0 }
+
+func (l *eventLimit) Read(p []byte) (int, error) {
+	if l.read > maxEvent {
+		return 0, errors.New("one event is larger than " + itoa(maxEvent>>20) + " MiB")
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	return n, err
+}
+
+// messageKeys name the fields that usually carry an event's text.
+var messageKeys = []string{"message", "@message", "msg", "log", "error", "err"}
+
 var eventKeys = []string{"events", "results", "hits", "items", "records", "logs", "data"}
+
+// hasMessage reports whether an event has a message field of its own: then
+// it is one event, whatever arrays it carries.
+func hasMessage(m map[string]any) bool {
+	for _, k := range messageKeys {
+		if _, ok := m[k].(string); ok {
+			return true
+		}
+	}
+	return false
+}
 
 func nested(m map[string]any) bool {
 	for _, k := range eventKeys {
@@ -423,6 +553,9 @@ var (
 )
 
 func (c *logContext) observe(rec string) {
+	if !containsFold(rec, "endpoint request uri") {
+		return
+	}
 	m := reEndpointURI.FindStringSubmatch(rec)
 	if m == nil {
 		return

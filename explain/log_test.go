@@ -1,6 +1,9 @@
 package explain
 
 import (
+	"bytes"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -170,5 +173,76 @@ func TestClipKeepsCharacters(t *testing.T) {
 	}
 	if got := Clip("short\nsecond line", 100); got != "short ..." {
 		t.Errorf("Clip = %q", got)
+	}
+}
+
+// repeatReader yields b n times without holding them all.
+type repeatReader struct {
+	b   []byte
+	n   int
+	off int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	k := copy(p, r.b[r.off:])
+	r.off += k
+	if r.off == len(r.b) {
+		r.off = 0
+		r.n--
+	}
+	return k, nil
+}
+
+// A first NDJSON line longer than the read buffer (and than MaxLine) must
+// not turn the input into one JSON document: every later line is read,
+// the cut is counted, and memory stays far below the line's size.
+func TestNDJSONWithHugeFirstLine(t *testing.T) {
+	for _, size := range []int{100 << 10, 60 << 20} {
+		first := io.MultiReader(strings.NewReader(`{"log":"`), &repeatReader{b: bytes.Repeat([]byte("a"), 1<<16), n: size >> 16}, strings.NewReader("\"}\n"))
+		rest := strings.Repeat(`{"log":"x509: certificate signed by unknown authority","stream":"stderr"}`+"\n", 3)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		s, err := ReadLog(io.MultiReader(first, strings.NewReader(rest)), nil)
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Lines != 4 || s.Recognised != 3 || s.Format != "ndjson" {
+			t.Errorf("%d-byte first line: lines %d recognised %d format %s", size, s.Lines, s.Recognised, s.Format)
+		}
+		wantCut := 0
+		if size > MaxLine {
+			wantCut = 1
+		}
+		if s.CutLines != wantCut || (wantCut == 1 && s.FirstCut != 1) {
+			t.Errorf("%d-byte first line: cut %d (first %d), want %d", size, s.CutLines, s.FirstCut, wantCut)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+			t.Errorf("%d-byte first line: allocated %d MB", size, grew>>20)
+		}
+	}
+}
+
+// A pretty-printed export is still one document, read an event at a time,
+// and an event past the bound is an error rather than a memory blow-up.
+func TestJSONDocumentIsBounded(t *testing.T) {
+	doc := "{\n  \"events\": [\n" + strings.Repeat(`    {"message": "PKIX path building failed: unable to find valid certification path to requested target"},`+"\n", 1000) +
+		`    {"message": "ok"}` + "\n  ],\n  \"nextToken\": \"abc\"\n}\n"
+	s := readLog(t, doc)
+	if s.Format != "json" || s.Recognised != 1000 || s.Records != 1001 {
+		t.Errorf("format %s recognised %d records %d", s.Format, s.Recognised, s.Records)
+	}
+	huge := io.MultiReader(strings.NewReader("[\n {\"message\": \""), &repeatReader{b: bytes.Repeat([]byte("a"), 1<<16), n: (maxEvent >> 16) + 64}, strings.NewReader("\"}\n]\n"))
+	if _, err := ReadLog(huge, nil); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("giant event: err %v", err)
+	}
+	// One export compacted onto a single line (jq -c) gives its events.
+	s = readLog(t, `{"events":[{"message":"x509: certificate signed by unknown authority"},{"message":"ok"}],"searchedLogStreams":[]}`+"\n")
+	if s.Format != "ndjson" || s.Recognised != 1 || s.Records != 2 {
+		t.Errorf("compact export: format %s recognised %d records %d", s.Format, s.Recognised, s.Records)
 	}
 }

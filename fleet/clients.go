@@ -49,21 +49,25 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 	o := base
 	o.Profile, o.Progress = profiles[0], nil
 	first, err := probe.Run(ctx, t, o)
-	if err == nil && clientIndependent(first) {
-		for i, p := range profiles {
-			verdicts[i] = verdict(p, Diagnose(first, p, trust))
+	indep := err == nil && clientIndependent(first)
+	// A client that goes another way (through another proxy, or none, as
+	// the environment variables it reads decide) sees other things.
+	route := func(p *profile.Profile) string {
+		if err != nil || base.NoProxy {
+			return ""
 		}
-		wg.Wait()
-		m := diagnose.NewClientMatrix(t.Input, verdicts)
-		m.Server = server
-		return m
+		u, _ := probe.SelectProxy(p, first.Target, base.Proxy, base.Getenv)
+		if u == nil {
+			return ""
+		}
+		return u.String()
 	}
-	if err == nil {
-		verdicts[0] = verdict(profiles[0], Diagnose(first, profiles[0], trust))
-	}
+	firstRoute := route(profiles[0])
 	sem := make(chan struct{}, 6)
 	for i, p := range profiles {
-		if i == 0 && err == nil {
+		sameRoute := route(p) == firstRoute
+		if err == nil && (i == 0 || indep && sameRoute) {
+			verdicts[i] = verdict(p, Diagnose(first, p, trust))
 			continue
 		}
 		wg.Add(1)
@@ -73,7 +77,7 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 			defer func() { <-sem }()
 			o := base
 			o.Profile, o.Progress = p, nil
-			if err != nil {
+			if err != nil || !sameRoute {
 				// No shared capture: a full check of its own.
 				if _, d, err := Check(ctx, t, o, trust); err != nil {
 					verdicts[i] = diagnose.ClientVerdict{Profile: p.ID, Name: p.Name, Cause: cause.Code("ERROR"), Summary: err.Error()}
@@ -89,7 +93,11 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 				verdicts[i] = diagnose.ClientVerdict{Profile: p.ID, Name: p.Name, Cause: cause.Code("ERROR"), Summary: herr.Error()}
 				return
 			}
-			if !Share(run, first) {
+			shared := Share(run, first)
+			if shared {
+				probe.CompleteShared(ctx, run, h)
+			}
+			if !shared {
 				// The capture lacks what this client would see (an HTTP
 				// reply it did not ask for): a full check of its own.
 				if _, d, err := Check(ctx, t, o, trust); err == nil {
@@ -137,14 +145,22 @@ func clientIndependent(run *evidence.Run) bool {
 // client against the same target) observed that does not depend on the
 // client's offer: for each address, the full handshake with the run's SNI
 // choice and the other one, the HTTP reply, the TLS 1.2 hellos that read a
-// chain or a ServerKeyExchange, and the AIA issuers. The handshake's
+// chain or a ServerKeyExchange, the AIA issuers, the revocation answers,
+// and the signs of interception (the chain seen directly, the answer for
+// an invented name). The handshake's
 // version and suite are those of the run's own ServerHello, since its
 // client would negotiate those; the chain is the capture's. It reports
 // false when the capture lacks something the run's client would see (the
 // HTTP reply to a client whose hello was accepted when the capture's was
-// not), so that the caller checks that client in full.
+// not, or a capture made through another proxy), so that the caller
+// checks that client in full.
 func Share(run, capture *evidence.Run) bool {
+	if !probe.SameProxy(run, capture) {
+		return false
+	}
 	run.AIA = capture.AIA
+	run.Direct = capture.Direct
+	run.Revocation = append([]evidence.RevocationFetch(nil), capture.Revocation...)
 	captureSNI := capture.Target.SNI != ""
 	for i := range run.Addresses {
 		a := &run.Addresses[i]
@@ -170,6 +186,7 @@ func Share(run, capture *evidence.Run) bool {
 		}
 		a.AltHandshake = alt
 		a.HandshakeRepeat = c.HandshakeRepeat
+		a.Invented = c.Invented
 		if a.Hello.Accepted() && run.Target.HTTP {
 			if c.HTTP == nil && (hs == nil || hs.OK) {
 				return false

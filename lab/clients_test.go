@@ -48,8 +48,8 @@ func TestClientMatrix(t *testing.T) {
 				defer wg.Done()
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				run, err := probe.Run(context.Background(), target, probe.Options{Profile: p, Timeout: 3 * time.Second,
-					Resolver: l.Resolver(), ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true})
+				run, err := probe.Run(context.Background(), target, endpointOptions(t, l, e, probe.Options{Profile: p, Timeout: 3 * time.Second,
+					Resolver: l.Resolver(), ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true}))
 				if err != nil {
 					t.Error(err)
 					return
@@ -122,8 +122,8 @@ func TestSharedCaptureAgreesWithFullChecks(t *testing.T) {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			target, _ := probe.ParseTarget(e.URL())
-			m := fleet.Clients(context.Background(), target, probe.Options{Profile: p, Timeout: 3 * time.Second, Resolver: l.Resolver(),
-				ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true}, fleet.Trust{})
+			m := fleet.Clients(context.Background(), target, endpointOptions(t, l, e, probe.Options{Profile: p, Timeout: 3 * time.Second, Resolver: l.Resolver(),
+				ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true}), fleet.Trust{})
 			mu.Lock()
 			defer mu.Unlock()
 			for _, v := range m.Clients {

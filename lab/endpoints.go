@@ -24,7 +24,7 @@ import (
 // Start mints the lab PKI and starts every endpoint on loopback.
 func Start(ctx context.Context) (l *Lab, err error) {
 	lctx, cancel := context.WithCancel(ctx)
-	l = &Lab{names: map[string][]netip.Addr{}, ctx: lctx, cancel: cancel}
+	l = &Lab{names: map[string][]netip.Addr{}, ctx: lctx, cancel: cancel, creds: map[string]*Credential{}}
 	defer func() {
 		if err != nil {
 			l.Close()
@@ -36,7 +36,8 @@ func Start(ctx context.Context) (l *Lab, err error) {
 		return nil, err
 	}
 	l.Root = b.root.Cert
-	for _, step := range []func() error{b.healthy, b.network, b.transport, b.negotiation, b.certificates, b.application, b.fleet, b.hostile, b.subtle} {
+	for _, step := range []func() error{b.healthy, b.network, b.transport, b.negotiation, b.certificates, b.application, b.fleet, b.hostile, b.subtle,
+		b.revocation, b.interception, b.proxies, b.mutualTLS} {
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -53,15 +54,33 @@ type builder struct {
 	privInt  *pki.CA
 	clientCA *pki.CA
 	aiaBase  string
+	rev      *revocationService
 }
 
 func (b *builder) pki() (err error) {
+	// The CA's web server (AIA issuers, OCSP, CRLs) comes first: its URLs
+	// go into the certificates, as a CA's do.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	b.aiaBase = "http://" + ln.Addr().String()
+	b.rev = newRevocationService(b.aiaBase)
+	mux := http.NewServeMux()
+	b.rev.register(mux)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	b.l.onClose(func() { srv.Close() })
+
 	if b.root, err = pki.NewRoot(pki.Spec{CN: "tlsdoctor Lab Root CA"}); err != nil {
 		return err
 	}
-	if b.inter, err = b.root.Intermediate(pki.Spec{CN: "tlsdoctor Lab Intermediate CA"}); err != nil {
+	b.rev.addCA("root", b.root)
+	if b.inter, err = b.root.Intermediate(pki.Spec{CN: "tlsdoctor Lab Intermediate CA",
+		OCSP: []string{b.rev.ocspURL("root")}, CRL: []string{b.rev.crlURL("root")}}); err != nil {
 		return err
 	}
+	b.rev.addCA("inter", b.inter)
 	if b.private, err = pki.NewRoot(pki.Spec{CN: "Corp Private Root CA", Org: "Corp"}); err != nil {
 		return err
 	}
@@ -72,19 +91,10 @@ func (b *builder) pki() (err error) {
 		return err
 	}
 	// The AIA server publishes the intermediate, as a CA does.
-	mux := http.NewServeMux()
 	mux.HandleFunc("/intermediate.der", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/pkix-cert")
 		w.Write(b.inter.Cert.Raw)
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	b.l.onClose(func() { srv.Close() })
-	b.aiaBase = "http://" + ln.Addr().String()
 	return nil
 }
 
@@ -96,6 +106,14 @@ func (b *builder) leaf(name string, s pki.Spec) (*pki.Leaf, error) {
 	}
 	if s.DNS == nil {
 		s.DNS = []string{host}
+	}
+	// Like a public CA's, the lab's leaves name its OCSP responder and CRL
+	// (an empty, non-nil list names none).
+	if s.OCSP == nil {
+		s.OCSP = []string{b.rev.ocspURL("inter")}
+	}
+	if s.CRL == nil {
+		s.CRL = []string{b.rev.crlURL("inter")}
 	}
 	return b.inter.Leaf(s, b.root.Cert)
 }

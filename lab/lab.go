@@ -40,6 +40,13 @@ type Endpoint struct {
 	// Slow endpoints need the probe's time-out to run out; checks use a
 	// short --timeout for them.
 	Slow bool `json:"slow,omitempty"`
+	// Proxy is the lab proxy a check goes through (--proxy URL).
+	Proxy string `json:"proxy,omitempty"`
+	// ClientCert names the lab client credential a check presents
+	// (Lab.Credential; --cert and --key).
+	ClientCert string `json:"client_cert,omitempty"`
+	// Revocation: the check forces revocation checks (--revocation).
+	Revocation bool `json:"revocation,omitempty"`
 	// Stateful endpoints answer according to the connections before (every
 	// other one, say): check them one at a time, never beside other checks.
 	Stateful bool `json:"stateful,omitempty"`
@@ -61,6 +68,8 @@ func (e *Endpoint) URL() string { return fmt.Sprintf("https://%s:%s/", e.Host, e
 type Lab struct {
 	Endpoints []*Endpoint
 	Root      *x509.Certificate // the trusted lab root: give it as --ca-bundle
+	creds     map[string]*Credential
+	proxyAuth string
 	mu        sync.Mutex
 	names     map[string][]netip.Addr
 	closers   []func()

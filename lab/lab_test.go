@@ -40,10 +40,10 @@ func check(t *testing.T, l *lab.Lab, e *lab.Endpoint, prof string) *diagnose.Dia
 	if e.Slow {
 		timeout = 1 * time.Second
 	}
-	run, err := probe.Run(context.Background(), target, probe.Options{
+	run, err := probe.Run(context.Background(), target, endpointOptions(t, l, e, probe.Options{
 		Profile: p, Timeout: timeout, Resolver: l.Resolver(), NoSNI: e.NoSNI,
 		ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true,
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +71,29 @@ func TestEveryEndpointDiagnosedFromTheWire(t *testing.T) {
 	})
 }
 
+// endpointOptions adds what the endpoint is checked with: its proxy, its
+// client certificate, forced revocation checks.
+func endpointOptions(t testing.TB, l *lab.Lab, e *lab.Endpoint, o probe.Options) probe.Options {
+	t.Helper()
+	if e.Proxy != "" {
+		u, err := probe.ParseProxy(e.Proxy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Proxy = u
+	}
+	if e.ClientCert != "" {
+		c := l.Credential(e.ClientCert)
+		cc, err := probe.NewClientCertificate(c.Chain, c.Key, "lab "+c.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.ClientCert = cc
+	}
+	o.Revocation = o.Revocation || e.Revocation
+	return o
+}
+
 // Every cause a Go server can produce has a lab endpoint.
 func TestLabCoversCauses(t *testing.T) {
 	l := startLab(t)
@@ -79,13 +102,9 @@ func TestLabCoversCauses(t *testing.T) {
 		have[e.Want] = true
 	}
 	// Not reproducible by a loopback Go server: an unreachable route needs
-	// another network; revocation, interception and the TLS 1.3-only
-	// negotiation details belong to later work.
+	// another network.
 	notHere := map[cause.Code]string{
-		cause.TCPUnreachable:        "needs a network without a route; the classifier is tested with a synthetic EHOSTUNREACH",
-		cause.CertRevoked:           "OCSP/CRL checking is not implemented yet",
-		cause.RevocationUnavailable: "OCSP/CRL checking is not implemented yet",
-		cause.Intercepted:           "the interception-CA table is not implemented yet",
+		cause.TCPUnreachable: "needs a network without a route; the classifier is tested with a synthetic EHOSTUNREACH",
 	}
 	for _, in := range cause.All() {
 		if _, skip := notHere[in.Code]; skip {

@@ -75,7 +75,9 @@ func TestNginxProxyAgreesWithProfile(t *testing.T) {
 	var rows []row
 	var ports []int
 	for _, e := range l.Endpoints {
-		if e.Slow || e.Stateful || e.Want == cause.DNSFailure || len(e.Addrs) != 1 {
+		// nginx reaches the back end directly and presents no client
+		// certificate: endpoints checked through a proxy or with one differ.
+		if e.Slow || e.Stateful || e.Want == cause.DNSFailure || len(e.Addrs) != 1 || e.Proxy != "" || e.ClientCert != "" {
 			continue
 		}
 		port := freePort(t)

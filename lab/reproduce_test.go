@@ -3,6 +3,7 @@ package lab_test
 import (
 	"context"
 	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"net"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
 	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/fleet"
 	"github.com/tlsdoctor/tlsdoctor/lab"
 	"github.com/tlsdoctor/tlsdoctor/probe"
 	"github.com/tlsdoctor/tlsdoctor/profile"
@@ -61,11 +63,23 @@ func checkAsUser(t *testing.T, l *lab.Lab, c reproCase, caFile string) (*evidenc
 	} else {
 		opts.Connect = e.Addrs
 	}
+	// The endpoint's proxy and forced revocation checks; its client
+	// certificate from files, as --cert and --key give it.
+	opts = endpointOptions(t, l, e, opts)
+	keyFile := ""
+	if e.ClientCert != "" {
+		dir := filepath.Dir(caFile)
+		certFile := filepath.Join(dir, e.ClientCert+".pem")
+		keyFile = filepath.Join(dir, e.ClientCert+".key")
+		if opts.ClientCert, err = fleet.LoadClientCert(certFile, keyFile, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
 	run, err := probe.Run(context.Background(), target, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run.CAFiles = []string{caFile}
+	run.CAFiles, run.ClientKeyFile = []string{caFile}, keyFile
 	d := diagnose.Run(run, diagnose.Options{Profile: p})
 	return run, d, p
 }
@@ -91,6 +105,16 @@ func TestReproducersAgainstTheLab(t *testing.T) {
 	caFile := filepath.Join(dir, "lab-root.pem")
 	if err := os.WriteFile(caFile, l.RootPEM(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	// The lab's client credentials as the files --cert and --key name.
+	for _, name := range l.Credentials() {
+		cred := l.Credential(name)
+		keyDER, err := x509.MarshalPKCS8PrivateKey(cred.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name+".pem"), cred.CertPEM(), 0o644)
+		os.WriteFile(filepath.Join(dir, name+".key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
 	}
 	var cases []reproCase
 	for _, e := range l.Endpoints {
@@ -151,7 +175,7 @@ func TestReproducersAgainstTheLab(t *testing.T) {
 					if len(r.Needs) > 0 {
 						t.Fatalf("the CA file was given, yet the command needs: %v", r.Needs)
 					}
-					if !strings.Contains(r.Command, caFile) && strings.Contains(r.Command, "pem") && !strings.Contains(r.Command, "x509") {
+					if strings.Contains(r.Command, ".pem") && !strings.Contains(r.Command, dir) && !strings.Contains(r.Command, "issuer.pem") && !strings.Contains(r.Command, "x509") {
 						t.Fatalf("the command names a file other than the one given: %s", r.Command)
 					}
 					if r.Requires != "" {
@@ -160,7 +184,7 @@ func TestReproducersAgainstTheLab(t *testing.T) {
 						}
 					}
 					t.Logf("$ %s\n  look for: %s", r.Command, r.Expect)
-					out := runShell(t, r.Command, dir)
+					out := runShell(t, r.Command, t.TempDir()) // a command may write a file (issuer.pem)
 					if !r.Shown(out) {
 						t.Fatalf("%s (%s: %s)\n$ %s\nexpected %q (and no %q) in:\n%s", d.Cause, r.Kind, r.What, r.Command, r.Expect, r.ExpectAbsent, out)
 					}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 
@@ -38,26 +37,7 @@ func fetchAIA(ctx context.Context, run *evidence.Run, opts *Options) []evidence.
 			}
 		}
 	}
-	proxy := http.ProxyFromEnvironment
-	if opts.NoProxy {
-		proxy = nil
-	}
-	client := &http.Client{
-		Timeout: opts.timeout(),
-		Transport: &http.Transport{
-			Proxy: proxy,
-			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				return opts.Dialer.DialContext(ctx, network, addr)
-			},
-			ResponseHeaderTimeout: opts.timeout(),
-		},
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 3 {
-				return errors.New("too many redirects")
-			}
-			return nil
-		},
-	}
+	client := opts.httpClient()
 	// The transport lives as long as this run: its idle connections (and
 	// their goroutines) must not outlive it.
 	defer client.CloseIdleConnections()

@@ -30,6 +30,8 @@ const (
 	KindMalformed   = "malformed"
 	KindLocal       = "local"
 	KindOther       = "other"
+	// KindProxy is a proxy's refusal to open a tunnel (a non-2xx answer to CONNECT).
+	KindProxy = "proxy"
 )
 
 // Classify records err by kind, decided from its type, never its message.
@@ -55,6 +57,10 @@ func kindOf(err error) string {
 	var rh tls.RecordHeaderError
 	var tl *wire.TooLargeError
 	var netErr net.Error
+	var pse *ProxyStatusError
+	if errors.As(err, &pse) {
+		return KindProxy
+	}
 	if _, remote, ok := tlsAlert(err); ok {
 		if remote {
 			return KindAlert

@@ -51,12 +51,11 @@ func fullHandshake(ctx context.Context, addr, sni string, maxVersion uint16, htt
 			for _, c := range cs.PeerCertificates {
 				h.Certificates = append(h.Certificates, c.Raw)
 			}
+			h.OCSPResponse = cs.OCSPResponse
 			return nil
 		},
 		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-			h.CertificateRequested = true
-			h.AcceptableCAs = cri.AcceptableCAs
-			return &tls.Certificate{}, nil // present none, as a client without one does
+			return opts.clientCertificate(h, cri), nil
 		},
 	}
 	if http {

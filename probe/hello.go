@@ -169,7 +169,8 @@ func (s helloSpec) build(rnd io.Reader) (*wire.ClientHello, []byte) {
 		Version: min(maxV, wire.VersionTLS12), Random: random, SessionID: sid,
 		CipherSuites: suites, CompressionMethods: []uint8{0}, ServerName: s.sni,
 		SupportedGroups: s.groups, PointFormats: []uint8{0}, SignatureAlgorithms: s.sigalgs,
-		Extensions: []wire.Extension{{Type: wire.ExtExtendedMasterSecret, Data: []byte{}}, {Type: wire.ExtRenegotiationInfo, Data: []byte{0}}},
+		Extensions: []wire.Extension{{Type: wire.ExtExtendedMasterSecret, Data: []byte{}}, {Type: wire.ExtRenegotiationInfo, Data: []byte{0}},
+			wire.StatusRequestExtension()}, // a TLS 1.2 server staples its OCSP response in the flight
 	}
 	if maxV >= wire.VersionTLS13 {
 		m.SupportedVersions = s.versions

@@ -172,9 +172,10 @@ func (s *testServer) conns() int {
 
 // fromCryptoTLS reports whether a ClientHello is crypto/tls's (the probe's
 // full handshakes) rather than one the probe built: crypto/tls always asks
-// for a stapled OCSP response, which the probe's hellos never do.
+// for signed certificate timestamps, which the probe's hellos never do (they
+// do ask for a stapled OCSP response, as crypto/tls does).
 func fromCryptoTLS(ch *wire.ClientHello) bool {
-	return ch != nil && slices.ContainsFunc(ch.Extensions, func(e wire.Extension) bool { return e.Type == wire.ExtStatusRequest })
+	return ch != nil && slices.ContainsFunc(ch.Extensions, func(e wire.Extension) bool { return e.Type == wire.ExtSCT })
 }
 
 // write sends records, recording the answer in the event log.

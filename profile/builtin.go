@@ -32,8 +32,9 @@ var (
 )
 
 // builtin is the profile table: the basic profiles, then the clients of
-// clients.go. Append; never change an ID.
-var builtin = append(append([]Profile{}, basicProfiles...), clientProfiles...)
+// clients.go and windows.go, each with its revocation and proxy policy
+// (revocation.go, proxy.go). Append; never change an ID.
+var builtin = withPolicies(append(append(append([]Profile{}, basicProfiles...), clientProfiles...), windowsProfiles...))
 
 var basicProfiles = []Profile{
 	{

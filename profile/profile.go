@@ -74,6 +74,11 @@ type Profile struct {
 	// server that does not support RFC 5746 (OpenSSL 3 by default).
 	RequireSecureRenegotiation bool `json:"require_secure_renegotiation,omitempty"`
 
+	// Revocation is how this client checks revocation (revocation.go);
+	// Proxy is how it finds an HTTP proxy (proxy.go).
+	Revocation Revocation  `json:"revocation"`
+	Proxy      ProxyPolicy `json:"proxy"`
+
 	// Logs holds what this client logs for a cause, when known.
 	Logs map[cause.Code]string `json:"logs,omitempty"`
 	// Sources names the sections of docs/client-profiles.md this rests on.

@@ -67,3 +67,40 @@ func TestProfilesAreWellFormed(t *testing.T) {
 		t.Error("unknown profile accepted")
 	}
 }
+
+// Every profile says how it checks revocation and finds its proxy, with sources.
+func TestPoliciesAreData(t *testing.T) {
+	for _, p := range All() {
+		if len(p.Revocation.Sources) == 0 || len(p.Proxy.Sources) == 0 {
+			t.Errorf("%s: revocation and proxy policies need sources", p.ID)
+		}
+		if p.Revocation.HardFail && !p.Revocation.Online() {
+			t.Errorf("%s: hard-fail without a source to fail on", p.ID)
+		}
+		if len(p.Proxy.Env) > 0 && len(p.Proxy.NoProxy) == 0 {
+			t.Errorf("%s: reads proxy variables but no NO_PROXY", p.ID)
+		}
+	}
+	ff, _ := Get("firefox")
+	if r, ok := ff.Revocation.Effective(false); !ok || !r.Staple || !r.MustStaple || r.HardFail {
+		t.Errorf("firefox: %+v", r)
+	}
+	chrome, _ := Get("chrome")
+	if r, ok := chrome.Revocation.Effective(false); !ok || r.Online() {
+		t.Errorf("chrome fetches nothing as shipped: %+v", r)
+	}
+	if r, _ := chrome.Revocation.Effective(true); !r.Online() {
+		t.Errorf("chrome with --revocation: %+v", r)
+	}
+	java, _ := Get("java-17")
+	if _, ok := java.Revocation.Effective(false); ok {
+		t.Error("java checks nothing as shipped")
+	}
+	if r, ok := java.Revocation.Effective(true); !ok || !r.HardFail || !r.Chain {
+		t.Errorf("java switched on: %+v", r)
+	}
+	gop, _ := Get("go")
+	if r, ok := gop.Revocation.Effective(true); !ok || !r.Online() || r.HardFail {
+		t.Errorf("go forced: every source, soft: %+v", r)
+	}
+}

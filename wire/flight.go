@@ -22,6 +22,7 @@ type Flight struct {
 	ServerKeyExchange  *ServerKeyExchange  // TLS 1.2 and older, (EC)DHE
 	CertificateRequest *CertificateRequest // TLS 1.2 and older
 	StapledOCSP        bool
+	OCSPResponse       []byte // the stapled response (TLS 1.2 CertificateStatus), DER
 	Done               bool   // ServerHelloDone seen, or the TLS 1.3 ServerHello
 	Alert              *Alert // an alert ended the flight
 }
@@ -145,7 +146,11 @@ func (f *Flight) handle(typ uint8, body []byte) error {
 		}
 		f.CertificateRequest = cr
 	case TypeCertificateStatus:
-		f.StapledOCSP = true
+		resp, err := ParseCertificateStatus(body)
+		if err != nil {
+			return err
+		}
+		f.StapledOCSP, f.OCSPResponse = true, resp
 	case TypeServerHelloDone:
 		f.Done = true
 	}

@@ -423,7 +423,7 @@ func TestReadFlightKeyExchangeFromSuite(t *testing.T) {
 			hs = append(hs, HandshakeMessage(TypeServerHello, sh)...)
 			hs = append(hs, HandshakeMessage(TypeCertificate, MarshalCertificate12([][]byte{{0x30, 0}}))...)
 			hs = append(hs, HandshakeMessage(TypeServerKeyExchange, tt.ske)...)
-			hs = append(hs, HandshakeMessage(TypeCertificateStatus, []byte{1, 0, 0, 0})...)
+			hs = append(hs, HandshakeMessage(TypeCertificateStatus, MarshalCertificateStatus([]byte{0x30, 0}))...)
 			hs = append(hs, HandshakeMessage(TypeServerHelloDone, nil)...)
 			f, err := ReadFlight(bytes.NewReader(MarshalRecord(RecordHandshake, VersionTLS12, hs)), 0)
 			if err != nil {

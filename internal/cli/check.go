@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -50,6 +51,14 @@ Examples:
   tlsdoctor check https://api.example.com --watch 10s           # re-check while you fix it
   tlsdoctor check https://api.example.com --watch 10s --expect OK --max-tries 90
   tlsdoctor check https://backend:8443 --profile nginx-proxy --sni   # as nginx with proxy_ssl_server_name on
+  tlsdoctor check https://api.example.com --proxy http://proxy.corp:3128   # through a proxy; INTERCEPTED if it re-signs
+  tlsdoctor check https://mtls.internal:8443 --cert client.pem --key client.key
+  tlsdoctor check https://mtls.internal:8443 --cert client.p12 --cert-password-file pw.txt
+  tlsdoctor check https://api.example.com --profile firefox --revocation   # OCSP and CRLs, whatever the client does
+
+Proxies: without --proxy, the proxy variables (HTTPS_PROXY, NO_PROXY, ...) are
+read the way the --profile's client reads them (Java reads none; Go never
+proxies loopback); --proxy direct ignores them.
 
 A failing report ends with commands that show the same failure with openssl
 and curl, without tlsdoctor, each with the line of output to look for, and
@@ -76,9 +85,10 @@ func (s *stringList) Set(v string) error {
 
 type checkFlags struct {
 	json, noSNI, noHTTP, noSystem, noAIA, verbose, clients, server bool
-	sni                                                            bool
+	sni, revocation                                                bool
 	maxConns, maxTries                                             int
 	profile, servername, at, save, writeFix                        string
+	proxy, cert, key, certPassword                                 string
 	caBundles, connect, expect                                     stringList
 	timeout, deadline, watch                                       time.Duration
 }
@@ -104,6 +114,11 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.clients, "clients", false, "check for every client profile and print which fail and why")
 	fs.BoolVar(&f.server, "server", false, "also enumerate what the server accepts: versions, every cipher suite and its order, groups, SNI")
 	fs.IntVar(&f.maxConns, "max-conns", probe.DefaultScanConns, "connections at once per server during --server (1-64)")
+	fs.StringVar(&f.proxy, "proxy", "", "send every connection through this HTTP proxy (CONNECT): `URL` http://[user:pass@]host:port or https://...; \"direct\" ignores the proxy variables")
+	fs.StringVar(&f.cert, "cert", "", "present this client certificate when the server asks: `FILE` PEM (leaf first) or PKCS#12 (.p12, .pfx)")
+	fs.StringVar(&f.key, "key", "", "the client certificate's private key, PEM `FILE` (not needed when --cert holds it, or for PKCS#12)")
+	fs.StringVar(&f.certPassword, "cert-password-file", "", "read the PKCS#12 password from the first line of `FILE`")
+	fs.BoolVar(&f.revocation, "revocation", false, "check revocation (stapled OCSP, OCSP responders, CRLs) whatever the client's own policy")
 	fs.BoolVar(&f.sni, "sni", false, "send SNI even when the --profile does not, as the client will once configured to (nginx: proxy_ssl_server_name on)")
 	fs.Var(&f.expect, "expect", "exit 0 when the cause is `CODE`, 1 otherwise (repeatable, or CODE,CODE)")
 	fs.DurationVar(&f.watch, "watch", 0, "re-check every `DURATION` (at least 1s) until the cause changes, printing each change")
@@ -232,7 +247,7 @@ func (e *env) checkOnce(ctx context.Context, target evidence.Target, opts probe.
 		}
 		return nil, nil, e.fail(ExitUsage, "", "%v", err)
 	}
-	run.CAFiles = f.caBundles
+	run.CAFiles, run.ClientKeyFile = f.caBundles, f.key
 	d.Reproducers = diagnose.Reproduce(run, d, p)
 	return run, d, 0
 }
@@ -320,7 +335,28 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	opts := probe.Options{
 		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
 		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
-		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Deadline: f.deadline,
+		At: at, Tool: "tlsdoctor " + Version, Progress: e.progress(), Deadline: f.deadline, Revocation: f.revocation, Getenv: os.Getenv,
+	}
+	switch f.proxy {
+	case "":
+	case "direct":
+		opts.Getenv = nil
+	default:
+		u, err := probe.ParseProxy(f.proxy)
+		if err != nil {
+			return probe.Options{}, nil, e.fail(ExitUsage, "a proxy is http://[user:password@]host:port (or https://...); --proxy direct ignores HTTPS_PROXY", "--proxy %q: %v", redactProxy(f.proxy), err)
+		}
+		opts.Proxy = u
+	}
+	if f.key != "" && f.cert == "" || f.certPassword != "" && f.cert == "" {
+		return probe.Options{}, nil, e.fail(ExitUsage, "tlsdoctor check URL --cert client.pem --key client.key", "--key and --cert-password-file go with --cert")
+	}
+	if f.cert != "" {
+		cc, err := fleet.LoadClientCert(f.cert, f.key, f.certPassword)
+		if err != nil {
+			return probe.Options{}, nil, e.fail(ExitUsage, "--cert takes PEM (certificate, leaf first, with --key KEY.pem) or PKCS#12 (with --cert-password-file)", "--cert: %v", err)
+		}
+		opts.ClientCert = cc
 	}
 	return opts, p, 0
 }
@@ -345,7 +381,8 @@ func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck recheckLines, v
 
 // valueFlags are check's flags that take a value.
 var valueFlags = map[string]bool{"profile": true, "ca-bundle": true, "servername": true, "connect": true, "timeout": true,
-	"at": true, "save": true, "write-fix": true, "max-conns": true, "expect": true, "watch": true, "max-tries": true}
+	"deadline": true, "at": true, "save": true, "write-fix": true, "max-conns": true, "expect": true, "watch": true,
+	"max-tries": true, "proxy": true, "cert": true, "key": true, "cert-password-file": true}
 
 // dropFlags returns args without the named flags (and their values).
 func dropFlags(args []string, names ...string) []string {
@@ -377,16 +414,37 @@ func hasFlag(args []string, name string) bool {
 	return false
 }
 
-// checkCommand is 'tlsdoctor check' with args, quoted for a shell.
+// checkCommand is 'tlsdoctor check' with args, quoted for a shell, with a
+// proxy's password hidden.
 func checkCommand(args []string) string {
 	out := []string{"tlsdoctor", "check"}
+	redactNext := false
 	for _, a := range args {
+		switch name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "="); {
+		case redactNext:
+			a, redactNext = redactProxy(a), false
+		case strings.HasPrefix(a, "-") && name == "proxy" && hasValue:
+			a = "--proxy=" + redactProxy(value)
+		case strings.HasPrefix(a, "-") && name == "proxy":
+			redactNext = true
+		}
 		if strings.ContainsAny(a, " \t'\"$&;|<>()*?[]{}~`\\") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
 		out = append(out, a)
 	}
 	return strings.Join(out, " ")
+}
+
+// redactProxy hides a password in a proxy URL, for the screen.
+func redactProxy(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "PASSWORD")
+			return strings.Replace(u.String(), "PASSWORD", "****", 1)
+		}
+	}
+	return s
 }
 
 // recheckLines is the re-check to run once the fix is in, and other lines:

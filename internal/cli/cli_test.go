@@ -23,6 +23,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The checks here must not go through whatever proxy the machine has.
+	for _, v := range []string{"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"} {
+		os.Unsetenv(v)
+	}
 	var err error
 	testLab, err = lab.Start(context.Background())
 	if err != nil {
@@ -52,6 +56,12 @@ func labArgs(name string, extra ...string) []string {
 	}
 	if e.NoSNI {
 		args = append(args, "--no-sni")
+	}
+	if e.Proxy != "" {
+		args = append(args, "--proxy", e.Proxy)
+	}
+	if e.Revocation {
+		args = append(args, "--revocation")
 	}
 	return append(args, extra...)
 }

@@ -34,8 +34,19 @@ func checkEndpoint(ctx context.Context, l *lab.Lab, e *lab.Endpoint) (*diagnose.
 	if e.Slow {
 		timeout = time.Second
 	}
-	_, d, err := fleet.Check(ctx, t, probe.Options{Profile: p, Timeout: timeout, Resolver: l.Resolver(), NoSNI: e.NoSNI,
-		ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true, Tool: "tlsdoctor " + Version}, fleet.Trust{})
+	o := probe.Options{Profile: p, Timeout: timeout, Resolver: l.Resolver(), NoSNI: e.NoSNI,
+		ExtraRoots: []*x509.Certificate{l.Root}, NoSystem: true, Tool: "tlsdoctor " + Version, Revocation: e.Revocation}
+	if e.Proxy != "" {
+		if o.Proxy, err = probe.ParseProxy(e.Proxy); err != nil {
+			return nil, err
+		}
+	}
+	if c := l.Credential(e.ClientCert); c != nil {
+		if o.ClientCert, err = probe.NewClientCertificate(c.Chain, c.Key, "lab "+c.Name); err != nil {
+			return nil, err
+		}
+	}
+	_, d, err := fleet.Check(ctx, t, o, fleet.Trust{})
 	return d, err
 }
 
@@ -210,6 +221,16 @@ Exit status: 0 after an interrupt; 2 the lab could not start.
 	if err := os.WriteFile(rootFile, l.RootPEM(), 0o644); err != nil {
 		return e.fail(ExitUsage, "", "%v", err)
 	}
+	// The client credentials of the mutual-TLS endpoints, for --cert/--key.
+	for _, name := range l.Credentials() {
+		c := l.Credential(name)
+		if err := os.WriteFile(filepath.Join(*dir, name+".pem"), c.CertPEM(), 0o644); err != nil {
+			return e.fail(ExitUsage, "", "%v", err)
+		}
+		if err := os.WriteFile(filepath.Join(*dir, name+".key"), c.KeyPEM(), 0o600); err != nil {
+			return e.fail(ExitUsage, "", "%v", err)
+		}
+	}
 	if *asJSON {
 		report.JSON(e.stdout, map[string]any{"schema_version": 1, "root_ca": rootFile, "endpoints": l.Endpoints})
 	} else {
@@ -222,6 +243,15 @@ Exit status: 0 after an interrupt; 2 the lab could not start.
 			}
 			if ep.NoSNI {
 				cmd += " --no-sni"
+			}
+			if ep.Proxy != "" {
+				cmd += " --proxy " + ep.Proxy
+			}
+			if ep.ClientCert != "" {
+				cmd += fmt.Sprintf(" --cert %s --key %s", filepath.Join(*dir, ep.ClientCert+".pem"), filepath.Join(*dir, ep.ClientCert+".key"))
+			}
+			if ep.Revocation {
+				cmd += " --revocation"
 			}
 			if ep.Want == cause.DNSFailure {
 				cmd = "(the name " + ep.Host + " resolves nowhere)"

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
@@ -19,11 +20,14 @@ import (
 const explainHelp = `Usage: tlsdoctor explain MESSAGE | - | FILE... [flags]
 
 Reads an error message or a log from any TLS stack (Java, Go, OpenSSL, curl,
-Python, Node.js, .NET, browsers, nginx, Envoy, HAProxy, AWS and OCI API
-Gateway, Kubernetes ...) and says which stack wrote it, which causes it is
-compatible with (most likely first), and the check that decides between them,
-as a command ready to run with the host, port, SNI and client profile taken
-from the message. --probe runs that check.
+Python, Node.js, .NET, Rust, browsers and Apple's URL loading, nginx, Envoy,
+HAProxy, Traefik, APISIX, cloud load balancers and CDNs, Kubernetes ...) and
+says which stack wrote it, who logged it (a client, or a server about a
+connecting client), which causes it is compatible with (most likely first), and
+the check that decides between them, as a command ready to run with the host,
+port, SNI and client profile taken from the message. --probe runs that check.
+Wording every stack uses ("certificate has expired", "handshake timed out")
+is recognised in any stack, with ranked candidates.
 
 A MESSAGE is explained as one error (quote it; a multi-line stack trace is
 fine). '-' reads a log from standard input and FILEs are logs: plain text,
@@ -105,13 +109,27 @@ func (e *env) explain(ctx context.Context, args []string) int {
 	if f.maxProbes < 1 || f.maxProbes > 1000 {
 		return e.fail(ExitUsage, "", "--max-probes must be 1-1000, got %d", f.maxProbes)
 	}
-	var logs []string
+	if strings.TrimSpace(strings.Join(pos, " ")) == "" {
+		return e.fail(ExitUsage, "paste the error line between quotes: tlsdoctor explain 'x509: certificate signed by unknown authority'", "the message is empty")
+	}
+	var logs, missing []string
 	for _, a := range pos {
 		if a == "-" {
 			logs = append(logs, a)
-		} else if st, err := os.Stat(a); err == nil && st.Mode().IsRegular() {
-			logs = append(logs, a)
+			continue
 		}
+		st, err := os.Stat(a)
+		switch {
+		case err == nil && st.IsDir():
+			return e.fail(ExitUsage, "give the log files in it (explain DIR/*.log), or pipe them: cat DIR/*.log | tlsdoctor explain -", "%s is a directory", a)
+		case err == nil:
+			logs = append(logs, a) // a regular file, or a pipe such as <(kubectl logs ...)
+		case pathLike(a):
+			missing = append(missing, a)
+		}
+	}
+	if len(missing) > 0 && (len(logs) > 0 || len(missing) == len(pos)) {
+		return e.fail(ExitUsage, "to explain a message, quote it: tlsdoctor explain 'MESSAGE'; to read a log, give an existing FILE or '-' for standard input", "%s: no such file", missing[0])
 	}
 	if len(logs) == 0 {
 		return e.explainOne(ctx, strings.Join(pos, " "), &f)
@@ -290,8 +308,11 @@ func writeExplanation(w io.Writer, r *explain.Result, indent string, color bool)
 		label = "Confirm"
 	}
 	line(label, r.Decide)
-	cmd := r.Command
-	if r.Placeholder {
+	cmd := printable(r.Command)
+	switch {
+	case r.Placeholder && strings.Contains(r.Command, explain.OriginPlaceholder):
+		cmd += "    " + dim + "# put in the origin the edge connects to: the line names only the viewer's side" + reset
+	case r.Placeholder:
 		cmd += "    " + dim + "# put in the server: the message names none" + reset
 	}
 	fmt.Fprintf(w, "%s%-11s %s$ %s%s\n", indent, "", bold, cmd, reset)
@@ -317,10 +338,10 @@ func writeProbe(w io.Writer, p *probeOutcome, indent string, color bool) {
 	}
 	fmt.Fprintln(w)
 	if p.Error != "" {
-		fmt.Fprintf(w, "%s%-11s %s\n", indent, "Probe", "not run: "+p.Error)
+		fmt.Fprintf(w, "%s%-11s %s\n", indent, "Probe", "not run: "+printable(p.Error))
 		return
 	}
-	fmt.Fprintf(w, "%s%-11s $ %s\n", indent, "Probed", p.Command)
+	fmt.Fprintf(w, "%s%-11s $ %s\n", indent, "Probed", printable(p.Command))
 	if p.Note != "" {
 		fmt.Fprintf(w, "%s%-11s %s\n", indent, "", wrap("("+p.Note+")", 66, indent+strings.Repeat(" ", 12)))
 	}
@@ -485,14 +506,23 @@ func mergeSummary(a, b *explain.Summary) *explain.Summary {
 
 func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 	s := out.Summary
-	fmt.Fprintf(w, "Read %d lines (%s): %d records, %d TLS failures recognised in %d groups", s.Lines, s.Format, s.Records, s.Recognised, len(s.Groups))
+	fmt.Fprintf(w, "Read %s (%s): %s, %s recognised in %s", plural(s.Lines, "line", "lines"), s.Format,
+		plural(s.Records, "record", "records"), plural(s.Recognised, "TLS failure", "TLS failures"), plural(len(s.Groups), "group", "groups"))
 	if s.Unrecognised > 0 {
-		fmt.Fprintf(w, "; %d more mention TLS but match no pattern", s.Unrecognised)
+		if s.Unrecognised == 1 {
+			fmt.Fprint(w, "; 1 more mentions TLS but matches no pattern")
+		} else {
+			fmt.Fprintf(w, "; %d more mention TLS but match no pattern", s.Unrecognised)
+		}
 	}
 	fmt.Fprintln(w, ".")
+	if s.CutLines > 0 {
+		fmt.Fprintf(w, "%s longer than %d MiB: only the first %d MiB of each was read (the first is line %d).\n",
+			plural(s.CutLines, "line is", "lines are"), explain.MaxLine>>20, explain.MaxLine>>20, s.FirstCut)
+	}
 	if len(s.Groups) == 0 {
 		for _, x := range s.Samples {
-			fmt.Fprintf(w, "  unrecognised: %s\n", x)
+			fmt.Fprintf(w, "  unrecognised: %s\n", printable(x))
 		}
 		return
 	}
@@ -504,7 +534,7 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		if !r.Decided {
 			first += fmt.Sprintf(" (+%d)", len(r.Candidates)-1)
 		}
-		ep := r.Target.HostPort()
+		ep := printable(r.Target.HostPort())
 		if ep == "" {
 			ep = "-"
 		}
@@ -515,7 +545,11 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		fmt.Fprintf(w, "  %6d  %-26s %-28s %s\n", g.Count, first, ep, stack)
 	}
 	for i, g := range s.Groups {
-		fmt.Fprintf(w, "\n[%d] %d× (lines %d-%d)  %s\n", i+1, g.Count, g.FirstLine, g.LastLine, explain.Clip(g.Result.Input, 140))
+		where := fmt.Sprintf("lines %d-%d", g.FirstLine, g.LastLine)
+		if g.FirstLine == g.LastLine {
+			where = fmt.Sprintf("line %d", g.FirstLine)
+		}
+		fmt.Fprintf(w, "\n[%d] %d× (%s)  %s\n", i+1, g.Count, where, printable(explain.Clip(g.Result.Input, 140)))
 		writeExplanation(w, g.Result, "    ", color)
 		if p := out.Probes[i]; p != nil {
 			writeProbe(w, p, "    ", color)
@@ -526,7 +560,7 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 	if len(s.Samples) > 0 {
 		fmt.Fprintln(w, "\nMention TLS but match no pattern (first few):")
 		for _, x := range s.Samples {
-			fmt.Fprintf(w, "  %s\n", x)
+			fmt.Fprintf(w, "  %s\n", printable(x))
 		}
 	}
 }
@@ -549,7 +583,11 @@ func (e *env) explainList(asJSON bool) int {
 		report.JSON(e.stdout, map[string]any{"stacks": explain.Stacks(), "patterns": list})
 		return ExitOK
 	}
+	stacks := 0
 	for _, st := range explain.Stacks() {
+		if st.ID != explain.GenericStack {
+			stacks++
+		}
 		n := 0
 		for _, p := range list {
 			if p.Stack == st.ID {
@@ -560,8 +598,69 @@ func (e *env) explainList(asJSON bool) int {
 		if prof == "" {
 			prof = "-"
 		}
-		fmt.Fprintf(e.stdout, "%-12s %-52s profile %-16s %3d patterns\n", st.ID, st.Name, prof, n)
+		fmt.Fprintf(e.stdout, "%-12s %-52s profile %-16s %12s\n", st.ID, st.Name, prof, plural(n, "pattern", "patterns"))
 	}
-	fmt.Fprintf(e.stdout, "\n%d patterns; 'tlsdoctor explain --list --json' prints each with its regular expression and causes.\n", len(list))
+	fmt.Fprintf(e.stdout, "\n%d stacks, the wording every stack uses (%s), and %d patterns in all;\n'tlsdoctor explain --list --json' prints each with its regular expression and causes.\n", stacks, explain.GenericStack, len(list))
 	return ExitOK
+}
+
+// pathLike reports whether a lone argument looks like a file name rather
+// than a message: one word with a path separator or a log file's extension.
+func pathLike(a string) bool {
+	if a == "" || strings.ContainsAny(a, " \t\r\n") || strings.Contains(a, "://") {
+		return false
+	}
+	if strings.ContainsAny(a, `/\`) || strings.HasPrefix(a, ".") || strings.HasPrefix(a, "~") {
+		return true
+	}
+	lower := strings.ToLower(a)
+	for _, ext := range []string{".log", ".txt", ".json", ".jsonl", ".ndjson", ".out", ".err", ".gz"} {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// printable escapes what a terminal would act on in text taken from a log:
+// C0 and C1 control characters (an escape sequence can set the window title
+// or clear the screen), DEL, bidirectional overrides and invalid UTF-8. Tabs
+// stay; JSON output needs none of this, as JSON escapes them itself.
+func printable(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' || c >= 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\t':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// plural returns "1 group" or "2 groups".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

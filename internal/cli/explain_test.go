@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/explain"
 )
 
 func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -74,6 +76,25 @@ func TestExplainJSONAndUnrecognised(t *testing.T) {
 	code, out, _ = run(t, "explain", "--list")
 	if code != ExitOK || !strings.Contains(out, "oci-apigw") || !strings.Contains(out, "patterns") {
 		t.Errorf("--list: exit %d\n%s", code, out)
+	}
+	// The count it prints is the stacks it lists (the README's number is
+	// tested against the same count in package explain).
+	stacks := len(explain.Stacks()) - 1
+	if !strings.Contains(out, fmt.Sprintf("\n%d stacks, the wording every stack uses", stacks)) || strings.Contains(out, " 1 patterns") {
+		t.Errorf("--list does not count %d stacks:\n%s", stacks, out)
+	}
+}
+
+// A message in no stack's own words is explained by the wording every
+// stack uses, and the human output says which side logged a server's line.
+func TestExplainGenericAndServerSide(t *testing.T) {
+	code, out, _ := run(t, "explain", "sync failed: the server certificate is not trusted")
+	if code != ExitOK || !strings.Contains(out, "TLS wording common to every stack") || !strings.Contains(out, "UNTRUSTED_ROOT") {
+		t.Errorf("generic: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "explain", "http: TLS handshake error from 10.0.0.5:51234: remote error: tls: bad certificate")
+	if code != ExitOK || !strings.Contains(out, "logged by the server about a connecting client") || strings.Contains(out, "CLIENT_CERT_REQUIRED") {
+		t.Errorf("server side: exit %d\n%s", code, out)
 	}
 }
 
@@ -214,5 +235,75 @@ func TestExplainProbeWithoutServer(t *testing.T) {
 	code, out, _ := run(t, "explain", "--probe", "ERR_CERT_DATE_INVALID")
 	if code != ExitUsage || !strings.Contains(out, "--target") {
 		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// Arguments that cannot be a message are usage errors with a hint, never
+// explained as text.
+func TestExplainArgumentsThatAreNotMessages(t *testing.T) {
+	dir := t.TempDir()
+	for name, args := range map[string][]string{
+		"empty":        {"explain", ""},
+		"blank":        {"explain", "  ", "\t"},
+		"missing file": {"explain", "missing/file.log"},
+		"missing log":  {"explain", "app.log"},
+		"directory":    {"explain", dir},
+		"missing json": {"explain", "--json", "./cw.json"},
+	} {
+		code, out, errOut := run(t, args...)
+		if code != ExitUsage || !strings.Contains(errOut, "hint:") || out != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", name, code, out, errOut)
+		}
+	}
+	// A message with a slash in it is still a message.
+	if code, out, _ := run(t, "explain", "dial tcp 10.0.0.1:443: connect: connection refused"); code != ExitOK {
+		t.Errorf("message: exit %d\n%s", code, out)
+	}
+}
+
+// Text from a log reaches a terminal only with its control characters
+// escaped; JSON keeps it exact.
+func TestExplainEscapesControlCharacters(t *testing.T) {
+	evil := "\x1b]0;pwned\a\x1b[2J curl: (60) SSL certificate problem: certificate has expired in connection to ev\x1b[2Jil.example:443 \u202e"
+	for _, args := range [][]string{{"explain", evil}, {"explain", "-"}} {
+		stdin := ""
+		if args[1] == "-" {
+			stdin = evil + "\n" + "\x1b[31mTLS handshake strangeness\n"
+		}
+		code, out, _ := runIn(t, stdin, args...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, out)
+		}
+		if strings.ContainsAny(out, "\x1b\a\u202e") {
+			t.Errorf("%v: raw control characters reach the terminal:\n%q", args, out)
+		}
+		if args[1] == "-" && !strings.Contains(out, `\x1b]0;pwned\x07`) {
+			t.Errorf("the escaped form is missing:\n%s", out)
+		}
+	}
+	_, out, _ := run(t, "explain", "--json", evil)
+	var r struct{ Input string }
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Input != strings.TrimSpace(evil) {
+		t.Errorf("JSON input %q, %v", r.Input, err)
+	}
+}
+
+func TestExplainLogWordsAndCutLines(t *testing.T) {
+	code, out, _ := runIn(t, "x509: certificate signed by unknown authority\n", "explain", "-")
+	if code != ExitOK || !strings.Contains(out, "Read 1 line (text): 1 record, 1 TLS failure recognised in 1 group.") || !strings.Contains(out, "1× (line 1)") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	long := strings.Repeat("a", 2<<20) + "\nx509: certificate signed by unknown authority\n"
+	code, out, _ = runIn(t, long, "explain", "-")
+	if code != ExitOK || !strings.Contains(out, "1 line is longer than 1 MiB: only the first 1 MiB of each was read (the first is line 1).") {
+		t.Errorf("exit %d\n%.600s", code, out)
+	}
+	_, out, _ = runIn(t, long, "explain", "--json", "-")
+	var s struct {
+		CutLines int `json:"cut_lines"`
+		FirstCut int `json:"first_cut_line"`
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.CutLines != 1 || s.FirstCut != 1 {
+		t.Errorf("JSON: %+v %v", s, err)
 	}
 }

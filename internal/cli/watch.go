@@ -124,13 +124,13 @@ func (e *env) watchCheck(ctx context.Context, target evidence.Target, opts probe
 		switch reason {
 		case "changed", "expected":
 			if checks > 1 {
-				fmt.Fprintf(e.stdout, "\nThe cause is %s after %s (%s):\n\n", d.Cause, plural(checks, "check"), elapsed)
+				fmt.Fprintf(e.stdout, "\nThe cause is %s after %s (%s):\n\n", d.Cause, plural(checks, "check", "checks"), elapsed)
 				report.Text(e.stdout, d, report.Style{Color: color, Verbose: f.verbose})
 			}
 		case "max-tries":
-			fmt.Fprintf(e.stdout, "\nNo change of cause after %s (%s): still %s.\n", plural(checks, "check"), elapsed, d.Cause)
+			fmt.Fprintf(e.stdout, "\nNo change of cause after %s (%s): still %s.\n", plural(checks, "check", "checks"), elapsed, d.Cause)
 		case "interrupted":
-			fmt.Fprintf(e.stdout, "\nStopped after %s (%s): %s.\n", plural(checks, "check"), elapsed, d.Cause)
+			fmt.Fprintf(e.stdout, "\nStopped after %s (%s): %s.\n", plural(checks, "check", "checks"), elapsed, d.Cause)
 		}
 	}
 	if code := e.keep(f, run, d); code != 0 {
@@ -143,11 +143,4 @@ func (e *env) watchCheck(ctx context.Context, target evidence.Target, opts probe
 		return ExitFailure
 	}
 	return ExitOK
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }

@@ -15,6 +15,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -54,7 +55,14 @@ type Spec struct {
 	IsCA       bool               // for leaves: a CA certificate used as a leaf
 	AIA        []string           // caIssuers URLs
 	KeyUsage   x509.KeyUsage      // 0: a sensible default
+	OCSP       []string           // OCSP responder URLs (AIA)
+	CRL        []string           // CRL distribution points
+	// MustStaple adds the TLS feature extension status_request (RFC 7633).
+	MustStaple bool
 }
+
+// oidTLSFeature is the TLS feature extension (RFC 7633).
+var oidTLSFeature = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 24}
 
 var serial atomic.Int64
 
@@ -93,7 +101,7 @@ func (s Spec) template(now time.Time) *x509.Certificate {
 	if org == "" {
 		org = "tlsdoctor lab"
 	}
-	return &x509.Certificate{
+	t := &x509.Certificate{
 		SerialNumber:          big.NewInt(serial.Add(1) + now.UnixNano()%1000000*1000),
 		Subject:               pkix.Name{CommonName: s.CN, Organization: []string{org}},
 		ExtraExtensions:       s.Extensions,
@@ -103,8 +111,15 @@ func (s Spec) template(now time.Time) *x509.Certificate {
 		NotAfter:              na,
 		SignatureAlgorithm:    s.SigAlg,
 		IssuingCertificateURL: s.AIA,
+		OCSPServer:            s.OCSP,
+		CRLDistributionPoints: s.CRL,
 		BasicConstraintsValid: true,
 	}
+	if s.MustStaple {
+		v, _ := asn1.Marshal([]int{5}) // status_request
+		t.ExtraExtensions = append(append([]pkix.Extension{}, s.Extensions...), pkix.Extension{Id: oidTLSFeature, Value: v})
+	}
+	return t
 }
 
 // mint signs t for pub with the issuer's key (self-signed when issuer is nil).
