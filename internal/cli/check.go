@@ -505,7 +505,12 @@ func rechecks(args []string, d *diagnose.Diagnosis, p *profile.Profile, fixDir s
 			}
 		}
 	case cause.ClientCertRequired:
-		return recheckLines{asIs, []string{"tlsdoctor presents no client certificate: this passes once the server makes client authentication optional; with the client certificate configured, test from the client itself"}}
+		if hasFlag(base, "cert") {
+			return recheckLines{asIs, []string{"with a certificate the server accepts in place of the one given (issued by a CA it names, for client authentication, current, with its key)"}}
+		}
+		fixed := append(slices.Clone(base), "--cert", "client.pem", "--key", "client.key")
+		return recheckLines{checkCommand(fixed), []string{"client.pem, client.key: the client certificate the server accepts (issued by a CA it names) and its key, as the client is given them",
+			"if the server makes client authentication optional instead: " + asIs}}
 	}
 	if d.FixSide == diagnose.ClientSide {
 		// A fix on the client that no flag models (a newer client, a higher

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"net"
 	"os"
 	"path/filepath"
@@ -172,6 +174,27 @@ func TestRecheckPassesOnceFixed(t *testing.T) {
 	if re := strings.Join(recheckOf(t, out), " "); !strings.HasSuffix(re, "--ca-bundle ca.pem") ||
 		!strings.Contains(out, `ca.pem: the CA added to the client's trust store ("CN=Corp Private Root CA`) {
 		t.Fatalf("re-check %q:\n%s", re, out)
+	}
+	// Mutual TLS: the re-check presents the certificate the client will have.
+	{
+		_, out, _ := run(t, labArgs("client-cert")...)
+		re := recheckOf(t, out)
+		dir := t.TempDir()
+		cred := testLab.Credential("client")
+		keyDER, _ := x509.MarshalPKCS8PrivateKey(cred.Key)
+		os.WriteFile(filepath.Join(dir, "client.pem"), cred.CertPEM(), 0o644)
+		os.WriteFile(filepath.Join(dir, "client.key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
+		for i, a := range re {
+			if a == "client.pem" || a == "client.key" {
+				re[i] = filepath.Join(dir, a)
+			}
+		}
+		if !slices.Contains(re, "--cert") {
+			t.Fatalf("re-check without the client certificate: %v", re)
+		}
+		if code, out, _ := run(t, re...); code != ExitOK {
+			t.Fatalf("re-check %v: %d\n%s", re, code, out)
+		}
 	}
 	// A fix on the client that no flag models: the re-check says what it tests.
 	if _, out, _ := run(t, labArgs("chain-too-long")...); !strings.Contains(out, "the fix is on the client, and this checks the client as it is") {
