@@ -564,6 +564,18 @@ func runArgs(run *evidence.Run) []string {
 	if t.Scheme == "https" && !t.HTTP {
 		args = append(args, "--no-http")
 	}
+	if px := run.Proxy; px != nil && px.Used && px.Source == "--proxy" {
+		args = append(args, "--proxy", px.URL)
+	}
+	if cc := run.ClientCert; cc != nil && cc.Source != "" {
+		args = append(args, "--cert", cc.Source)
+		if run.ClientKeyFile != "" {
+			args = append(args, "--key", run.ClientKeyFile)
+		}
+	}
+	if run.RevocationForced {
+		args = append(args, "--revocation")
+	}
 	if !run.At.IsZero() {
 		args = append(args, "--at", run.At.UTC().Format(time.RFC3339))
 	}
