@@ -330,9 +330,6 @@ func (b *reproBuilder) curlCmd(addr string) *command {
 	return c
 }
 
-// curlURL is kept for the call sites' readability: the URL is always last.
-func (c *command) curlURL() {}
-
 // withoutClientCert drops -cert/-key and --cert/--key from c.
 func (c *command) withoutClientCert() {
 	var out []string
@@ -488,7 +485,6 @@ func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Repr
 	case cause.TCPUnreachable:
 		c := b.curlCmd(a.Addr)
 		c.add("--connect-timeout", "10")
-		c.curlURL()
 		return []Reproducer{b.mk(a.Addr, "curl", "fails", "the address cannot be reached", c, "curl: (7) Failed to connect to")}
 	case cause.InconsistentBackends:
 		// One address whose attempts disagree.
@@ -546,7 +542,6 @@ func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Repr
 		if b.curlSeesSame(a) {
 			c := b.curlCmd(a.Addr)
 			b.trustFor(ar).handshakeOnly().curlFlags(c)
-			c.curlURL()
 			out = append(out, b.mk(a.Addr, "curl", "fails", what, c, "unsafe legacy renegotiation disabled"))
 		}
 		return out
@@ -577,7 +572,6 @@ func (b *reproBuilder) refused(a *evidence.Address) []Reproducer {
 func (b *reproBuilder) tcpTimeout(a *evidence.Address) []Reproducer {
 	c := b.curlCmd(a.Addr)
 	c.add("--connect-timeout", seconds(a.Dial.Duration.Seconds()))
-	c.curlURL()
 	r := b.mk(a.Addr, "curl", "fails", "the TCP connection is never answered", c, "curl: (28) Failed to connect to")
 	r.Note = "(28) is curl's time-out; openssl s_client has no connect time-out and would wait for the system's"
 	return []Reproducer{r}
@@ -655,7 +649,6 @@ func (b *reproBuilder) refusedHello(a *evidence.Address, ar *AddressResult) []Re
 	case "timeout":
 		c := b.curlCmd(a.Addr)
 		c.add("--max-time", seconds(h.Duration.Seconds()+0.5))
-		c.curlURL()
 		r := b.mk(a.Addr, "curl", "fails", fmt.Sprintf("the server does not complete the handshake within %s", seconds(h.Duration.Seconds()+0.5)+"s"), c, "curl: (28)")
 		r.Note = "(28) is curl's time-out; openssl s_client would wait without end"
 		return []Reproducer{r}
@@ -718,7 +711,6 @@ func (b *reproBuilder) refusedHello(a *evidence.Address, ar *AddressResult) []Re
 			ok = b.curlOfferFlags(c, h.Offer)
 		}
 		if ok {
-			c.curlURL()
 			out = append(out, b.mk(a.Addr, "curl", "fails", what, c, ce))
 		}
 	}
@@ -1032,7 +1024,6 @@ func (b *reproBuilder) tooLarge(a *evidence.Address, ar *AddressResult) []Reprod
 	out := []Reproducer{r}
 	c := b.curlCmd(a.Addr)
 	b.trustFor(ar).handshakeOnly().curlFlags(c)
-	c.curlURL()
 	cr := b.mk(a.Addr, "curl", "fails", what, c, "excessive message size")
 	if legacy {
 		cr.What = "curl (OpenSSL 3) stops earlier: the server does not support secure renegotiation (RFC 5746)"
@@ -1080,7 +1071,6 @@ func (b *reproBuilder) clientCert(a *evidence.Address, ar *AddressResult) []Repr
 			c.add("-o", "/dev/null", "-D", "-")
 			expect = h.StatusLine
 		}
-		c.curlURL()
 		return append(out, b.mk(a.Addr, "curl", "fails", "without a client certificate the server refuses the request: "+h.StatusLine, c, expect))
 	}
 	al := clientCertAlert(a)
@@ -1129,7 +1119,6 @@ func (b *reproBuilder) keyMismatch(a *evidence.Address, ar *AddressResult) []Rep
 	if b.curlSeesSame(a) {
 		c := b.curlCmd(a.Addr)
 		b.trustFor(ar).handshakeOnly().curlFlags(c)
-		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", what, c, "bad signature"))
 	}
 	return out
@@ -1278,7 +1267,6 @@ func (b *reproBuilder) certificate(a *evidence.Address, ar *AddressResult) []Rep
 		c := b.curlCmd(a.Addr)
 		tr.curlFlags(c)
 		b.allowKex(c, a, true)
-		c.curlURL()
 		ce := "SSL certificate problem: " + ve.reason
 		if ve.curl != "" {
 			ce = ve.curl
@@ -1417,7 +1405,6 @@ func (b *reproBuilder) http(a *evidence.Address, ar *AddressResult) []Reproducer
 	var out []Reproducer
 	switch h.Outcome {
 	case "not_http", "tls_record":
-		c.curlURL()
 		what := "the reply to an HTTP request is not HTTP"
 		if h.Outcome == "tls_record" {
 			what = "the reply to an HTTP request is another TLS record"
@@ -1432,7 +1419,6 @@ func (b *reproBuilder) http(a *evidence.Address, ar *AddressResult) []Reproducer
 		raw.args = slices.DeleteFunc(raw.args, func(s string) bool { return s == "-o" || s == "/dev/null" })
 		tr.curlFlags(raw)
 		raw.add("--http0.9")
-		raw.curlURL()
 		r := Reproducer{Addr: a.Addr, Tool: "curl", Kind: "shows", What: "the bytes the server sends back", Needs: tr.needs}
 		if line := printableLine(h.First); line != "" {
 			r.Expect = line
@@ -1453,13 +1439,11 @@ func (b *reproBuilder) http(a *evidence.Address, ar *AddressResult) []Reproducer
 		out = append(out, r)
 	case "interim_only":
 		c.add("-D", "-")
-		c.curlURL()
 		c.pipe = "2>&1 | uniq -c | head -n 3"
 		r := b.mk(a.Addr, "curl", "fails", "the server answers with interim responses only, never a final one", c, h.StatusLine)
 		r.Note = "curl follows the interim responses until the server gives up"
 		out = append(out, r)
 	case "headers_too_large":
-		c.curlURL()
 		r := b.mk(a.Addr, "curl", "fails", "the server's response headers do not end", c, "Too large response headers")
 		r.Note = "curl 7.88 (Debian 12) stops at 300 KiB of headers; other versions word it differently"
 		out = append(out, r)
@@ -1467,20 +1451,15 @@ func (b *reproBuilder) http(a *evidence.Address, ar *AddressResult) []Reproducer
 		if h.Err == nil || h.Err.Kind != "reset" {
 			return nil
 		}
-		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", "the server resets the connection in the middle of its reply", c, "Connection reset by peer"))
 	case "alert":
-		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", "after the handshake the server sends the alert "+h.Alert.Name(), c, alertReason(h.Alert.Description)))
 	case "eof":
-		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", "the server closes without an HTTP reply", c, "curl: (52) Empty reply from server"))
 	case "reset":
-		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", "the server resets the connection without an HTTP reply", c, "Connection reset by peer"))
 	case "timeout":
 		c.add("--max-time", seconds(h.Duration.Seconds()+0.5))
-		c.curlURL()
 		r := b.mk(a.Addr, "curl", "fails", "the server sends no HTTP reply", c, "curl: (28)")
 		r.Note = "(28) is curl's time-out"
 		out = append(out, r)
@@ -1546,7 +1525,6 @@ func (b *reproBuilder) ok(a *evidence.Address, ar *AddressResult) []Reproducer {
 			c.add("--ciphers", suite+"@SECLEVEL=0")
 		}
 		tr.curlFlags(c)
-		c.curlURL()
 		r = b.mk(a.Addr, "curl", "works", "the handshake and the HTTP request succeed", c, h.StatusLine)
 	} else {
 		o := b.openssl(a.Addr, sniAsRun)
@@ -1648,7 +1626,6 @@ func (b *reproBuilder) malformed(a *evidence.Address) []Reproducer {
 		if answered && !b.curlOfferFlags(c, h.Offer) {
 			return out
 		}
-		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", what, c, expect))
 	}
 	return out
@@ -1815,11 +1792,9 @@ func (b *reproBuilder) proxyConnect(a *evidence.Address) []Reproducer {
 			out = append(out, b.mk(a.Addr, "openssl", "fails", what, b.openssl(a.Addr, sniAsRun), fmt.Sprintf("HTTP CONNECT failed, reason= %d", pc.StatusCode)))
 		}
 		c := b.curlCmd(a.Addr)
-		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", what, c, fmt.Sprintf("CONNECT tunnel failed, response %d", pc.StatusCode)))
 	case pc.Stage == "dial" && pc.Err != nil && pc.Err.Kind == "refused":
 		c := b.curlCmd(a.Addr)
-		c.curlURL()
 		out = append(out, b.mk(a.Addr, "curl", "fails", "nothing listens at the proxy's address", c, "curl: (7) Failed to connect to"))
 	}
 	return out
@@ -1862,7 +1837,6 @@ func (b *reproBuilder) proxyTLS(a *evidence.Address, ar *AddressResult) []Reprod
 	r.Needs = tr.needs
 	c := b.curlCmd(a.Addr)
 	tr.curlFlags(c)
-	c.curlURL()
 	cr := b.mk(a.Addr, "curl", "fails", what, c, "SSL certificate problem: "+ve.reason)
 	cr.Needs = tr.needs
 	return []Reproducer{r, cr}
