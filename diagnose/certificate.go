@@ -362,7 +362,7 @@ func summarize(rep *chain.Report) []Certificate {
 			Role: chain.Role(rep.Path, i), Subject: c.Subject.String(), Issuer: c.Issuer.String(),
 			NotBefore: c.NotBefore.UTC().Format(time.RFC3339), NotAfter: c.NotAfter.UTC().Format(time.RFC3339),
 			Names: names, Key: fmt.Sprintf("%s %d", kind, bits), Signature: c.SignatureAlgorithm.String(),
-			SHA256: hex.EncodeToString(sum[:]), Source: string(rep.Source[i]),
+			SHA256: hex.EncodeToString(sum[:]), Source: string(rep.Source[i]), Serial: c.SerialNumber.Text(16),
 		})
 	}
 	return out

@@ -510,7 +510,7 @@ func (b *builder) hostile() error {
 			readHello(c)
 			junk := make([]byte, 512)
 			rand.Read(junk)
-			junk[0] = 0xff
+			junk[0], junk[1] = 0xff, 0xff // never a TLS record header, whatever the random bytes
 			c.Write(junk)
 		}},
 		{&Endpoint{Name: "huge-cert", Want: cause.CertTooLarge, Description: "sends a 10 MB certificate message"}, func(c net.Conn) {
