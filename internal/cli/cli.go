@@ -33,6 +33,7 @@ Examples:
   tlsdoctor check https://shop.example.com --connect 10.0.3.7:443,10.0.3.8:443
   tlsdoctor check https://backend:8443 --profile nginx-proxy
   tlsdoctor check https://backend:8443 --save run.json && tlsdoctor diagnose run.json
+  tlsdoctor scan --config nginx.conf       # every back end of a gateway, as the gateway checks it
   tlsdoctor explain 'x509: certificate signed by unknown authority'
   kubectl logs deploy/api | tlsdoctor explain -
   tlsdoctor demo          # every failure, reproduced on loopback and diagnosed
@@ -40,6 +41,7 @@ Examples:
 
 Commands:
   check TARGET     connect as a client, record what happens, name the cause and the fix
+  scan             check many targets: a gateway configuration or a list (--config, --targets)
   diagnose FILE    diagnose a run saved with check --save, offline
   explain MESSAGE  say what an error message or a log (- or FILE) means and what decides it
   demo             start the built-in lab and diagnose every endpoint
@@ -72,6 +74,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.check(ctx, rest)
 	case "diagnose":
 		return env.diagnoseCmd(ctx, rest)
+	case "scan":
+		return env.scan(ctx, rest)
 	case "explain":
 		return env.explain(ctx, rest)
 	case "demo":
