@@ -351,7 +351,7 @@ type scanRun struct {
 	done     map[uint64]struct{} // --resume
 	out      *scanOutput
 
-	resumeFile                                  *os.File
+	resumeFile                                 *os.File
 	bad, dups, otherShard, resumed, unreadable int
 }
 
