@@ -13,7 +13,7 @@ import (
 // result keeps base's ID; its Name says that it is as configured. base is
 // not changed.
 func (t *Target) Apply(base *profile.Profile) (*profile.Profile, []string) {
-	if t.SNI == nil && t.Verify == nil && len(t.Versions) == 0 && t.Ciphers == "" {
+	if t.SNI == nil && t.Verify == nil && !t.OnlyCAs && t.CheckName == nil && len(t.Versions) == 0 && t.Ciphers == "" {
 		return base, nil
 	}
 	p := *base
@@ -30,6 +30,14 @@ func (t *Target) Apply(base *profile.Profile) (*profile.Profile, []string) {
 			}
 			changed = append(changed, "verification on")
 		}
+	}
+	if t.OnlyCAs && p.Verifies() && p.Trust != profile.TrustBundleOnly {
+		p.Trust = profile.TrustBundleOnly
+		changed = append(changed, "only the configured CAs trusted")
+	}
+	if t.CheckName != nil && p.Verifies() && *t.CheckName != p.ChecksHostname {
+		p.ChecksHostname = *t.CheckName
+		changed = append(changed, map[bool]string{true: "name checked", false: "name not checked"}[*t.CheckName])
 	}
 	if t.SNI != nil && *t.SNI != p.SendsSNI {
 		p.SendsSNI = *t.SNI

@@ -50,6 +50,12 @@ type Target struct {
 	SNI *bool
 	// Verify, when set, says whether the client verifies the certificate.
 	Verify *bool
+	// OnlyCAs: the client trusts only the configured CAs, not a system
+	// store (Envoy trusted_ca, BackendTLSPolicy caCertificateRefs).
+	OnlyCAs bool
+	// CheckName, when set, says whether the client checks the name on the
+	// certificate (Envoy checks it only when SAN matchers are configured).
+	CheckName *bool
 	// Versions, when set, are the only versions the client offers.
 	Versions []uint16
 	// Ciphers is an OpenSSL cipher string the client is configured with.
@@ -91,6 +97,12 @@ func (t *Target) Key() string {
 	}
 	if t.Verify != nil {
 		field("verify", fmt.Sprint(*t.Verify))
+	}
+	if t.OnlyCAs {
+		field("onlycas", "true")
+	}
+	if t.CheckName != nil {
+		field("checkname", fmt.Sprint(*t.CheckName))
 	}
 	if len(t.Versions) > 0 {
 		field("versions", fmt.Sprint(t.Versions))

@@ -430,6 +430,9 @@ func (s *scanRun) job(t inventory.Target) *fleet.Job {
 	}
 	extra := opts.ExtraRoots
 	for _, file := range t.CAFiles {
+		if mapped, ok := s.caMap[file]; ok {
+			file = mapped // a path on the gateway, mapped to a local copy
+		}
 		certs, err := s.loadCA(file)
 		if err != nil {
 			s.warnOnce(fmt.Sprintf("%s: CA file %s: %v; checked without it", t.Source, file, err))
