@@ -49,6 +49,14 @@ func (t *Target) Apply(base *profile.Profile) (*profile.Profile, []string) {
 		slices.Reverse(vs)
 		p.Versions = slices.Compact(vs)
 		changed = append(changed, "versions "+p.VersionNames())
+		if p.Offers(0x0304) && !slices.ContainsFunc(p.CipherSuites, isTLS13Suite) {
+			// A client allowed TLS 1.3 offers its suites (OpenSSL and
+			// BoringSSL always do) and a key share.
+			p.CipherSuites = append([]uint16{0x1301, 0x1302, 0x1303}, p.CipherSuites...)
+			if len(p.KeyShares) == 0 && len(p.Groups) > 0 {
+				p.KeyShares = p.Groups[:1]
+			}
+		}
 	}
 	if t.Ciphers != "" {
 		suites, w := OpenSSLCiphers(t.Ciphers, p.CipherSuites)

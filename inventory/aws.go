@@ -22,6 +22,9 @@ func (r *reader) aws(d *node) {
 	for pi, path := range d.get("paths").keys {
 		item := d.get("paths").vals[pi]
 		for oi, op := range item.keys {
+			if op == "x-amazon-apigateway-any-method" {
+				op = "ANY"
+			}
 			r.awsIntegration(item.vals[oi].get("x-amazon-apigateway-integration"), httpAPI, strings.ToUpper(op)+" "+path)
 		}
 	}

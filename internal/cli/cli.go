@@ -12,6 +12,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/tlsdoctor/tlsdoctor/probe"
 )
 
 // Version is the tlsdoctor version.
@@ -108,6 +110,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	resolver       probe.Resolver // tests only: resolves lab names without DNS
 }
 
 // fail prints "error: ..." and, when hint is not empty, a hint line, and

@@ -195,6 +195,9 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		return code
 	}
 	base.Progress = nil
+	if e.resolver != nil {
+		base.Resolver = e.resolver
+	}
 
 	s := &scanRun{e: e, f: &f, mode: mode, base: base, caMap: caMap, cas: map[string][]*x509.Certificate{},
 		profiles: map[string]*profile.Profile{}, warned: map[string]bool{}, seen: map[uint64]struct{}{}}
