@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -239,6 +240,9 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		if st, err := fh.Stat(); err == nil && st.IsDir() {
 			return e.errorf(ExitUsage, "--targets %s: is a directory", "", t)
 		}
+		if err := sniffBinary(fh); err != nil {
+			return e.errorf(ExitUsage, "--targets %s: %v", "a target file has one https://host[:port]/path or host:port a line", t, err)
+		}
 		readers = append(readers, namedReader{t, fh, fh})
 	}
 	if s.out.bar != nil {
@@ -301,6 +305,18 @@ type namedReader struct {
 	name string
 	r    io.Reader
 	f    *os.File
+}
+
+// sniffBinary refuses a file whose first 64 KiB hold a NUL byte, before
+// anything is scanned; the reader finds one further on.
+func sniffBinary(f *os.File) error {
+	buf := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, buf)
+	f.Seek(0, io.SeekStart)
+	if i := bytes.IndexByte(buf[:n], 0); i >= 0 {
+		return fmt.Errorf("binary data (a NUL byte at offset %d): %w", i, inventory.ErrNotTargets)
+	}
+	return nil
 }
 
 // countLines counts the lines of the target files (not standard input), for
@@ -656,6 +672,9 @@ Exit status: 0 every target OK; 1 at least one failure; 2 usage or input error.
 	}
 	out := newScanOutput(e, *format, "", false)
 	out.bar = nil
+	if *asJSON {
+		out.format = "summary-json" // the summary alone, at the end
+	}
 	seen := map[string]struct{}{}
 	for _, file := range pos {
 		fh, err := os.Open(file)
@@ -773,7 +792,7 @@ func (o *scanOutput) emit(rec *fleet.Record, line []byte) {
 		o.csv.write(rec)
 	case "sarif":
 		o.sarif.write(rec)
-	default:
+	case "text":
 		if !rec.Failed() && !o.showOK {
 			return
 		}

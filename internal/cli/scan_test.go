@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -255,5 +256,260 @@ func TestFixturesAgainstTheLab(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// labTargets writes a target file of lab endpoints (the quick ones), one a
+// line with its address and profile, plus comments, a duplicate and bad
+// lines.
+func labTargets(t *testing.T) (string, int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("# lab endpoints\n\n")
+	n := 0
+	for _, e := range testLab.Endpoints {
+		if e.Slow || e.Want == "DNS_FAILURE" {
+			continue
+		}
+		fmt.Fprintf(&b, "%s connect=%s", e.URL(), strings.Join(e.Addrs, ","))
+		if e.Profile != "default" {
+			fmt.Fprintf(&b, " profile=%s", e.Profile)
+		}
+		b.WriteString("  # " + e.Name + "\n")
+		n++
+	}
+	ok := testLab.Endpoint("ok")
+	fmt.Fprintf(&b, "%s connect=%s\n", ok.URL(), ok.Addrs[0]) // a duplicate
+	b.WriteString("https://ok.tlsdoctor.test:1/ colour=blue\nftp://x.example/\nhttps://ok.tlsdoctor.test:2/ profile=nope\n")
+	path := filepath.Join(t.TempDir(), "targets.txt")
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	return path, n
+}
+
+func scanArgs(extra ...string) []string {
+	return append([]string{"--ca-bundle", rootFile, "--no-system-roots", "--timeout", "2s"}, extra...)
+}
+
+// Four shards together hold exactly the targets of one unsharded scan,
+// with the same verdicts; scan merge sums them as one summary.
+func TestShardsUnionEqualsOneScan(t *testing.T) {
+	targets, n := labTargets(t)
+	code, out, errs := runScan(t, "", scanArgs("--targets", targets, "--json")...)
+	if code != ExitFailure {
+		t.Fatalf("exit %d; stderr:\n%s", code, errs)
+	}
+	whole := map[string]string{}
+	for _, d := range parseNDJSON(t, out) {
+		whole[d.ID] = d.Target + " " + d.Cause
+	}
+	if len(whole) != n {
+		t.Fatalf("%d targets, want %d (duplicate merged, bad lines skipped)", len(whole), n)
+	}
+	for _, w := range []string{"targets.txt:" + fmt.Sprint(n+4) + ": unknown option \"colour\"", "unsupported scheme", "unknown profile \"nope\""} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errs)
+		}
+	}
+	union := map[string]string{}
+	dir := t.TempDir()
+	var files []string
+	for i := range 4 {
+		_, out, _ := runScan(t, "", scanArgs("--targets", targets, "--json", "--shard", fmt.Sprintf("%d/4", i))...)
+		docs := parseNDJSON(t, out)
+		if len(docs) == 0 || len(docs) == n {
+			t.Errorf("shard %d/4 holds %d of %d targets", i, len(docs), n)
+		}
+		for _, d := range docs {
+			if _, dup := union[d.ID]; dup {
+				t.Errorf("%s in two shards", d.Target)
+			}
+			union[d.ID] = d.Target + " " + d.Cause
+		}
+		f := filepath.Join(dir, fmt.Sprintf("shard-%d.ndjson", i))
+		os.WriteFile(f, []byte(out), 0o644)
+		files = append(files, f)
+	}
+	if len(union) != len(whole) {
+		t.Errorf("shards hold %d targets, one scan %d", len(union), len(whole))
+	}
+	for id, v := range whole {
+		if union[id] != v {
+			t.Errorf("%s: one scan %q, shards %q", id, v, union[id])
+		}
+	}
+	// Merging the shards (one of them twice) counts each target once.
+	var out2 bytes.Buffer
+	e := &env{stdout: &out2, stderr: &bytes.Buffer{}}
+	code = e.scanMerge(append(files, files[0], "--json"))
+	var sum struct {
+		Targets, OK, Failed int
+		Causes              map[string]struct{ Count int }
+	}
+	if err := json.Unmarshal(out2.Bytes(), &sum); err != nil || code != ExitFailure {
+		t.Fatalf("merge: exit %d, %v: %s", code, err, out2.String())
+	}
+	if sum.Targets != n || sum.Causes["CERT_EXPIRED"].Count != 1 || sum.OK+sum.Failed != n {
+		t.Errorf("merged summary %+v", sum)
+	}
+}
+
+// --resume skips what an earlier (killed) scan wrote, drops its cut-off
+// last line, and appends the rest.
+func TestResume(t *testing.T) {
+	targets, n := labTargets(t)
+	_, out, _ := runScan(t, "", scanArgs("--targets", targets, "--json")...)
+	lines := strings.SplitAfter(strings.TrimSpace(out), "\n")
+	done := 5
+	partial := strings.Join(lines[:done], "") + lines[done][:len(lines[done])/2] // killed mid-line
+	resume := filepath.Join(t.TempDir(), "out.ndjson")
+	os.WriteFile(resume, []byte(partial), 0o644)
+	code, out2, errs := runScan(t, "", scanArgs("--targets", targets, "--json", "--resume", resume)...)
+	if code != ExitFailure {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if got := len(parseNDJSON(t, out2)); got != n-done {
+		t.Errorf("resumed scan checked %d targets, want %d", got, n-done)
+	}
+	data, _ := os.ReadFile(resume)
+	docs := parseNDJSON(t, string(data))
+	ids := map[string]bool{}
+	for _, d := range docs {
+		ids[d.ID] = true
+	}
+	if len(docs) != n || len(ids) != n {
+		t.Errorf("resume file holds %d lines, %d targets; want %d", len(docs), len(ids), n)
+	}
+	// The text summary of the resumed scan counts the earlier targets too.
+	code, text, _ := runScan(t, "", scanArgs("--targets", targets, "--resume", resume)...)
+	if !strings.Contains(text, fmt.Sprintf("Scanned %d targets", n)) || !strings.Contains(text, fmt.Sprintf("%d already in", n)) {
+		t.Errorf("summary after a complete resume file:\n%s", text)
+	}
+	if code != ExitFailure {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// The three modes on the same targets: cert decides healthy targets from
+// one handshake and checks the others in full; full reports every client.
+func TestScanModes(t *testing.T) {
+	ok, exp, tls10 := testLab.Endpoint("ok"), testLab.Endpoint("expired"), testLab.Endpoint("tls10-only")
+	in := fmt.Sprintf("%s connect=%s\n%s connect=%s\n%s connect=%s\n", ok.URL(), ok.Addrs[0], exp.URL(), exp.Addrs[0], tls10.URL(), tls10.Addrs[0])
+	code, out, errs := runScan(t, in, scanArgs("--targets", "-", "--json", "--mode", "cert")...)
+	if code != ExitFailure {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	got := map[string]string{}
+	fast := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var d struct {
+			Target, Cause, Source string
+			FastPath              bool `json:"fast_path"`
+			Mode                  string
+		}
+		json.Unmarshal([]byte(line), &d)
+		got[d.Target], fast[d.Target] = d.Cause, d.FastPath
+		if d.Mode != "cert" || !strings.HasPrefix(d.Source, "-:") {
+			t.Errorf("%s: mode %s source %s", d.Target, d.Mode, d.Source)
+		}
+	}
+	if got[ok.URL()] != "OK" || !fast[ok.URL()] || got[exp.URL()] != "CERT_EXPIRED" || got[tls10.URL()] != "PROTOCOL_VERSION_MISMATCH" || fast[tls10.URL()] {
+		t.Errorf("cert mode: %v fast %v", got, fast)
+	}
+	code, out, _ = runScan(t, ok.URL()+" connect="+ok.Addrs[0]+"\n", scanArgs("--targets", "-", "--json", "--mode", "full")...)
+	var m struct {
+		Clients []struct{ Profile, Cause string }
+		Server  map[string]any
+		Source  string
+	}
+	if err := json.Unmarshal([]byte(out), &m); err != nil || len(m.Clients) < 20 || len(m.Server) != 1 || m.Source != "-:1" {
+		t.Errorf("full mode: %v %s", err, out)
+	}
+	_ = code
+}
+
+// Text, CSV and SARIF outputs; SARIF results sit at the configuration line.
+func TestScanFormats(t *testing.T) {
+	exp := testLab.Endpoint("expired")
+	path := copyFixture(t, "haproxy.cfg", "10.0.0.7:8443", "127.0.0.1:"+labPort("expired"), "api.example.com", "expired.tlsdoctor.test",
+		"10.0.0.8:8443", "127.0.0.1:"+labPort("ok"), "10.0.0.9:8080", "127.0.0.1:1", "10.0.0.10:8443", "127.0.0.1:"+labPort("ok"), "old.example.com", "ok.tlsdoctor.test")
+	args := scanArgs("--config", path, "--ca-bundle", "/etc/haproxy/ca.pem="+rootFile)
+	code, text, _ := runScan(t, "", args...)
+	for _, w := range []string{"CERT_EXPIRED", "haproxy.cfg:24:17", "Scanned 3 targets", "FAIL CERT_EXPIRED (1)", "Issuers of the leaf certificates", "Expiry: 1 expired"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("text lacks %q:\n%s", w, text)
+		}
+	}
+	if code != ExitFailure {
+		t.Errorf("exit %d", code)
+	}
+	_, csvOut, _ := runScan(t, "", append(args, "--format", "csv")...)
+	rows := strings.Split(strings.TrimSpace(csvOut), "\n")
+	if len(rows) != 4 || !strings.HasPrefix(rows[0], "id,target,source") || !strings.Contains(csvOut, "CERT_EXPIRED") {
+		t.Errorf("csv:\n%s", csvOut)
+	}
+	_, sarif, _ := runScan(t, "", append(args, "--format", "sarif")...)
+	var log struct {
+		Version string
+		Runs    []struct {
+			Results []struct {
+				RuleID    string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine, StartColumn int }
+					}
+				}
+			}
+			Tool struct {
+				Driver struct{ Rules []struct{ ID string } }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(sarif), &log); err != nil || log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("sarif: %v\n%s", err, sarif)
+	}
+	r := log.Runs[0]
+	if len(r.Results) != 1 || r.Results[0].RuleID != "CERT_EXPIRED" || len(r.Tool.Driver.Rules) != 1 {
+		t.Fatalf("sarif results: %+v", r)
+	}
+	loc := r.Results[0].Locations[0].PhysicalLocation
+	if loc.ArtifactLocation.URI != path || loc.Region.StartLine != 24 || loc.Region.StartColumn != 17 {
+		t.Errorf("sarif location %+v", loc)
+	}
+	_ = exp
+}
+
+// Bad input gets a clear error and exit 2, never a scan of garbage.
+func TestScanBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	os.WriteFile(bin, append([]byte("https://a.example/\n"), 0, 1, 2, 0xff), 0o644)
+	big := filepath.Join(dir, "big.yaml")
+	f, _ := os.Create(big)
+	f.Truncate(100 << 20)
+	f.Close()
+	badJSON := filepath.Join(dir, "bad.json")
+	os.WriteFile(badJSON, []byte("{\n  \"data\": {\n    \"specification\": {\"routes\": [,]}\n  }\n}\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--targets", bin}, "binary data"},
+		{[]string{"--config", big}, "larger than 16 MiB"},
+		{[]string{"--config", badJSON}, "bad.json:3:"},
+		{[]string{"--config", dir}, "is a directory"},
+		{[]string{"--targets", filepath.Join(dir, "none")}, "no such file"},
+		{[]string{}, "nothing to scan"},
+		{[]string{"--targets", bin, "--shard", "4/4"}, "--shard"},
+		{[]string{"--targets", bin, "--mode", "fast"}, "--mode"},
+		{[]string{"https://a.example/"}, "no TARGET argument"},
+	} {
+		code, out, errs := runScan(t, "", tc.args...)
+		if code != ExitUsage || !strings.Contains(errs, tc.want) || !strings.Contains(errs, "hint:") && tc.want != "is a directory" && tc.want != "--mode" {
+			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, code, errs, tc.want)
+		}
+		if out != "" {
+			t.Errorf("%v: stdout %q", tc.args, out)
+		}
 	}
 }
