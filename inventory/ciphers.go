@@ -160,6 +160,8 @@ func cipherClass(word string, id uint16, offer []uint16) (in, known bool) {
 		return kx == "DHE" && (!anon || strings.HasPrefix(strings.ToUpper(word), "K")), true
 	case "AES":
 		return strings.HasPrefix(enc, "AES"), true
+	case "CBC":
+		return strings.HasSuffix(enc, "_CBC"), true
 	case "AES128":
 		return strings.HasPrefix(enc, "AES_128"), true
 	case "AES256":

@@ -317,8 +317,10 @@ func (c *converter) conv(n ast.Node) *node {
 		for _, mv := range v.Values {
 			c.pair(out, mv)
 		}
-		if len(v.Values) > 0 {
-			out.line, out.col = out.vals[0].line, out.vals[0].col
+		if len(v.Values) > 0 && v.Values[0].Key != nil {
+			if tk := v.Values[0].Key.GetToken(); tk != nil && tk.Position != nil {
+				out.line, out.col = tk.Position.Line, tk.Position.Column
+			}
 		}
 	case *ast.MappingValueNode:
 		out.kind = 'm'
