@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/goccy/go-yaml"
 	"net"
 	"net/netip"
 	"os"
@@ -511,5 +512,76 @@ func TestScanBadInput(t *testing.T) {
 		if out != "" {
 			t.Errorf("%v: stdout %q", tc.args, out)
 		}
+	}
+}
+
+// The Indexed Job of deploy/ runs, shard by shard, the command line it
+// holds; together the shards cover every target once, and scan merge sums
+// them.
+func TestDeployJobShards(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "scan-job.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var job struct {
+		Kind string
+		Spec struct {
+			CompletionMode string `yaml:"completionMode"`
+			Completions    int
+			Parallelism    int
+			Template       struct {
+				Spec struct {
+					Containers []struct{ Args []string }
+				}
+			}
+		}
+	}
+	for _, doc := range strings.Split(string(data), "\n---\n") {
+		if strings.Contains(doc, "kind: Job") {
+			if err := yaml.Unmarshal([]byte(doc), &job); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	n := job.Spec.Completions
+	if job.Spec.CompletionMode != "Indexed" || n < 2 || job.Spec.Parallelism != n || len(job.Spec.Template.Spec.Containers) != 1 {
+		t.Fatalf("job %+v", job.Spec)
+	}
+	cmd := job.Spec.Template.Spec.Containers[0].Args[0]
+	if !strings.Contains(cmd, fmt.Sprintf("--shard ${SHARD}/%d", n)) {
+		t.Fatalf("the Job's --shard does not match its %d completions: %s", n, cmd)
+	}
+	cmd, _, _ = strings.Cut(cmd, ";")
+	targets, count := labTargets(t)
+	out := t.TempDir()
+	seen := map[string]bool{}
+	var files []string
+	for i := range n {
+		line := strings.NewReplacer("${SHARD}", fmt.Sprint(i), "/targets/targets.txt", targets, "/out", out).Replace(cmd)
+		args := strings.Fields(line)
+		if args[0] != "tlsdoctor" || args[1] != "scan" {
+			t.Fatalf("not a scan: %s", line)
+		}
+		code, _, errs := runScan(t, "", append(args[2:], scanArgs()...)...)
+		if code > ExitFailure {
+			t.Fatalf("shard %d: exit %d: %s", i, code, errs)
+		}
+		f := filepath.Join(out, fmt.Sprintf("shard-%d.ndjson", i))
+		b, _ := os.ReadFile(f)
+		for _, d := range parseNDJSON(t, string(b)) {
+			if seen[d.ID] {
+				t.Errorf("%s in two shards", d.Target)
+			}
+			seen[d.ID] = true
+		}
+		files = append(files, f)
+	}
+	if len(seen) != count {
+		t.Errorf("the shards hold %d targets, want %d", len(seen), count)
+	}
+	var text bytes.Buffer
+	e := &env{stdout: &text, stderr: &bytes.Buffer{}}
+	if code := e.scanMerge(files); code != ExitFailure || !strings.Contains(text.String(), fmt.Sprintf("Scanned %d targets", count)) {
+		t.Errorf("merge: exit %d\n%s", code, text.String())
 	}
 }
