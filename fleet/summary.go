@@ -14,6 +14,7 @@ type Record struct {
 	ID         string                   `json:"id"`
 	Target     string                   `json:"target"`
 	Source     string                   `json:"source,omitempty"`
+	Where      string                   `json:"where,omitempty"`
 	Mode       string                   `json:"mode,omitempty"`
 	Profile    string                   `json:"profile,omitempty"`
 	Cause      cause.Code               `json:"cause"`

@@ -513,6 +513,7 @@ func (s *scanRun) result(r *fleet.Result) {
 	m := r.Job.Meta.(*scanMeta)
 	line := scanLine(r, m, s.mode)
 	rec := fleet.RecordOf(r, m.id, m.t.Source.String(), s.mode)
+	rec.Where = m.t.Where
 	if s.resumeFile != nil {
 		s.resumeFile.Write(line)
 	}
@@ -828,7 +829,11 @@ func textLine(rec *fleet.Record, color bool) string {
 	}
 	src := ""
 	if rec.Source != "" {
-		src = "  (" + rec.Source + ")"
+		src = "  (" + rec.Source
+		if rec.Where != "" {
+			src += ": " + rec.Where
+		}
+		src += ")"
 	}
 	return fmt.Sprintf("%-24s %s%s\n  %s", code, rec.Target, src, summary)
 }
