@@ -21,6 +21,8 @@ type limiter struct {
 	rate     float64
 	rateMu   sync.Mutex
 	nextSlot time.Time
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
 }
 
 type addrSlot struct {
@@ -29,7 +31,18 @@ type addrSlot struct {
 }
 
 func newLimiter(perAddr int, rate float64) *limiter {
-	return &limiter{perAddr: perAddr, rate: rate, addrs: map[string]*addrSlot{}}
+	return &limiter{perAddr: perAddr, rate: rate, addrs: map[string]*addrSlot{}, now: time.Now, sleep: sleepCtx}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // dialer wraps base so that its connections count against the limits.
@@ -66,21 +79,15 @@ func (l *limiter) waitRate(ctx context.Context) error {
 		return nil
 	}
 	l.rateMu.Lock()
-	now := time.Now()
+	now := l.now()
 	slot := l.nextSlot
 	if slot.Before(now) {
 		slot = now
 	}
 	l.nextSlot = slot.Add(time.Duration(float64(time.Second) / l.rate))
 	l.rateMu.Unlock()
-	if wait := time.Until(slot); wait > 0 {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if wait := slot.Sub(now); wait > 0 {
+		return l.sleep(ctx, wait)
 	}
 	return nil
 }

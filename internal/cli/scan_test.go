@@ -585,3 +585,31 @@ func TestDeployJobShards(t *testing.T) {
 		t.Errorf("merge: exit %d\n%s", code, text.String())
 	}
 }
+
+type manyResolver struct{ n int }
+
+func (r manyResolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
+	var out []netip.Addr
+	for i := range r.n {
+		out = append(out, netip.AddrFrom4([4]byte{127, 0, byte(i >> 8), byte(i%250 + 1)}))
+	}
+	return out, nil
+}
+
+// A name that resolves to 1,000 addresses is checked at a bounded number
+// of them, in bounded time.
+func TestScanNameWithManyAddresses(t *testing.T) {
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader("many.example.test:1\n"), stdout: &out, stderr: &errb, resolver: manyResolver{1000}}
+	code := e.scan(context.Background(), []string{"--targets", "-", "--json", "--timeout", "1s", "--mode", "cert"})
+	var d struct {
+		Cause     string
+		Addresses []struct{ Addr string }
+	}
+	if err := json.Unmarshal(out.Bytes(), &d); err != nil || code != ExitFailure {
+		t.Fatalf("exit %d, %v: %s %s", code, err, out.String(), errb.String())
+	}
+	if d.Cause != "TCP_REFUSED" || len(d.Addresses) != 16 {
+		t.Errorf("cause %s, %d addresses", d.Cause, len(d.Addresses))
+	}
+}
