@@ -19,13 +19,14 @@ var awsIntegrationKeys = []string{"type", "uri", "httpMethod", "connectionType",
 
 func (r *reader) aws(d *node) {
 	httpAPI := d.get("x-amazon-apigateway-importexport-version") != nil
-	for pi, path := range d.get("paths").keys {
-		item := d.get("paths").vals[pi]
-		for oi, op := range item.keys {
+	paths, items := d.get("paths").mapping()
+	for pi, path := range paths {
+		ops, opItems := items[pi].mapping()
+		for oi, op := range ops {
 			if op == "x-amazon-apigateway-any-method" {
 				op = "ANY"
 			}
-			r.awsIntegration(item.vals[oi].get("x-amazon-apigateway-integration"), httpAPI, strings.ToUpper(op)+" "+path)
+			r.awsIntegration(opItems[oi].get("x-amazon-apigateway-integration"), httpAPI, strings.ToUpper(op)+" "+path)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/tlsdoctor/tlsdoctor/probe"
 )
@@ -182,6 +183,14 @@ func normKey(k string) string {
 	return strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(k))
 }
 
+// mapping returns the keys and values of a mapping (none for anything else).
+func (n *node) mapping() ([]string, []*node) {
+	if n == nil || n.kind != 'm' {
+		return nil, nil
+	}
+	return n.keys, n.vals
+}
+
 func (n *node) str() string {
 	if n == nil || n.kind != 'v' {
 		return ""
@@ -290,14 +299,15 @@ func (c *converter) conv(n ast.Node) *node {
 	if n == nil || c.budget > maxNodes {
 		return nil
 	}
-	tok := n.GetToken()
+	if d, ok := n.(*ast.DocumentNode); ok {
+		return c.conv(d.Body)
+	}
+	tok := safeToken(n)
 	out := &node{}
 	if tok != nil && tok.Position != nil {
 		out.line, out.col = tok.Position.Line, tok.Position.Column
 	}
 	switch v := n.(type) {
-	case *ast.DocumentNode:
-		return c.conv(v.Body)
 	case *ast.TagNode:
 		return c.conv(v.Value)
 	case *ast.AnchorNode:
@@ -318,7 +328,7 @@ func (c *converter) conv(n ast.Node) *node {
 			c.pair(out, mv)
 		}
 		if len(v.Values) > 0 && v.Values[0].Key != nil {
-			if tk := v.Values[0].Key.GetToken(); tk != nil && tk.Position != nil {
+			if tk := safeToken(v.Values[0].Key); tk != nil && tk.Position != nil {
 				out.line, out.col = tk.Position.Line, tk.Position.Column
 			}
 		}
@@ -353,6 +363,16 @@ func (c *converter) conv(n ast.Node) *node {
 		out.sz = min(out.sz+v.sz, maxNodes+1)
 	}
 	return out
+}
+
+// safeToken is n's token, or nil: the parser leaves some nodes without one.
+func safeToken(n ast.Node) (tok *token.Token) {
+	defer func() {
+		if recover() != nil {
+			tok = nil
+		}
+	}()
+	return n.GetToken()
 }
 
 func (c *converter) pair(m *node, mv *ast.MappingValueNode) {

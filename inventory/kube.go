@@ -126,9 +126,10 @@ func (r *reader) ingress(o *node, objs kubeObjects) {
 		return
 	}
 	where := "Ingress " + kubeKey(ns, name)
-	for i, k := range ann.keys {
+	annKeys, annVals := ann.mapping()
+	for i, k := range annKeys {
 		if s, ok := strings.CutPrefix(k, annot); ok && strings.HasPrefix(s, "proxy-ssl-") && !ingressAnnotations[s] {
-			r.warn(ann.vals[i].line, ann.vals[i].col, "%s: annotation %s is not modelled: ignored", where, k)
+			r.warn(annVals[i].line, annVals[i].col, "%s: annotation %s is not modelled: ignored", where, k)
 		}
 	}
 	base := Target{Profile: "nginx-proxy", Gateway: "ingress-nginx", Settings: []string{"backend-protocol: " + proto}}

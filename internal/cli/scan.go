@@ -188,13 +188,17 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	if stdinUsed > 1 {
 		return e.errorf(ExitUsage, "--targets - given twice", "standard input can be read once", "")
 	}
-	if f.noSystem && len(f.caBundles) == 0 && len(caMap) > 0 {
-		f.noSystem = false // the configuration's own CAs decide; the check in probeSetup would refuse
+	// With only NAME=FILE CAs, --no-system-roots means "the configuration's
+	// CAs alone", which probeSetup cannot see: it is applied after it.
+	noSystem := f.noSystem
+	if noSystem && len(f.caBundles) == 0 && len(caMap) > 0 {
+		f.noSystem = false
 	}
 	base, _, code := e.probeSetup(&f.checkFlags)
 	if code != 0 {
 		return code
 	}
+	base.NoSystem = noSystem
 	base.Progress = nil
 	if e.resolver != nil {
 		base.Resolver = e.resolver
