@@ -13,11 +13,36 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/wire"
 )
 
+// The rules of an address probed with one crypto/tls handshake and no
+// hand-built hello (probe.Cert, scan --mode cert). A completed handshake is
+// judged in full on its chain (the cert.* rules and ok.tls); anything else
+// is named by what was seen once, and a full check decides it.
+var (
+	ruleOneUnoffered = def("one-handshake.unoffered", cause.OK, Inferred, NoSide,
+		"one crypto/tls handshake limited to this client's versions, suites and groups completed, but with a TLS 1.3 suite or a certificate key type this client does not offer (crypto/tls cannot limit those)",
+		"a full check (tlsdoctor check): whether the server accepts this client's own hello")
+	ruleOneClientCert = def("one-handshake.client-cert-requested", cause.OK, Inferred, NoSide,
+		"one handshake completed, but the server asked for a client certificate; a TLS 1.3 server refuses a missing one only after the handshake",
+		"a full check (tlsdoctor check), which reads the server's answer after the handshake")
+	ruleOneAlert = def("one-handshake.alert", cause.ServerAlert, Inferred, ServerSide,
+		"one crypto/tls handshake limited to this client's offer was ended by an alert from the server",
+		"a full check (tlsdoctor check): the client's own hello and its one-change follow-ups name the cause")
+	ruleOneReset = def("one-handshake.reset", cause.ResetDuringHandshake, Inferred, NetworkSide,
+		"one handshake was reset with no alert",
+		"a full check (tlsdoctor check), which sends the hello again and its one-change follow-ups")
+	ruleOneClosed = def("one-handshake.closed", cause.ClosedDuringHandshake, Inferred, ServerSide,
+		"one handshake was closed by the server with no alert",
+		"a full check (tlsdoctor check), which sends the hello again and its one-change follow-ups")
+	ruleOneStalled = def("one-handshake.stalled", cause.HandshakeTimeout, Inferred, ServerSide,
+		"one handshake did not complete before the time-out",
+		"a full check (tlsdoctor check): whether the server answers the hello at all")
+	ruleOneFailed = def("one-handshake.failed", cause.HandshakeMalformed, Inferred, ServerSide,
+		"one crypto/tls handshake failed with no alert and no network error",
+		"a full check (tlsdoctor check), which reads the server's messages itself")
+)
+
 // handshakeOnly judges an address probed with a single crypto/tls
-// handshake and no hand-built hello (probe.Cert, scan --mode cert). A
-// completed handshake is judged in full on its chain; a failed one is named
-// by what ended it, but only the follow-up hellos of a full check can say
-// why, so it is never "proved" beyond what was seen.
+// handshake and no hand-built hello.
 func (c *ctx) handshakeOnly(a *evidence.Address, r *AddressResult) {
 	hs := a.Handshake
 	if !hs.OK {
@@ -27,37 +52,35 @@ func (c *ctx) handshakeOnly(a *evidence.Address, r *AddressResult) {
 	r.Negotiated = &Negotiated{Version: wire.VersionName(hs.Version), CipherSuite: wire.SuiteName(hs.CipherSuite), ALPN: hs.ALPN}
 	certs, parseErr := c.servedCerts(a)
 	if parseErr != nil && len(certs) == 0 {
-		r.Cause, r.Summary = cause.CertInvalid, "the server's certificate cannot be parsed"
-		r.Evidence = []string{parseErr.Error()}
+		r.decide(ruleCertUnparseable, "the server's certificate cannot be parsed", parseErr.Error())
 		r.Fix = []string{"reissue the certificate; it is malformed"}
 		return
 	}
-	rep := chain.Verify(certs, chain.Options{
-		Roots: c.rootsOrEmpty(), Extra: c.aia, RootCerts: c.rootCertsFn(), At: c.at, Host: c.hostToCheck(),
-		CNFallback: c.p.CNFallback, RejectSHA1: c.p.RejectSHA1,
-		MinRSABits: c.p.MinRSABits, MinECBits: c.p.MinECBits, MaxValidity: c.p.MaxValidity,
-	})
-	r.Certificates = summarize(rep, c.aia)
+	rep := c.verify(certs)
+	r.Certificates = summarize(rep)
 	for _, f := range rep.Findings {
 		r.Findings = append(r.Findings, Finding{Code: nonOK(f.Code), Message: f.Detail})
+	}
+	for _, u := range rep.Unchecked {
+		r.Findings = append(r.Findings, Finding{Message: u})
+	}
+	if parseErr != nil {
+		r.decide(ruleCertUnparseable, "one of the server's certificates cannot be parsed", parseErr.Error())
+		r.Fix = []string{"reissue the certificate; it is malformed"}
+		return
 	}
 	if c.certificate(a, r, rep) {
 		return
 	}
-	c.httpResult(a, r)
+	c.httpResult(a, r) // no HTTP: ok.tls
 	if why := c.notOffered(hs, rep); why != "" {
-		// crypto/tls offers every TLS 1.3 suite and signature scheme; the
-		// server chose one this client does not offer.
-		r.Confidence = "inferred"
-		r.Summary = "the handshake succeeded with " + why + ", which this client does not offer; whether the server accepts this client's own offer is not known"
-		r.Evidence = append(r.Evidence, "one crypto/tls handshake; check the target in full (tlsdoctor check) to decide")
+		ev := append(r.Evidence, "one crypto/tls handshake negotiated "+why)
+		r.decide(ruleOneUnoffered, "the handshake succeeded with "+why+", which this client does not offer; whether the server accepts this client's own offer is not known", ev...)
+		return
 	}
-	if hs.CertificateRequested && r.Cause == cause.OK {
-		// In TLS 1.3 a server refuses a missing client certificate after
-		// the handshake; one handshake cannot tell required from optional.
-		r.Confidence = "inferred"
-		r.Summary = "the handshake succeeded, but the server asks for a client certificate: whether it accepts a connection without one shows only after the handshake"
-		r.Evidence = append(r.Evidence, "one crypto/tls handshake; a full check (tlsdoctor check) reads the server's answer after it")
+	if hs.CertificateRequested {
+		ev := append(r.Evidence, "the server sent a CertificateRequest; the client sent no certificate")
+		r.decide(ruleOneClientCert, "the handshake succeeded, but the server asks for a client certificate: whether it accepts a connection without one shows only after the handshake", ev...)
 	}
 }
 
@@ -93,37 +116,29 @@ func (c *ctx) notOffered(hs *evidence.Handshake, rep *chain.Report) string {
 			return ""
 		}
 	}
-	return fmt.Sprintf("a %s certificate key", chainKey(rep))
-}
-
-func chainKey(rep *chain.Report) string {
 	bits, kind := chain.KeySize(rep.Path[0])
-	return fmt.Sprintf("%s %d", kind, bits)
+	return fmt.Sprintf("a %s %d certificate key", kind, bits)
 }
 
-// oneHandshakeFailed names what ended a failed handshake. What was seen on
-// the wire (a reset, a close, silence, bytes that are not TLS) is proved;
-// an alert is the server's refusal, whose reason only the follow-up hellos
-// of a full check decide.
+// oneHandshakeFailed names what ended a failed handshake.
 func (c *ctx) oneHandshakeFailed(hs *evidence.Handshake, r *AddressResult) {
 	e := hs.Err
-	r.Evidence = []string{"one crypto/tls handshake offering only this client's versions, suites and groups: " + e.Message}
+	seen := "one crypto/tls handshake offering only this client's versions, suites and groups: " + errMsg(e)
 	switch {
 	case hs.Alert != nil:
-		r.Cause, r.Confidence = cause.ServerAlert, "inferred"
-		r.Summary = fmt.Sprintf("the server refuses the handshake with the alert %s", hs.Alert)
-		r.Evidence = append(r.Evidence, "why it refuses (version, cipher, group, SNI, client certificate) is decided by a full check: tlsdoctor check "+c.run.Target.Input)
-	case e.Kind == "reset":
-		r.Cause, r.Summary = cause.ResetDuringHandshake, "the connection is reset during the handshake, with no TLS alert"
-	case e.Kind == "eof":
-		r.Cause, r.Summary = cause.ClosedDuringHandshake, "the server closes the connection during the handshake, with no TLS alert"
-	case e.Kind == "timeout":
-		r.Cause, r.Summary = cause.HandshakeTimeout, "the server does not complete the handshake in time"
+		r.decide(ruleOneAlert, fmt.Sprintf("the server refuses the handshake with the alert %s", hs.Alert), seen)
+	case e == nil:
+		r.decide(ruleOneFailed, "the handshake failed", seen)
 	case e.Kind == "not_tls":
-		r.Cause, r.Summary = cause.NotTLS, "the server answers the ClientHello with bytes that are not TLS"
+		r.decide(ruleNotTLS, "the server answers the ClientHello with bytes that are not TLS", seen)
+	case e.Kind == "reset":
+		r.decide(ruleOneReset, "the connection is reset during the handshake, with no TLS alert", seen)
+	case e.Kind == "eof":
+		r.decide(ruleOneClosed, "the server closes the connection during the handshake, with no TLS alert", seen)
+	case e.Kind == "timeout":
+		r.decide(ruleOneStalled, "the server does not complete the handshake in time", seen)
 	default:
-		r.Cause, r.Confidence = cause.ServerAlert, "inferred"
-		r.Summary = "the handshake fails: " + e.Message
-		r.Evidence = append(r.Evidence, "a full check decides why: tlsdoctor check "+c.run.Target.Input)
+		r.decide(ruleOneFailed, "the handshake fails: "+e.Message, seen)
 	}
+	r.Fix = []string{"check the target in full to name the cause: tlsdoctor check " + c.run.Target.Input}
 }

@@ -146,7 +146,7 @@ func scanOne(ctx context.Context, j *Job, o ScanOptions, lim *limiter) *Result {
 		opts.NoHTTP = true
 		if run, err := probe.Cert(tctx, j.Target, opts); err == nil {
 			d := Diagnose(run, opts.Profile, o.Trust)
-			if d.Cause == cause.OK && d.Confidence == "proved" {
+			if d.Cause == cause.OK && d.Confidence == diagnose.Proved {
 				r.Diagnosis, r.FastPath = d, true
 				return r
 			}

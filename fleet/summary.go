@@ -58,7 +58,7 @@ func RecordOf(r *Result, id, source string, mode Mode) *Record {
 		}
 	case r.Diagnosis != nil:
 		d := r.Diagnosis
-		rec.Cause, rec.Summary, rec.Confidence = d.Cause, d.Summary, d.Confidence
+		rec.Cause, rec.Summary, rec.Confidence = d.Cause, d.Summary, string(d.Confidence)
 		for _, a := range d.Addresses {
 			x := RecordAddress{Addr: a.Addr, Negotiated: a.Negotiated}
 			if len(a.Certificates) > 0 {

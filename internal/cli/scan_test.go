@@ -269,7 +269,7 @@ func labTargets(t *testing.T) (string, int) {
 	b.WriteString("# lab endpoints\n\n")
 	n := 0
 	for _, e := range testLab.Endpoints {
-		if e.Slow || e.Want == "DNS_FAILURE" {
+		if e.Slow || e.Stateful || e.Want == "DNS_FAILURE" {
 			continue
 		}
 		fmt.Fprintf(&b, "%s connect=%s", e.URL(), strings.Join(e.Addrs, ","))
