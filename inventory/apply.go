@@ -13,7 +13,7 @@ import (
 // result keeps base's ID; its Name says that it is as configured. base is
 // not changed.
 func (t *Target) Apply(base *profile.Profile) (*profile.Profile, []string) {
-	if t.SNI == nil && t.Verify == nil && !t.OnlyCAs && t.CheckName == nil && len(t.Versions) == 0 && t.Ciphers == "" {
+	if t.SNI == nil && t.Verify == nil && !t.OnlyCAs && t.CheckName == nil && len(t.Versions) == 0 && t.Ciphers == "" && t.VerifyDepth == 0 {
 		return base, nil
 	}
 	p := *base
@@ -66,6 +66,10 @@ func (t *Target) Apply(base *profile.Profile) (*profile.Profile, []string) {
 		}
 		p.CipherSuites = suites
 		changed = append(changed, "ciphers "+t.Ciphers)
+	}
+	if t.VerifyDepth > 0 && t.VerifyDepth != p.MaxIntermediates {
+		p.MaxIntermediates = t.VerifyDepth
+		changed = append(changed, fmt.Sprintf("verify depth %d", t.VerifyDepth))
 	}
 	if len(changed) > 0 {
 		p.Name += " (as configured: " + strings.Join(changed, "; ") + ")"

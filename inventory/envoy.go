@@ -78,6 +78,10 @@ func (r *reader) envoy(d *node) {
 				}
 			}
 			base.CheckName = boolPtr(san != "")
+			var depth int
+			if fmt.Sscan(vc.get("max_verify_depth").str(), &depth); depth > 0 {
+				base.VerifyDepth = depth - 1 // Envoy counts the anchor, not the leaf
+			}
 			if san != "" && base.ServerName == "" {
 				base.ServerName = san
 			}

@@ -60,7 +60,8 @@ type Target struct {
 	Versions []uint16
 	// Ciphers is an OpenSSL cipher string the client is configured with.
 	Ciphers string
-	// VerifyDepth is the configured verify depth (0: not set).
+	// VerifyDepth is the configured verify depth: how many intermediate CAs
+	// may stand between the leaf and the trust anchor (0: not set).
 	VerifyDepth int
 	// Gateway names the configuration kind ("nginx", "oci-apigw", ...);
 	// Where says which part of it (a route, an upstream), for people.

@@ -205,6 +205,9 @@ func TestApply(t *testing.T) {
 	if base.Trust != profile.TrustNone || base.SendsSNI {
 		t.Error("the base profile was changed")
 	}
+	if p, _ := (&Target{VerifyDepth: 3}).Apply(mustGet("nginx-proxy-verify")); p.MaxIntermediates != 3 {
+		t.Errorf("verify depth 3: max intermediates %d", p.MaxIntermediates)
+	}
 	tg = Target{Verify: &f}
 	if p, _ := tg.Apply(mustGet("oci-apigw")); p.Verifies() || p.ID != "oci-apigw" {
 		t.Errorf("verify off: %+v", p)

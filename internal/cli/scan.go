@@ -448,9 +448,6 @@ func (s *scanRun) job(t inventory.Target) *fleet.Job {
 	if t.ServerName != "" {
 		opts.ServerName = t.ServerName
 	}
-	if t.VerifyDepth > 0 {
-		s.warnOnce(fmt.Sprintf("%s: a verify depth of %d is recorded but not judged", t.Source, t.VerifyDepth))
-	}
 	extra := opts.ExtraRoots
 	for _, file := range t.CAFiles {
 		if mapped, ok := s.caMap[file]; ok {
