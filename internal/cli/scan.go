@@ -132,7 +132,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		return e.errorf(ExitUsage, "scan takes no TARGET argument (got %q)", "put targets in a file: tlsdoctor scan --targets FILE (or --targets - to read them from standard input)", pos[0])
 	}
 	if len(f.targets)+len(f.configs) == 0 {
-		return e.errorf(ExitUsage, "nothing to scan", "tlsdoctor scan --targets hosts.txt, or --config nginx.conf", "")
+		return e.errorf(ExitUsage, "nothing to scan", "tlsdoctor scan --targets hosts.txt, or --config nginx.conf")
 	}
 	mode := fleet.Mode(f.mode)
 	if mode != fleet.ModeCert && mode != fleet.ModeCheck && mode != fleet.ModeFull {
@@ -153,10 +153,10 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		return e.errorf(ExitUsage, "--per-address must be at least 1, got %d", "", f.perAddr)
 	}
 	if f.rate < 0 {
-		return e.errorf(ExitUsage, "--rate must not be negative", "", "")
+		return e.errorf(ExitUsage, "--rate must not be negative", "--rate N allows N new connections a second; 0 means no limit")
 	}
 	if f.targetTime <= 0 {
-		return e.errorf(ExitUsage, "--target-timeout must be positive", "", "")
+		return e.errorf(ExitUsage, "--target-timeout must be positive", "e.g. --target-timeout 30s")
 	}
 	if f.shard != "" {
 		i, n, err := parseShard(f.shard)
@@ -186,7 +186,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		}
 	}
 	if stdinUsed > 1 {
-		return e.errorf(ExitUsage, "--targets - given twice", "standard input can be read once", "")
+		return e.errorf(ExitUsage, "--targets - given twice", "standard input can be read once")
 	}
 	// With only NAME=FILE CAs, --no-system-roots means "the configuration's
 	// CAs alone", which probeSetup cannot see: it is applied after it.
@@ -296,7 +296,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	}
 	if ctx.Err() != nil && s.out.summary.Targets == 0 {
 		s.out.clearBar()
-		return e.errorf(ExitFailure, "interrupted", "", "")
+		return e.errorf(ExitFailure, "interrupted", "")
 	}
 	s.out.finish(s, time.Since(start))
 	if s.out.summary.Failed > 0 || ctx.Err() != nil {
@@ -665,7 +665,7 @@ Exit status: 0 every target OK; 1 at least one failure; 2 usage or input error.
 		return code
 	}
 	if len(pos) == 0 {
-		return e.errorf(ExitUsage, "scan merge takes the NDJSON files to merge", "tlsdoctor scan merge shard-*.ndjson", "")
+		return e.errorf(ExitUsage, "scan merge takes the NDJSON files to merge", "tlsdoctor scan merge shard-*.ndjson")
 	}
 	switch *format {
 	case "text", "ndjson", "csv", "sarif":

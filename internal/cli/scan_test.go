@@ -504,13 +504,14 @@ func TestScanBadInput(t *testing.T) {
 		{[]string{"--targets", bin, "--shard", "4/4"}, "--shard"},
 		{[]string{"--targets", bin, "--mode", "fast"}, "--mode"},
 		{[]string{"https://a.example/"}, "no TARGET argument"},
+		{[]string{"--targets", bin, "--rate", "-1"}, "--rate"},
 	} {
 		code, out, errs := runScan(t, "", tc.args...)
 		if code != ExitUsage || !strings.Contains(errs, tc.want) || !strings.Contains(errs, "hint:") && tc.want != "is a directory" && tc.want != "--mode" {
 			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, code, errs, tc.want)
 		}
-		if out != "" {
-			t.Errorf("%v: stdout %q", tc.args, out)
+		if out != "" || strings.Contains(errs, "%!") {
+			t.Errorf("%v: stdout %q, stderr %q", tc.args, out, errs)
 		}
 	}
 }
