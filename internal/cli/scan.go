@@ -375,14 +375,22 @@ type scanRun struct {
 	out      *scanOutput
 
 	resumeFile                                 *os.File
-	bad, dups, otherShard, resumed, unreadable int
+	bad, dups, otherShard, resumed, suppressed int
 }
 
+// maxWarnings bounds the distinct warnings printed (and remembered).
+const maxWarnings = 1000
+
 func (s *scanRun) warnOnce(msg string) {
-	if !s.warned[msg] {
-		s.warned[msg] = true
-		s.out.warn(msg)
+	if s.warned[msg] {
+		return
 	}
+	if len(s.warned) >= maxWarnings {
+		s.suppressed++
+		return
+	}
+	s.warned[msg] = true
+	s.out.warn(msg)
 }
 
 // maxBadShown bounds the bad-line messages printed; the rest are counted.
@@ -638,6 +646,9 @@ func (s *scanRun) counts() []string {
 	}
 	if s.resumed > 0 {
 		out = append(out, fmt.Sprintf("%d already in %s", s.resumed, s.f.resume))
+	}
+	if s.suppressed > 0 {
+		out = append(out, fmt.Sprintf("%d more warnings not shown", s.suppressed))
 	}
 	return out
 }
