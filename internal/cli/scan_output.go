@@ -94,7 +94,7 @@ type csvWriter struct {
 	w *csv.Writer
 }
 
-var csvHeader = []string{"id", "target", "source", "mode", "profile", "cause", "confidence", "summary", "addresses", "version", "cipher_suite", "issuer", "not_after", "failing_clients"}
+var csvHeader = []string{"id", "target", "source", "where", "mode", "profile", "cause", "confidence", "summary", "addresses", "version", "cipher_suite", "issuer", "not_after", "failing_clients"}
 
 func newCSVWriter(w io.Writer) *csvWriter {
 	c := &csvWriter{w: csv.NewWriter(w)}
@@ -124,7 +124,7 @@ func (c *csvWriter) write(r *fleet.Record) {
 	if r.Error != "" {
 		summary = r.Error
 	}
-	c.w.Write([]string{r.ID, r.Target, r.Source, r.Mode, r.Profile, string(r.Cause), r.Confidence, summary,
+	c.w.Write([]string{r.ID, r.Target, r.Source, r.Where, r.Mode, r.Profile, string(r.Cause), r.Confidence, summary,
 		strings.Join(addrs, " "), version, suite, issuer, notAfter, strings.Join(failing, " ")})
 }
 
