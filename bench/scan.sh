@@ -23,23 +23,29 @@ addr=$(cat "$work/fleet/addr")
 echo "fleet: $NAMES names on $addr; concurrency $C; $RUNS runs each, alternating; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-declare -a loop scan
+# CPU seconds (user+sys) the server has used so far.
+srvcpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14+$15)/hz}' "/proc/$srv/stat"; }
+declare -a loop scan loopbox scanbox
 for r in $(seq "$RUNS"); do
-  s=$(date +%s%N)
-  "$work/handshakeloop" -targets "$work/fleet/names.txt" -addr "$addr" -ca "$work/fleet/root.pem" -c "$C" > "$work/loop.out"
-  e=$(date +%s%N); loop+=("$(ms "$s" "$e")")
-  s=$(date +%s%N)
-  "$work/tlsdoctor" scan --targets "$work/fleet/names.txt" --connect "$addr" --ca-bundle "$work/fleet/root.pem" \
+  c0=$(srvcpu); s=$(date +%s%N)
+  /usr/bin/time -f '%U %S' -o "$work/loop.cpu" "$work/handshakeloop" -targets "$work/fleet/names.txt" -addr "$addr" -ca "$work/fleet/root.pem" -c "$C" > "$work/loop.out"
+  e=$(date +%s%N); c1=$(srvcpu); loop+=("$(ms "$s" "$e")")
+  loopbox+=("$(awk -v a="$c0" -v b="$c1" -v n="$NAMES" '{printf "%.0f", ($1+$2+b-a)*1e6/n}' "$work/loop.cpu")")
+  c0=$(srvcpu); s=$(date +%s%N)
+  /usr/bin/time -f '%U %S' -o "$work/scan.cpu" "$work/tlsdoctor" scan --targets "$work/fleet/names.txt" --connect "$addr" --ca-bundle "$work/fleet/root.pem" \
     --no-system-roots --mode cert --concurrency "$C" --per-address "$C" --json > "$work/scan.ndjson" || true
-  e=$(date +%s%N); scan+=("$(ms "$s" "$e")")
+  e=$(date +%s%N); c1=$(srvcpu); scan+=("$(ms "$s" "$e")")
+  scanbox+=("$(awk -v a="$c0" -v b="$c1" -v n="$NAMES" '{printf "%.0f", ($1+$2+b-a)*1e6/n}' "$work/scan.cpu")")
   ok=$(grep -c '"cause":"OK"' "$work/scan.ndjson" || true)
   fast=$(grep -c '"fast_path":true' "$work/scan.ndjson" || true)
-  echo "run $r: handshake loop ${loop[-1]} ms ($(cat "$work/loop.out")); scan --mode cert ${scan[-1]} ms, $ok OK, $fast from one handshake"
+  echo "run $r: handshake loop ${loop[-1]} ms, ${loopbox[-1]} us CPU/target (client+server); scan --mode cert ${scan[-1]} ms, ${scanbox[-1]} us CPU/target; $ok OK, $fast from one handshake"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 lm=$(median "${loop[@]}"); sm=$(median "${scan[@]}")
-awk -v n="$NAMES" -v l="$lm" -v s="$sm" 'BEGIN {
-  printf "median: handshake loop %.0f targets/s, scan --mode cert %.0f targets/s (whole process: start, reading, diagnosis, NDJSON); scan/loop = %.0f%%\n", n*1000/l, n*1000/s, 100*l/s }'
+lb=$(median "${loopbox[@]}"); sb=$(median "${scanbox[@]}")
+awk -v n="$NAMES" -v l="$lm" -v s="$sm" -v lb="$lb" -v sb="$sb" 'BEGIN {
+  printf "median wall: handshake loop %.0f targets/s, scan --mode cert %.0f targets/s (whole process: start, reading, diagnosis, NDJSON); scan/loop = %.0f%%\n", n*1000/l, n*1000/s, 100*l/s
+  printf "median CPU per target, client and server together: loop %d us, scan %d us; loop/scan = %.0f%% (the wall ratio this machine would show when nothing else runs, both being CPU-bound)\n", lb, sb, 100*lb/sb }'
 if [ -n "${FULL:-}" ]; then
   head -n "$FULL" "$work/fleet/names.txt" > "$work/full.txt"
   s=$(date +%s%N)
