@@ -129,14 +129,14 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		return code
 	}
 	if len(pos) > 0 {
-		return e.errorf(ExitUsage, "scan takes no TARGET argument (got %q)", "put targets in a file: tlsdoctor scan --targets FILE (or --targets - to read them from standard input)", pos[0])
+		return e.fail(ExitUsage, "put targets in a file: tlsdoctor scan --targets FILE (or --targets - to read them from standard input)", "scan takes no TARGET argument (got %q)", pos[0])
 	}
 	if len(f.targets)+len(f.configs) == 0 {
-		return e.errorf(ExitUsage, "nothing to scan", "tlsdoctor scan --targets hosts.txt, or --config nginx.conf")
+		return e.fail(ExitUsage, "tlsdoctor scan --targets hosts.txt, or --config nginx.conf", "nothing to scan")
 	}
 	mode := fleet.Mode(f.mode)
 	if mode != fleet.ModeCert && mode != fleet.ModeCheck && mode != fleet.ModeFull {
-		return e.errorf(ExitUsage, "--mode %q", "--mode is cert, check or full", f.mode)
+		return e.fail(ExitUsage, "--mode is cert, check or full", "--mode %q", f.mode)
 	}
 	if f.json {
 		f.format = "ndjson"
@@ -144,24 +144,24 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	switch f.format {
 	case "text", "ndjson", "csv", "sarif":
 	default:
-		return e.errorf(ExitUsage, "--format %q", "--format is text, ndjson, csv or sarif", f.format)
+		return e.fail(ExitUsage, "--format is text, ndjson, csv or sarif", "--format %q", f.format)
 	}
 	if f.concurrency < 1 || f.concurrency > 10000 {
-		return e.errorf(ExitUsage, "--concurrency must be 1-10000, got %d", "", f.concurrency)
+		return e.fail(ExitUsage, "", "--concurrency must be 1-10000, got %d", f.concurrency)
 	}
 	if f.perAddr < 1 {
-		return e.errorf(ExitUsage, "--per-address must be at least 1, got %d", "", f.perAddr)
+		return e.fail(ExitUsage, "", "--per-address must be at least 1, got %d", f.perAddr)
 	}
 	if f.rate < 0 {
-		return e.errorf(ExitUsage, "--rate must not be negative", "--rate N allows N new connections a second; 0 means no limit")
+		return e.fail(ExitUsage, "--rate N allows N new connections a second; 0 means no limit", "--rate must not be negative")
 	}
 	if f.targetTime <= 0 {
-		return e.errorf(ExitUsage, "--target-timeout must be positive", "e.g. --target-timeout 30s")
+		return e.fail(ExitUsage, "e.g. --target-timeout 30s", "--target-timeout must be positive")
 	}
 	if f.shard != "" {
 		i, n, err := parseShard(f.shard)
 		if err != nil {
-			return e.errorf(ExitUsage, "--shard %q: %v", "--shard I/N with 0 <= I < N, e.g. --shard 0/4 ... --shard 3/4", f.shard, err)
+			return e.fail(ExitUsage, "--shard I/N with 0 <= I < N, e.g. --shard 0/4 ... --shard 3/4", "--shard %q: %v", f.shard, err)
 		}
 		f.shardIndex, f.shardSize = i, n
 	}
@@ -186,7 +186,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		}
 	}
 	if stdinUsed > 1 {
-		return e.errorf(ExitUsage, "--targets - given twice", "standard input can be read once")
+		return e.fail(ExitUsage, "standard input can be read once", "--targets - given twice")
 	}
 	// With only NAME=FILE CAs, --no-system-roots means "the configuration's
 	// CAs alone", which probeSetup cannot see: it is applied after it.
@@ -220,7 +220,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	for _, c := range f.configs {
 		ts, warns, err := inventory.ReadConfig(c)
 		if err != nil {
-			return e.errorf(ExitUsage, "--config %v", "tlsdoctor scan --help lists the configurations it reads", err)
+			return e.fail(ExitUsage, "tlsdoctor scan --help lists the configurations it reads", "--config %v", err)
 		}
 		for _, w := range warns {
 			s.out.warn(w.String())
@@ -238,14 +238,14 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		}
 		fh, err := os.Open(t)
 		if err != nil {
-			return e.errorf(ExitUsage, "--targets %s: %v", "a target file has one https://host[:port]/path or host:port a line", t, errors.Unwrap(err))
+			return e.fail(ExitUsage, "a target file has one https://host[:port]/path or host:port a line", "--targets %s: %v", t, errors.Unwrap(err))
 		}
 		defer fh.Close()
 		if st, err := fh.Stat(); err == nil && st.IsDir() {
-			return e.errorf(ExitUsage, "--targets %s: is a directory", "", t)
+			return e.fail(ExitUsage, "", "--targets %s: is a directory", t)
 		}
 		if err := sniffBinary(fh); err != nil {
-			return e.errorf(ExitUsage, "--targets %s: %v", "a target file has one https://host[:port]/path or host:port a line", t, err)
+			return e.fail(ExitUsage, "a target file has one https://host[:port]/path or host:port a line", "--targets %s: %v", t, err)
 		}
 		readers = append(readers, namedReader{t, fh, fh})
 	}
@@ -290,13 +290,13 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	if inputErr != nil {
 		s.out.clearBar()
 		if errors.Is(inputErr, inventory.ErrNotTargets) {
-			return e.errorf(ExitUsage, "%v", "a target file has one https://host[:port]/path or host:port a line", inputErr)
+			return e.fail(ExitUsage, "a target file has one https://host[:port]/path or host:port a line", "%v", inputErr)
 		}
-		return e.errorf(ExitUsage, "reading targets: %v", "", inputErr)
+		return e.fail(ExitUsage, "", "reading targets: %v", inputErr)
 	}
 	if ctx.Err() != nil && s.out.summary.Targets == 0 {
 		s.out.clearBar()
-		return e.errorf(ExitFailure, "interrupted", "")
+		return e.fail(ExitFailure, "", "interrupted")
 	}
 	s.out.finish(s, time.Since(start))
 	if s.out.summary.Failed > 0 || ctx.Err() != nil {
@@ -567,7 +567,7 @@ func (s *scanRun) openResume() int {
 	s.done = map[uint64]struct{}{}
 	fh, err := os.OpenFile(s.f.resume, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return s.e.errorf(ExitUsage, "--resume %s: %v", "", s.f.resume, errors.Unwrap(err))
+		return s.e.fail(ExitUsage, "", "--resume %s: %v", s.f.resume, errors.Unwrap(err))
 	}
 	var keep int64
 	err = readNDJSON(fh, s.f.resume, func(rec *fleet.Record, _ []byte, end int64) {
@@ -583,11 +583,11 @@ func (s *scanRun) openResume() int {
 	})
 	if err != nil {
 		fh.Close()
-		return s.e.errorf(ExitUsage, "--resume %s: %v", "the file is the NDJSON output of an earlier scan (--json)", s.f.resume, err)
+		return s.e.fail(ExitUsage, "the file is the NDJSON output of an earlier scan (--json)", "--resume %s: %v", s.f.resume, err)
 	}
 	if err := fh.Truncate(keep); err != nil {
 		fh.Close()
-		return s.e.errorf(ExitUsage, "--resume %s: %v", "", s.f.resume, err)
+		return s.e.fail(ExitUsage, "", "--resume %s: %v", s.f.resume, err)
 	}
 	fh.Seek(keep, io.SeekStart)
 	s.resumeFile = fh
@@ -676,12 +676,12 @@ Exit status: 0 every target OK; 1 at least one failure; 2 usage or input error.
 		return code
 	}
 	if len(pos) == 0 {
-		return e.errorf(ExitUsage, "scan merge takes the NDJSON files to merge", "tlsdoctor scan merge shard-*.ndjson")
+		return e.fail(ExitUsage, "tlsdoctor scan merge shard-*.ndjson", "scan merge takes the NDJSON files to merge")
 	}
 	switch *format {
 	case "text", "ndjson", "csv", "sarif":
 	default:
-		return e.errorf(ExitUsage, "--format %q", "--format is text, ndjson, csv or sarif", *format)
+		return e.fail(ExitUsage, "--format is text, ndjson, csv or sarif", "--format %q", *format)
 	}
 	out := newScanOutput(e, *format, "", false)
 	out.bar = nil
@@ -692,7 +692,7 @@ Exit status: 0 every target OK; 1 at least one failure; 2 usage or input error.
 	for _, file := range pos {
 		fh, err := os.Open(file)
 		if err != nil {
-			return e.errorf(ExitUsage, "%s: %v", "", file, errors.Unwrap(err))
+			return e.fail(ExitUsage, "", "%s: %v", file, errors.Unwrap(err))
 		}
 		err = readNDJSON(fh, file, func(rec *fleet.Record, line []byte, _ int64) {
 			if _, dup := seen[rec.ID]; dup {
@@ -703,7 +703,7 @@ Exit status: 0 every target OK; 1 at least one failure; 2 usage or input error.
 		})
 		fh.Close()
 		if err != nil {
-			return e.errorf(ExitUsage, "%v", "scan merge reads the output of 'tlsdoctor scan --json'", err)
+			return e.fail(ExitUsage, "scan merge reads the output of 'tlsdoctor scan --json'", "%v", err)
 		}
 	}
 	if *asJSON {

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -141,8 +142,11 @@ func TestFixturesAgainstTheLab(t *testing.T) {
 			want: map[string]want{
 				// REST APIs accept only AWS's list of public CAs: a private
 				// CA fails even when given (--ca-bundle does not apply).
-				"ok.tlsdoctor":     {"aws-apigw-rest", "UNTRUSTED_ROOT", "aws-rest-openapi.yaml:25:14"},
-				"ok-rsa.tlsdoctor": {"aws-apigw-rest-skip-verify", "UNTRUSTED_ROOT", "aws-rest-openapi.yaml:42:14"},
+				"ok.tlsdoctor": {"aws-apigw-rest", "UNTRUSTED_ROOT", "aws-rest-openapi.yaml:25:14"},
+				// With insecureSkipVerification the chain must still reach
+				// a root; the lab sends none (which of the two causes is
+				// likelier is diagnose's call).
+				"ok-rsa.tlsdoctor": {"aws-apigw-rest-skip-verify", "UNTRUSTED_ROOT|CHAIN_INCOMPLETE", "aws-rest-openapi.yaml:42:14"},
 			},
 			warn: []string{"uses variables"},
 		},
@@ -233,7 +237,7 @@ func TestFixturesAgainstTheLab(t *testing.T) {
 						continue
 					}
 					found = true
-					if d.Profile != w.profile || d.Cause != w.cause {
+					if d.Profile != w.profile || !slices.Contains(strings.Split(w.cause, "|"), d.Cause) {
 						t.Errorf("%s: profile %s cause %s, want %s %s (%s)", d.Target, d.Profile, d.Cause, w.profile, w.cause, d.Where)
 					}
 					if w.source != "" && !strings.HasSuffix(d.Source, w.source) {
