@@ -11,7 +11,6 @@ package main
 
 import (
 	"crypto/tls"
-	"flag"
 	"fmt"
 	"log"
 	"net"
@@ -26,13 +25,14 @@ import (
 )
 
 func main() {
-	names := flag.Int("names", 2000, "how many SNI names, each with its own certificate")
-	dir := flag.String("dir", "", "write root.pem, names.txt and addr here (required)")
-	listen := flag.String("listen", "127.0.0.1:0", "loopback address to listen on")
-	expired := flag.Int("expired", 0, "serve an expired certificate for every Nth name (0: none)")
-	flag.Parse()
+	// Options as -name value pairs (only the CLI uses package flag).
+	opt := options(map[string]string{"names": "2000", "dir": "", "listen": "127.0.0.1:0", "expired": "0"})
+	names, dir, listen, expired := new(int), new(string), new(string), new(int)
+	fmt.Sscan(opt["names"], names)
+	fmt.Sscan(opt["expired"], expired)
+	*dir, *listen = opt["dir"], opt["listen"]
 	if *dir == "" || *names < 1 {
-		flag.Usage()
+		fmt.Fprintln(os.Stderr, "usage: fleetserver -dir DIR [-names N] [-listen 127.0.0.1:PORT] [-expired N]")
 		os.Exit(2)
 	}
 	if h, _, err := net.SplitHostPort(*listen); err != nil || !net.ParseIP(h).IsLoopback() {
@@ -110,4 +110,22 @@ func check(err error) {
 func pkiPast() (time.Time, time.Time) {
 	now := time.Now()
 	return now.Add(-400 * 24 * time.Hour), now.Add(-24 * time.Hour)
+}
+
+// options reads -name value pairs over the defaults; an unknown name stops
+// the program.
+func options(defaults map[string]string) map[string]string {
+	args := os.Args[1:]
+	for len(args) >= 2 {
+		k := strings.TrimLeft(args[0], "-")
+		if _, ok := defaults[k]; !ok {
+			log.Fatalf("unknown option %s", args[0])
+		}
+		defaults[k] = args[1]
+		args = args[2:]
+	}
+	if len(args) > 0 {
+		log.Fatalf("option %s has no value", args[0])
+	}
+	return defaults
 }

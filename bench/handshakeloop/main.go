@@ -11,12 +11,12 @@ import (
 	"bufio"
 	"crypto/tls"
 	"crypto/x509"
-	"flag"
 	"fmt"
 	"log"
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -24,11 +24,19 @@ import (
 )
 
 func main() {
-	targets := flag.String("targets", "", "file of https://NAME:PORT/ lines (fleetserver's names.txt)")
-	addr := flag.String("addr", "", "loopback address to dial for every name")
-	caFile := flag.String("ca", "", "PEM root to verify with")
-	c := flag.Int("c", 64, "handshakes at once")
-	flag.Parse()
+	// -targets FILE (fleetserver's names.txt) -addr ADDR (loopback) -ca ROOT.pem -c N,
+	// as -name value pairs (only the CLI uses package flag).
+	opt := map[string]string{"targets": "", "addr": "", "ca": "", "c": "64"}
+	for a := os.Args[1:]; len(a) >= 2; a = a[2:] {
+		k := strings.TrimLeft(a[0], "-")
+		if _, ok := opt[k]; !ok {
+			log.Fatalf("unknown option %s", a[0])
+		}
+		opt[k] = a[1]
+	}
+	targets, addr, caFile, c := new(string), new(string), new(string), new(int)
+	*targets, *addr, *caFile = opt["targets"], opt["addr"], opt["ca"]
+	fmt.Sscan(opt["c"], c)
 	if h, _, err := net.SplitHostPort(*addr); err != nil || !net.ParseIP(h).IsLoopback() {
 		log.Fatalf("handshakeloop dials loopback only, not %q", *addr)
 	}
