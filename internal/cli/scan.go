@@ -257,7 +257,9 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	defer cancel()
 	jobs := make(chan *fleet.Job, 2*f.concurrency)
 	var inputErr error
+	produced := make(chan struct{})
 	go func() {
+		defer close(produced)
 		defer close(jobs)
 		send := func(t inventory.Target) error {
 			if j := s.job(t); j != nil {
@@ -287,6 +289,9 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	s.out.start(start)
 	fleet.Scan(ctx, jobs, fleet.ScanOptions{Mode: mode, Concurrency: f.concurrency, PerAddress: f.perAddr,
 		Rate: f.rate, TargetTime: f.targetTime, Trust: fleet.SystemTrust}, s.result)
+	if ctx.Err() == nil {
+		<-produced // all jobs were taken: the reader has finished
+	}
 	if inputErr != nil {
 		s.out.clearBar()
 		if errors.Is(inputErr, inventory.ErrNotTargets) {
