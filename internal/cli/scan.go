@@ -852,6 +852,9 @@ func textLine(rec *fleet.Record, color bool) string {
 		}
 		src += ")"
 	}
+	if rec.Confidence == "inferred" {
+		summary += " (inferred: 'tlsdoctor check' says what would decide)"
+	}
 	return fmt.Sprintf("%-24s %s%s\n  %s", code, rec.Target, src, summary)
 }
 
