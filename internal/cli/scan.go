@@ -124,6 +124,11 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.noHTTP, "no-http", false, "skip the HTTP request after the handshake")
 	fs.BoolVar(&f.noAIA, "no-aia", false, "do not fetch missing issuers from AIA URLs")
 	fs.StringVar(&f.at, "at", "", "judge certificate validity at `TIME` (RFC 3339, YYYY-MM-DD, +30d)")
+	fs.StringVar(&f.proxy, "proxy", "", "send every connection through this HTTP proxy (CONNECT): `URL`; \"direct\" ignores the proxy variables")
+	fs.StringVar(&f.cert, "cert", "", "present this client certificate when a server asks: `FILE` PEM (leaf first) or PKCS#12")
+	fs.StringVar(&f.key, "key", "", "the client certificate's private key, PEM `FILE`")
+	fs.StringVar(&f.certPassword, "cert-password-file", "", "read the PKCS#12 password from the first line of `FILE`")
+	fs.BoolVar(&f.revocation, "revocation", false, "check revocation (stapled OCSP, OCSP responders, CRLs) whatever the client's own policy")
 	pos, code, ok := e.parse(fs, scanHelp, args)
 	if !ok {
 		return code
@@ -194,6 +199,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	if noSystem && len(f.caBundles) == 0 && len(caMap) > 0 {
 		f.noSystem = false
 	}
+	f.deadline = f.targetTime // one bound for a target's whole check
 	base, _, code := e.probeSetup(&f.checkFlags)
 	if code != 0 {
 		return code
