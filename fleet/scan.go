@@ -144,6 +144,11 @@ func scanOne(ctx context.Context, j *Job, o ScanOptions, lim *limiter) *Result {
 		r.Clients = Clients(tctx, j.Target, opts, o.Trust)
 	case ModeCert:
 		opts.NoHTTP = true
+		if opts.Revocation {
+			// Revocation is observed by the full check only.
+			_, r.Diagnosis, r.Err = Check(tctx, j.Target, opts, o.Trust)
+			return r
+		}
 		if run, err := probe.Cert(tctx, j.Target, opts); err == nil {
 			d := Diagnose(run, opts.Profile, o.Trust)
 			if d.Cause == cause.OK && d.Confidence == diagnose.Proved {

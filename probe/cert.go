@@ -86,6 +86,11 @@ func Cert(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, 
 		return nil, err
 	}
 	opts.defaults()
+	if opts.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Deadline)
+		defer cancel()
+	}
 	if opts.ServerName != "" {
 		t.ServerName = opts.ServerName
 	}
@@ -101,6 +106,7 @@ func Cert(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, 
 	for _, c := range opts.ExtraRoots {
 		run.ExtraRoots = append(run.ExtraRoots, c.Raw)
 	}
+	opts.prepare(t, run) // the proxy, as for Run
 	addrs, err := addresses(ctx, t, &opts, run)
 	if err != nil {
 		return nil, err
