@@ -240,7 +240,12 @@ func (r *Report) trust(opts Options) {
 		for i, c := range r.Path {
 			inter := x509.NewCertPool()
 			for _, x := range r.Path[i+1:] {
-				inter.AddCert(x)
+				// A self-signed root among the intermediates changes no
+				// verdict (it can only end a chain, and Roots holds the ones
+				// that may) but makes x509 check the signature under it twice.
+				if !selfSigned(x) {
+					inter.AddCert(x)
+				}
 			}
 			// Judge trust apart from time and usage: those are reported on
 			// their own, with the certificate they concern.

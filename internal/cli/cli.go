@@ -12,6 +12,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/tlsdoctor/tlsdoctor/probe"
 )
 
 // Version is the tlsdoctor version.
@@ -35,6 +37,7 @@ Examples:
   tlsdoctor check https://backend:8443 --save run.json && tlsdoctor diagnose run.json
   tlsdoctor check https://backend:8443 --watch 10s --expect OK   # wait for the fix
   tlsdoctor diff before.json after.json                           # what the fix changed
+  tlsdoctor scan --config nginx.conf       # every back end of a gateway, as the gateway checks it
   tlsdoctor explain 'x509: certificate signed by unknown authority'
   kubectl logs deploy/api | tlsdoctor explain -
   tlsdoctor demo          # every failure, reproduced on loopback and diagnosed
@@ -42,6 +45,7 @@ Examples:
 
 Commands:
   check TARGET     connect as a client, record what happens, name the cause and the fix
+  scan             check many targets: a gateway configuration or a list (--config, --targets)
   diagnose FILE    diagnose a run saved with check --save, offline
   diff A B         what changed between two checks (saved runs, --json, scans)
   explain MESSAGE  say what an error message or a log (- or FILE) means and what decides it
@@ -78,6 +82,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.diagnoseCmd(ctx, rest)
 	case "diff":
 		return env.diffCmd(ctx, rest)
+	case "scan":
+		return env.scan(ctx, rest)
 	case "explain":
 		return env.explain(ctx, rest)
 	case "demo":
@@ -110,6 +116,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	resolver       probe.Resolver // tests only: resolves lab names without DNS
 }
 
 // fail prints "error: ..." and, when hint is not empty, a hint line, and
