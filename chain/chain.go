@@ -49,6 +49,10 @@ type Options struct {
 	CNFallback bool // accept the subject CN when there is no DNS SAN
 	RejectSHA1 bool // refuse MD5 and SHA-1 certificate signatures
 	RejectMD5  bool // refuse MD5 certificate signatures (implied by RejectSHA1)
+	// RejectCALeaf refuses a CA certificate (basicConstraints CA:TRUE) as the
+	// server's certificate, as Firefox does; OpenSSL, Go, Java and Python
+	// accept it.
+	RejectCALeaf bool
 	// MaxIntermediates is the client's verify depth: how many intermediate
 	// CAs may stand between the leaf and the trust anchor (0: no limit;
 	// OpenSSL's -verify_depth, nginx's proxy_ssl_verify_depth).
@@ -165,7 +169,7 @@ func Verify(served []*x509.Certificate, opts Options) *Report {
 	}
 	r.algorithms(opts)
 	r.extensions()
-	r.usage()
+	r.usage(opts)
 	r.hostname(opts)
 	r.servedOrder()
 	sortProblems(r.Problems)
@@ -236,7 +240,12 @@ func (r *Report) trust(opts Options) {
 		for i, c := range r.Path {
 			inter := x509.NewCertPool()
 			for _, x := range r.Path[i+1:] {
-				inter.AddCert(x)
+				// A self-signed root among the intermediates changes no
+				// verdict (it can only end a chain, and Roots holds the ones
+				// that may) but makes x509 check the signature under it twice.
+				if !selfSigned(x) {
+					inter.AddCert(x)
+				}
 			}
 			// Judge trust apart from time and usage: those are reported on
 			// their own, with the certificate they concern.
@@ -494,7 +503,7 @@ func (r *Report) extensions() {
 	}
 }
 
-func (r *Report) usage() {
+func (r *Report) usage(opts Options) {
 	leaf := r.Path[0]
 	leafSelfSigned := len(r.Path) == 1 && selfSigned(leaf)
 	if len(leaf.ExtKeyUsage) > 0 || len(leaf.UnknownExtKeyUsage) > 0 {
@@ -512,7 +521,12 @@ func (r *Report) usage() {
 		r.Problems = append(r.Problems, Problem{cause.BadKeyUsage, 0, fmt.Sprintf("the leaf %q has key usage without digitalSignature or keyEncipherment", name(leaf))})
 	}
 	if leaf.BasicConstraintsValid && leaf.IsCA && !leafSelfSigned {
-		r.Problems = append(r.Problems, Problem{cause.CertInvalid, 0, fmt.Sprintf("the leaf %q is a CA certificate (basicConstraints CA:TRUE); strict clients such as Firefox refuse a CA certificate as a server certificate", name(leaf))})
+		p := Problem{cause.CertInvalid, 0, fmt.Sprintf("the leaf %q is a CA certificate (basicConstraints CA:TRUE); Firefox refuses a CA certificate as a server certificate (OpenSSL, Go, Java and Python accept it)", name(leaf))}
+		if opts.RejectCALeaf {
+			r.Problems = append(r.Problems, p)
+		} else {
+			r.Findings = append(r.Findings, p)
+		}
 	}
 	for i, c := range r.Path[1:] {
 		if !c.BasicConstraintsValid || !c.IsCA {

@@ -3,7 +3,9 @@ package chain
 import (
 	"bytes"
 	"crypto"
+	"crypto/sha256"
 	"crypto/x509"
+	"sync"
 
 	"github.com/tlsdoctor/tlsdoctor/signature"
 )
@@ -43,12 +45,46 @@ func certAlgorithm(a x509.SignatureAlgorithm) signature.Algorithm {
 	return alg
 }
 
+// sigMemo remembers the signature checks already made, so that a scan of
+// many servers sharing a CA checks the CA's signatures once, not once per
+// server (a scan of thousands of targets spent most of its time here). The
+// key is a hash of everything the check depends on, so a certificate with a
+// copied signature but another body is checked afresh. Bounded: cleared
+// when full.
+var sigMemo struct {
+	sync.Mutex
+	m map[[32]byte]error
+}
+
+const sigMemoSize = 4096
+
 // checkSignature checks that parent's key signed child. Unlike
 // x509.Certificate.CheckSignatureFrom it accepts MD5 and SHA-1 signatures,
 // so that a chain can be built (and its weakness named) even where a client
-// would refuse it. It returns nil or a *signature.Error with its reason.
+// would refuse it. It returns nil or a *signature.Error with its reason,
+// computed once per (child, parent) pair (sigMemo).
 func checkSignature(child, parent *x509.Certificate) error {
-	return signature.Verify(parent.PublicKey, certAlgorithm(child.SignatureAlgorithm), child.RawTBSCertificate, child.Signature)
+	h := sha256.New()
+	h.Write(child.RawTBSCertificate)
+	h.Write(child.Signature)
+	h.Write([]byte(child.SignatureAlgorithm.String()))
+	h.Write(parent.RawSubjectPublicKeyInfo)
+	var key [32]byte
+	h.Sum(key[:0])
+	sigMemo.Lock()
+	err, seen := sigMemo.m[key]
+	sigMemo.Unlock()
+	if seen {
+		return err
+	}
+	err = signature.Verify(parent.PublicKey, certAlgorithm(child.SignatureAlgorithm), child.RawTBSCertificate, child.Signature)
+	sigMemo.Lock()
+	if sigMemo.m == nil || len(sigMemo.m) >= sigMemoSize {
+		sigMemo.m = make(map[[32]byte]error, sigMemoSize)
+	}
+	sigMemo.m[key] = err
+	sigMemo.Unlock()
+	return err
 }
 
 // link says whether parent issued child: the names (and key identifiers,

@@ -18,7 +18,7 @@ import (
 func (c *ctx) verify(certs []*x509.Certificate) *chain.Report {
 	return chain.Verify(certs, chain.Options{
 		Roots: c.rootsOrEmpty(), Extra: c.aia, RootCerts: c.rootCertsFn(), Known: c.knownFn(), At: c.at, AtChosen: !c.run.At.IsZero(), Host: c.hostToCheck(),
-		CNFallback: c.p.CNFallback, RejectSHA1: c.p.RejectSHA1, RejectMD5: c.p.RejectMD5, MaxIntermediates: c.p.MaxIntermediates,
+		CNFallback: c.p.CNFallback, RejectSHA1: c.p.RejectSHA1, RejectMD5: c.p.RejectMD5, RejectCALeaf: c.p.RejectCALeaf, MaxIntermediates: c.p.MaxIntermediates,
 		MinRSABits: c.p.MinRSABits, MinECBits: c.p.MinECBits, MaxValidity: c.p.MaxValidity,
 	})
 }
@@ -362,7 +362,7 @@ func summarize(rep *chain.Report) []Certificate {
 			Role: chain.Role(rep.Path, i), Subject: c.Subject.String(), Issuer: c.Issuer.String(),
 			NotBefore: c.NotBefore.UTC().Format(time.RFC3339), NotAfter: c.NotAfter.UTC().Format(time.RFC3339),
 			Names: names, Key: fmt.Sprintf("%s %d", kind, bits), Signature: c.SignatureAlgorithm.String(),
-			SHA256: hex.EncodeToString(sum[:]), Source: string(rep.Source[i]),
+			SHA256: hex.EncodeToString(sum[:]), Source: string(rep.Source[i]), Serial: c.SerialNumber.Text(16),
 		})
 	}
 	return out

@@ -218,6 +218,8 @@ func (c *ctx) address(a *evidence.Address) AddressResult {
 		c.proxyFailure(a, &r)
 	case a.Dial.Err != nil:
 		c.dialFailure(a, &r)
+	case a.Hello == nil && a.Handshake != nil: // one crypto/tls handshake (scan --mode cert)
+		c.handshakeOnly(a, &r)
 	case a.Hello == nil:
 		r.decide(ruleSilent, "TCP connected, but no ClientHello could be sent", "the connection was made; the ClientHello was not sent or not answered")
 	case c.attemptsDisagree(a, &r):

@@ -43,6 +43,8 @@ type Diagnosis struct {
 	Addresses []AddressResult `json:"addresses"`
 	// Artifacts are files that fix the problem (--write-fix).
 	Artifacts []Artifact `json:"artifacts,omitempty"`
+	// Reproducers show the verdict with openssl and curl (Reproduce).
+	Reproducers []Reproducer `json:"reproducers,omitempty"`
 }
 
 // Verdict is how a cause was reached: the rule, its confidence, what it
@@ -105,6 +107,7 @@ type Certificate struct {
 	Names     []string `json:"names,omitempty"`
 	Key       string   `json:"key"`
 	Signature string   `json:"signature"`
+	Serial    string   `json:"serial,omitempty"` // hexadecimal
 	SHA256    string   `json:"sha256"`
 	Source    string   `json:"source"` // "served", "aia", "trust store", "known"
 }

@@ -28,6 +28,11 @@ type Run struct {
 	// ExtraRoots holds the DER of the CAs added with --ca-bundle, so that an
 	// offline diagnosis trusts what the live one trusted.
 	ExtraRoots [][]byte `json:"extra_roots,omitempty"`
+	// CAFiles names the --ca-bundle files as given, so that a reproducer
+	// can name them too.
+	CAFiles []string `json:"ca_files,omitempty"`
+	// ClientKeyFile names the --key file as given, for the same reason.
+	ClientKeyFile string `json:"client_key_file,omitempty"`
 	// NoSystemRoots records that the system trust store was not used.
 	NoSystemRoots bool      `json:"no_system_roots,omitempty"`
 	DNS           *DNS      `json:"dns,omitempty"`

@@ -8,7 +8,6 @@ var checked = map[string]*Check{
 		Clients: []string{"openssl s_client, OpenSSL 3.0.22 (Debian 12)"},
 		Differs: []string{
 			"Debian 12 sets no MinProtocol: s_client offers TLS 1.1 and 1.0 too, but at security level 2 it cannot complete them (the server signs with SHA-1 or MD5-SHA1: \"legacy sigalg disallowed or unsupported\"), so the profile offers the versions it can complete and the verdict against a TLS 1.0 server (PROTOCOL_VERSION_MISMATCH) stands",
-			"a CA certificate served as the leaf is accepted (see the reviewed rule disagreement leaf-is-ca)",
 		},
 	},
 	"curl": {

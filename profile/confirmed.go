@@ -6,6 +6,7 @@ package profile
 // each with the lab endpoints that show it.
 var confirmedRules = map[string][]Rule{
 	"chrome": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -26,6 +27,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"curl": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -47,6 +49,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"gnutls": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -67,6 +70,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"go": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -87,6 +91,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"haproxy": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -108,6 +113,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"java-17": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -151,6 +157,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"nginx-proxy-verify": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -172,6 +179,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"node": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -193,6 +201,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"openssl": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -214,6 +223,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"python": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"cn_fallback", "lab: cn-only"},
@@ -235,6 +245,7 @@ var confirmedRules = map[string][]Rule{
 		{"versions", "lab: ok, ok-rsa, tls10-only"},
 	},
 	"python-requests": {
+		{"basic_constraints", "lab: leaf-is-ca"},
 		{"checks_hostname", "lab: wrong-host"},
 		{"cipher_suites", "lab: cipher-mismatch"},
 		{"critical_extensions", "lab: critical-ext"},

@@ -62,6 +62,7 @@ type Profile struct {
 	MinDHBits      int   `json:"min_dh_bits,omitempty"`       // smallest DHE group accepted
 	MaxValidity    int   `json:"max_validity_days,omitempty"` // longest leaf validity accepted (Apple: 825)
 	RejectMD5      bool  `json:"reject_md5,omitempty"`        // refuses MD5 certificate signatures (implied by RejectSHA1)
+	RejectCALeaf   bool  `json:"reject_ca_leaf,omitempty"`    // refuses a CA certificate as the server's (Firefox)
 	// MaxCertMessage is the largest Certificate handshake message accepted,
 	// in bytes (OpenSSL's max_cert_list: 100 KiB; Java's
 	// jdk.tls.maxHandshakeMessageSize: 32 KiB; Go: 256 KiB). 0: no limit known.

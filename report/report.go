@@ -25,7 +25,10 @@ func JSON(w io.Writer, v any) error {
 type Style struct {
 	Color   bool   // ANSI colour
 	Recheck string // the command that re-checks after the fix
-	Verbose bool   // certificates and per-address detail even for one address
+	// RecheckAlso are lines printed under it: the re-check for another way
+	// to fix, or what the re-check cannot test.
+	RecheckAlso []string
+	Verbose     bool // certificates and per-address detail even for one address
 }
 
 func (s Style) paint(code, text string) string {
@@ -86,6 +89,9 @@ func Text(w io.Writer, d *diagnose.Diagnosis, s Style) {
 		if d.ClientLog != "" {
 			fmt.Fprintf(w, "\n%s\n  %s\n", s.bold("This client logs"), d.ClientLog)
 		}
+		writeReproducers(w, s, "Reproduce without tlsdoctor", d.Reproducers)
+	} else if s.Verbose {
+		writeReproducers(w, s, "Check without tlsdoctor", d.Reproducers)
 	}
 	if len(d.Findings) > 0 {
 		var lines []string
@@ -148,6 +154,11 @@ func Text(w io.Writer, d *diagnose.Diagnosis, s Style) {
 			label = "Re-check"
 		}
 		fmt.Fprintf(w, "\n%s: %s\n", label, s.bold(s.Recheck))
+		if d.Cause.Failed() {
+			for _, l := range s.RecheckAlso {
+				fmt.Fprintf(w, "  %s\n", s.dim(l))
+			}
+		}
 	}
 }
 

@@ -7,15 +7,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
 	"github.com/tlsdoctor/tlsdoctor/evidence"
 	"github.com/tlsdoctor/tlsdoctor/fleet"
@@ -43,6 +46,11 @@ Examples:
   tlsdoctor check https://10.0.0.5:8443 --servername api.example.com
   tlsdoctor check https://api.example.com --at 2027-01-15      # will it still work then?
   tlsdoctor check https://api.example.com --write-fix ./fix     # write the corrected chain / CA
+  tlsdoctor check https://api.example.com --expect OK           # CI: fail unless it works
+  tlsdoctor check https://api.example.com --expect CERT_EXPIRED # still broken the known way?
+  tlsdoctor check https://api.example.com --watch 10s           # re-check while you fix it
+  tlsdoctor check https://api.example.com --watch 10s --expect OK --max-tries 90
+  tlsdoctor check https://backend:8443 --profile nginx-proxy --sni   # as nginx with proxy_ssl_server_name on
   tlsdoctor check https://api.example.com --proxy http://proxy.corp:3128   # through a proxy; INTERCEPTED if it re-signs
   tlsdoctor check https://mtls.internal:8443 --cert client.pem --key client.key
   tlsdoctor check https://mtls.internal:8443 --cert client.p12 --cert-password-file pw.txt
@@ -52,8 +60,19 @@ Proxies: without --proxy, the proxy variables (HTTPS_PROXY, NO_PROXY, ...) are
 read the way the --profile's client reads them (Java reads none; Go never
 proxies loopback); --proxy direct ignores them.
 
-Exit status: 0 the cause is OK (with --clients: for every client); 1 a failure
-was diagnosed (with --clients: for at least one client); 2 usage or input error.
+A failing report ends with commands that show the same failure with openssl
+and curl, without tlsdoctor, each with the line of output to look for, and
+with the check to run once the fix is in.
+
+--watch re-checks every DURATION until the cause changes (with --expect:
+until it is one of the expected codes), at most --max-tries checks, and
+prints each change (certificates, versions, suites, the cause per address).
+Ctrl-C stops it.
+
+Exit status: 0 the cause is OK (with --clients: for every client; with
+--expect: the cause is one of the expected codes, for every client with
+--clients); 1 a failure was diagnosed (with --expect: the cause is none of
+them; with --watch: as the last check); 2 usage or input error.
 `
 
 type stringList []string
@@ -66,12 +85,12 @@ func (s *stringList) Set(v string) error {
 
 type checkFlags struct {
 	json, noSNI, noHTTP, noSystem, noAIA, verbose, clients, server bool
-	revocation                                                     bool
-	maxConns                                                       int
+	sni, revocation                                                bool
+	maxConns, maxTries                                             int
 	profile, servername, at, save, writeFix                        string
 	proxy, cert, key, certPassword                                 string
-	caBundles, connect                                             stringList
-	timeout, deadline                                              time.Duration
+	caBundles, connect, expect                                     stringList
+	timeout, deadline, watch                                       time.Duration
 }
 
 func (e *env) check(ctx context.Context, args []string) int {
@@ -85,7 +104,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.noSNI, "no-sni", false, "send no SNI")
 	fs.Var(&f.connect, "connect", "dial these `ADDR[,ADDR...]` (IP, IP:port, or host:port resolved when dialled) instead of resolving the target's name")
 	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "time-out of each phase (dial, hello, handshake, HTTP)")
-	fs.DurationVar(&f.deadline, "deadline", DefaultDeadline, "bound on the whole check (with --clients: on all the clients together)")
+	fs.DurationVar(&f.deadline, "deadline", DefaultDeadline, "bound on the whole check (with --clients: on all the clients together; with --watch: on each check)")
 	fs.BoolVar(&f.noHTTP, "no-http", false, "skip the HTTP request after the handshake")
 	fs.BoolVar(&f.noAIA, "no-aia", false, "do not fetch missing issuers from AIA URLs")
 	fs.StringVar(&f.at, "at", "", "judge certificate validity at `TIME` (RFC 3339, YYYY-MM-DD, or +30d / -2h from now)")
@@ -100,6 +119,10 @@ func (e *env) check(ctx context.Context, args []string) int {
 	fs.StringVar(&f.key, "key", "", "the client certificate's private key, PEM `FILE` (not needed when --cert holds it, or for PKCS#12)")
 	fs.StringVar(&f.certPassword, "cert-password-file", "", "read the PKCS#12 password from the first line of `FILE`")
 	fs.BoolVar(&f.revocation, "revocation", false, "check revocation (stapled OCSP, OCSP responders, CRLs) whatever the client's own policy")
+	fs.BoolVar(&f.sni, "sni", false, "send SNI even when the --profile does not, as the client will once configured to (nginx: proxy_ssl_server_name on)")
+	fs.Var(&f.expect, "expect", "exit 0 when the cause is `CODE`, 1 otherwise (repeatable, or CODE,CODE)")
+	fs.DurationVar(&f.watch, "watch", 0, "re-check every `DURATION` (at least 1s) until the cause changes, printing each change")
+	fs.IntVar(&f.maxTries, "max-tries", 60, "with --watch: stop after `N` checks")
 	pos, code, ok := e.parse(fs, checkHelp, args)
 	if !ok {
 		return code
@@ -121,9 +144,31 @@ func (e *env) check(ctx context.Context, args []string) int {
 		return e.fail(ExitUsage, "", "--max-conns must be 1-64, got %d", f.maxConns)
 	}
 	opts.Server, opts.ScanConns = f.server, f.maxConns
+	expect, code := e.expectCodes(f.expect)
+	if code != 0 {
+		return code
+	}
+	if f.watch != 0 {
+		if f.clients {
+			return e.fail(ExitUsage, "choose the client with --profile ID", "--watch follows one client; it cannot be combined with --clients")
+		}
+		if f.watch < time.Second || f.watch > 24*time.Hour {
+			return e.fail(ExitUsage, "e.g. --watch 10s", "--watch must be between 1s and 24h, got %s", f.watch)
+		}
+		if f.maxTries < 1 || f.maxTries > 100000 {
+			return e.fail(ExitUsage, "e.g. --watch 10s --max-tries 60: ten minutes", "--max-tries must be 1-100000, got %d", f.maxTries)
+		}
+	}
+	if f.watch != 0 {
+		// Each check has its own deadline; the watch is bounded by --max-tries.
+		return e.watchCheck(ctx, target, opts, p, &f, args, expect)
+	}
 	ctx, cancel := context.WithTimeout(ctx, f.deadline)
 	defer cancel()
 	if f.clients {
+		if f.sni {
+			return e.fail(ExitUsage, "check that client alone: --profile ID --sni", "--sni changes one client; it cannot be combined with --clients")
+		}
 		for _, name := range []string{"save", "write-fix", "profile"} {
 			if flagSet(fs, name) {
 				return e.fail(ExitUsage, "--clients checks every profile and saves nothing; run one client in full: tlsdoctor check TARGET --profile ID --"+name+" ...",
@@ -135,33 +180,33 @@ func (e *env) check(ctx context.Context, args []string) int {
 		if f.json {
 			report.JSON(e.stdout, m)
 		} else {
-			writeClients(e.stdout, m, colorOK(e.stdout))
+			writeClients(e.stdout, m, colorOK(e.stdout), checkCommand(dropFlags(args, "clients", "server", "max-conns", "profile", "json", "v", "save", "write-fix", "expect")))
+		}
+		if len(expect) > 0 {
+			for _, v := range m.Clients {
+				if !slices.Contains(expect, v.Cause) {
+					return ExitFailure
+				}
+			}
+			return ExitOK
 		}
 		if m.Failing() > 0 {
 			return ExitFailure
 		}
 		return ExitOK
 	}
-	run, d, err := runCheck(ctx, target, opts, p)
-	e.progressDone()
-	if err != nil {
-		var te *probe.TargetError
-		if errors.As(err, &te) {
-			return e.fail(ExitUsage, "--connect takes IP or IP:port, comma-separated", "%s: %s", te.Input, te.Reason)
-		}
-		return e.fail(ExitUsage, "", "%v", err)
+	run, d, code := e.checkOnce(ctx, target, opts, p, &f)
+	if code != 0 {
+		return code
 	}
-	if f.save != "" {
-		if err := writeJSONFile(f.save, run); err != nil {
-			return e.fail(ExitUsage, "", "--save: %v", err)
-		}
+	if code := e.keep(&f, run, d); code != 0 {
+		return code
 	}
-	if f.writeFix != "" {
-		if err := writeArtifacts(f.writeFix, d); err != nil {
-			return e.fail(ExitUsage, "", "--write-fix: %v", err)
-		}
+	status := e.output(d, f.json, rechecks(args, d, p, f.writeFix), f.verbose)
+	if len(expect) > 0 {
+		return expectStatus(d, expect)
 	}
-	return e.output(d, f.json, recheck(args), f.verbose)
+	return status
 }
 
 // DefaultDeadline bounds a whole check unless --deadline says otherwise.
@@ -172,6 +217,66 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// keep writes what --save and --write-fix ask for; a non-zero code means an
+// error was printed.
+func (e *env) keep(f *checkFlags, run *evidence.Run, d *diagnose.Diagnosis) int {
+	if f.save != "" {
+		if err := writeJSONFile(f.save, run); err != nil {
+			return e.fail(ExitUsage, "", "--save: %v", err)
+		}
+	}
+	if f.writeFix != "" {
+		if err := writeArtifacts(f.writeFix, d); err != nil {
+			return e.fail(ExitUsage, "", "--write-fix: %v", err)
+		}
+	}
+	return 0
+}
+
+// checkOnce runs one check and attaches its reproducers; a non-zero code
+// means an error was printed.
+func (e *env) checkOnce(ctx context.Context, target evidence.Target, opts probe.Options, p *profile.Profile, f *checkFlags) (*evidence.Run, *diagnose.Diagnosis, int) {
+	run, d, err := runCheck(ctx, target, opts, p)
+	e.progressDone()
+	if err != nil {
+		var te *probe.TargetError
+		if errors.As(err, &te) {
+			return nil, nil, e.fail(ExitUsage, "--connect takes IP or IP:port, comma-separated", "%s: %s", te.Input, te.Reason)
+		}
+		return nil, nil, e.fail(ExitUsage, "", "%v", err)
+	}
+	run.CAFiles, run.ClientKeyFile = f.caBundles, f.key
+	d.Reproducers = diagnose.Reproduce(run, d, p)
+	return run, d, 0
+}
+
+// expectCodes parses --expect: known cause codes, repeatable or
+// comma-separated, any case.
+func (e *env) expectCodes(list []string) ([]cause.Code, int) {
+	var out []cause.Code
+	for _, item := range list {
+		for _, c := range strings.Split(item, ",") {
+			code := cause.Code(strings.ToUpper(strings.TrimSpace(c)))
+			if code == "" {
+				continue
+			}
+			if !code.Known() {
+				return nil, e.fail(ExitUsage, "'tlsdoctor causes' lists them, e.g. --expect OK or --expect CERT_EXPIRED", "--expect %s: not a cause code", c)
+			}
+			out = append(out, code)
+		}
+	}
+	return out, 0
+}
+
+// expectStatus is the exit status under --expect.
+func expectStatus(d *diagnose.Diagnosis, expect []cause.Code) int {
+	if slices.Contains(expect, d.Cause) {
+		return ExitOK
+	}
+	return ExitFailure
 }
 
 // probeSetup turns the connection flags shared by check and explain --probe
@@ -218,6 +323,15 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	if len(connect) > probe.MaxAddresses {
 		return probe.Options{}, nil, e.fail(ExitUsage, "check the addresses in groups, or let the name resolve", "--connect takes at most %d addresses, got %d", probe.MaxAddresses, len(connect))
 	}
+	if f.sni {
+		if f.noSNI {
+			return probe.Options{}, nil, e.fail(ExitUsage, "--sni models a client that will send SNI; --no-sni one that does not", "--sni and --no-sni contradict each other")
+		}
+		// The client as it will be once configured to send SNI.
+		withSNI := *p
+		withSNI.SendsSNI = true
+		p = &withSNI
+	}
 	opts := probe.Options{
 		Profile: p, Timeout: f.timeout, ServerName: strings.ToLower(f.servername), NoSNI: f.noSNI,
 		Connect: connect, NoHTTP: f.noHTTP, NoAIA: f.noAIA, ExtraRoots: extra, NoSystem: f.noSystem,
@@ -253,11 +367,11 @@ func runCheck(ctx context.Context, target evidence.Target, opts probe.Options, p
 	return fleet.Check(ctx, target, opts, fleet.SystemTrust)
 }
 
-func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck string, verbose bool) int {
+func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck recheckLines, verbose bool) int {
 	if asJSON {
 		report.JSON(e.stdout, d)
 	} else {
-		report.Text(e.stdout, d, report.Style{Color: colorOK(e.stdout), Recheck: recheck, Verbose: verbose})
+		report.Text(e.stdout, d, report.Style{Color: colorOK(e.stdout), Recheck: recheck.command, RecheckAlso: recheck.also, Verbose: verbose})
 	}
 	if d.Cause.Failed() {
 		return ExitFailure
@@ -265,35 +379,56 @@ func (e *env) output(d *diagnose.Diagnosis, asJSON bool, recheck string, verbose
 	return ExitOK
 }
 
-// recheck rebuilds the command line without the one-off flags.
-func recheck(args []string) string {
-	skipNext, redactNext := false, false
-	out := []string{"tlsdoctor", "check"}
+// valueFlags are check's flags that take a value.
+var valueFlags = map[string]bool{"profile": true, "ca-bundle": true, "servername": true, "connect": true, "timeout": true,
+	"deadline": true, "at": true, "save": true, "write-fix": true, "max-conns": true, "expect": true, "watch": true,
+	"max-tries": true, "proxy": true, "cert": true, "key": true, "cert-password-file": true}
+
+// dropFlags returns args without the named flags (and their values).
+func dropFlags(args []string, names ...string) []string {
+	var out []string
+	skipNext := false
 	for _, a := range args {
 		if skipNext {
 			skipNext = false
 			continue
 		}
-		name := strings.TrimLeft(a, "-")
-		name, _, hasValue := strings.Cut(name, "=")
 		if strings.HasPrefix(a, "-") {
-			switch name {
-			case "json", "v":
+			name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if slices.Contains(names, name) {
+				skipNext = valueFlags[name] && !hasValue
 				continue
-			case "save", "write-fix":
-				skipNext = !hasValue
-				continue
-			case "proxy":
-				if hasValue {
-					a = "--proxy=" + redactProxy(a[strings.Index(a, "=")+1:])
-				} else {
-					redactNext = true
-				}
 			}
-		} else if redactNext {
-			a, redactNext = redactProxy(a), false
 		}
-		if strings.ContainsAny(a, " \t'\"$&;|<>()") {
+		out = append(out, a)
+	}
+	return out
+}
+
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if n, v, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && n == name && v != "false" {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCommand is 'tlsdoctor check' with args, quoted for a shell, with a
+// proxy's password hidden.
+func checkCommand(args []string) string {
+	out := []string{"tlsdoctor", "check"}
+	redactNext := false
+	for _, a := range args {
+		switch name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "="); {
+		case redactNext:
+			a, redactNext = redactProxy(a), false
+		case strings.HasPrefix(a, "-") && name == "proxy" && hasValue:
+			a = "--proxy=" + redactProxy(value)
+		case strings.HasPrefix(a, "-") && name == "proxy":
+			redactNext = true
+		}
+		if strings.ContainsAny(a, " \t'\"$&;|<>()*?[]{}~`\\") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
 		out = append(out, a)
@@ -310,6 +445,141 @@ func redactProxy(s string) string {
 		}
 	}
 	return s
+}
+
+// recheckLines is the re-check to run once the fix is in, and other lines:
+// the re-check for the other way to fix it, or what a re-check cannot test.
+type recheckLines struct {
+	command string
+	also    []string
+}
+
+// recheck rebuilds the command line without the one-off flags.
+func recheck(args []string) string {
+	return checkCommand(dropFlags(args, "json", "v", "save", "write-fix", "expect", "watch", "max-tries"))
+}
+
+// rechecks is the command that passes once d's first fix is in: the same
+// check (same addresses, CA files, name) for a fix on the server, or the
+// client as the fix changes it: sending SNI, trusting the CA.
+func rechecks(args []string, d *diagnose.Diagnosis, p *profile.Profile, fixDir string) recheckLines {
+	base := dropFlags(args, "json", "v", "save", "write-fix", "expect", "watch", "max-tries")
+	asIs := checkCommand(base)
+	switch d.Cause {
+	case cause.SNIRequired:
+		if !hasFlag(base, "no-sni") && (p.SendsSNI || hasFlag(base, "sni")) {
+			break // SNI was sent and refused: the server must change
+		}
+		fixed := dropFlags(base, "no-sni")
+		if !p.SendsSNI && !hasFlag(fixed, "sni") {
+			fixed = append(fixed, "--sni")
+		}
+		return recheckLines{checkCommand(fixed), []string{"if the server is fixed instead (a default certificate for clients without SNI): " + asIs}}
+	case cause.UntrustedRoot, cause.SelfSigned:
+		if p.Trust != profile.TrustSystem && p.Trust != profile.TrustBundleOnly {
+			break // this client cannot be given a CA
+		}
+		ca := "ca.pem"
+		written := slices.ContainsFunc(d.Artifacts, func(a diagnose.Artifact) bool { return a.Name == "ca.pem" })
+		var also []string
+		switch {
+		case written && fixDir != "":
+			ca = filepath.Join(fixDir, "ca.pem")
+		case written:
+			also = []string{"ca.pem: the CA added to the client's trust store (--write-fix DIR writes it)"}
+		default:
+			also = []string{"ca.pem: the CA added to the client's trust store" + topIssuer(d) + ", obtained from its owner"}
+		}
+		also = append(also, "if the server gets a certificate from a CA the client already trusts instead: "+asIs)
+		return recheckLines{checkCommand(append(base, "--ca-bundle", ca)), also}
+	case cause.HostnameMismatch:
+		// A client that connects by IP address is checked against IP SANs;
+		// the fix may be to connect by a name the certificate covers.
+		if _, err := netip.ParseAddr(d.ServerName); err == nil && !hasFlag(base, "servername") && len(d.Addresses) > 0 {
+			for _, c := range d.Addresses[0].Certificates {
+				if c.Role == "leaf" && len(c.Names) > 0 {
+					if _, err := netip.ParseAddr(c.Names[0]); err != nil {
+						return recheckLines{asIs, []string{"if the client connects by the name the certificate covers instead: " + checkCommand(append(base, "--servername", c.Names[0]))}}
+					}
+				}
+			}
+		}
+	case cause.ClientCertRequired:
+		if hasFlag(base, "cert") {
+			return recheckLines{asIs, []string{"with a certificate the server accepts in place of the one given (issued by a CA it names, for client authentication, current, with its key)"}}
+		}
+		fixed := append(slices.Clone(base), "--cert", "client.pem", "--key", "client.key")
+		return recheckLines{checkCommand(fixed), []string{"client.pem, client.key: the client certificate the server accepts (issued by a CA it names) and its key, as the client is given them",
+			"if the server makes client authentication optional instead: " + asIs}}
+	}
+	if d.FixSide == diagnose.ClientSide {
+		// A fix on the client that no flag models (a newer client, a higher
+		// verify depth): the check of the client as it is passes only once
+		// the server changes instead.
+		return recheckLines{asIs, []string{"the fix is on the client, and this checks the client as it is: it passes once the server changes instead; after changing the client, check as the changed client ('tlsdoctor profiles') or test from the client itself"}}
+	}
+	return recheckLines{command: asIs}
+}
+
+// topIssuer names the issuer of the highest certificate the server sent,
+// the CA a client must trust when the server does not send it.
+func topIssuer(d *diagnose.Diagnosis) string {
+	if len(d.Addresses) == 0 || len(d.Addresses[0].Certificates) == 0 {
+		return ""
+	}
+	certs := d.Addresses[0].Certificates
+	top := certs[len(certs)-1]
+	if top.Subject == top.Issuer {
+		return fmt.Sprintf(" (%q)", top.Subject)
+	}
+	return fmt.Sprintf(" (%q)", top.Issuer)
+}
+
+// runArgs rebuilds the check a saved run came from, with the CA files it
+// names, for the re-check after an offline diagnosis.
+func runArgs(run *evidence.Run) []string {
+	t := run.Target
+	args := []string{t.Input, "--profile", run.Profile}
+	if t.ServerName != t.Host {
+		args = append(args, "--servername", t.ServerName)
+	}
+	if len(t.Connect) > 0 {
+		args = append(args, "--connect", strings.Join(t.Connect, ","))
+	}
+	files := run.CAFiles
+	if len(files) == 0 && len(run.ExtraRoots) > 0 {
+		files = []string{"ca-bundle.pem"}
+	}
+	for _, f := range files {
+		args = append(args, "--ca-bundle", f)
+	}
+	if run.NoSystemRoots {
+		args = append(args, "--no-system-roots")
+	}
+	if p, err := profile.Get(run.Profile); err == nil && p.SendsSNI && t.SNI == "" && !t.IsIP {
+		args = append(args, "--no-sni")
+	} else if err == nil && !p.SendsSNI && t.SNI != "" {
+		args = append(args, "--sni")
+	}
+	if t.Scheme == "https" && !t.HTTP {
+		args = append(args, "--no-http")
+	}
+	if px := run.Proxy; px != nil && px.Used && px.Source == "--proxy" {
+		args = append(args, "--proxy", px.URL)
+	}
+	if cc := run.ClientCert; cc != nil && cc.Source != "" {
+		args = append(args, "--cert", cc.Source)
+		if run.ClientKeyFile != "" {
+			args = append(args, "--key", run.ClientKeyFile)
+		}
+	}
+	if run.RevocationForced {
+		args = append(args, "--revocation")
+	}
+	if !run.At.IsZero() {
+		args = append(args, "--at", run.At.UTC().Format(time.RFC3339))
+	}
+	return args
 }
 
 var relTime = regexp.MustCompile(`^([+-])(\d+)([dhm])$`)
@@ -414,7 +684,8 @@ Exit status: 0 the cause is OK; 1 a failure was diagnosed; 2 usage or input erro
 		return e.fail(ExitUsage, "the run was saved by a tlsdoctor that knows this profile", "%s: %v", pos[0], err)
 	}
 	d := fleet.Diagnose(run, p, fleet.SystemTrust)
-	return e.output(d, *asJSON, "tlsdoctor check "+run.Target.Input+" --profile "+run.Profile, *verbose)
+	d.Reproducers = diagnose.Reproduce(run, d, p)
+	return e.output(d, *asJSON, rechecks(runArgs(run), d, p, ""), *verbose)
 }
 
 // MaxRunFile bounds a saved run: real ones are well under 1 MiB, and

@@ -1,4 +1,4 @@
-// Package cli is the tlsdoctor command line: check, diagnose, demo, lab,
+// Package cli is the tlsdoctor command line: check, diagnose, diff, demo, lab,
 // causes, profiles. Run is the whole program, testable: it takes its
 // arguments and streams and returns the exit status. Library packages never
 // print or exit; this package adds the hints.
@@ -12,6 +12,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/tlsdoctor/tlsdoctor/probe"
 )
 
 // Version is the tlsdoctor version.
@@ -33,6 +35,9 @@ Examples:
   tlsdoctor check https://shop.example.com --connect 10.0.3.7:443,10.0.3.8:443
   tlsdoctor check https://backend:8443 --profile nginx-proxy
   tlsdoctor check https://backend:8443 --save run.json && tlsdoctor diagnose run.json
+  tlsdoctor check https://backend:8443 --watch 10s --expect OK   # wait for the fix
+  tlsdoctor diff before.json after.json                           # what the fix changed
+  tlsdoctor scan --config nginx.conf       # every back end of a gateway, as the gateway checks it
   tlsdoctor explain 'x509: certificate signed by unknown authority'
   kubectl logs deploy/api | tlsdoctor explain -
   tlsdoctor demo          # every failure, reproduced on loopback and diagnosed
@@ -40,7 +45,9 @@ Examples:
 
 Commands:
   check TARGET     connect as a client, record what happens, name the cause and the fix
+  scan             check many targets: a gateway configuration or a list (--config, --targets)
   diagnose FILE    diagnose a run saved with check --save, offline
+  diff A B         what changed between two checks (saved runs, --json, scans)
   explain MESSAGE  say what an error message or a log (- or FILE) means and what decides it
   demo             start the built-in lab and diagnose every endpoint
   lab              run the built-in lab until interrupted
@@ -54,7 +61,8 @@ Run 'tlsdoctor COMMAND --help' for a command's flags.
 
 Exit status:
   0  the handshake (and HTTP exchange) works for this client
-  1  a failure was diagnosed; the cause is printed
+  1  a failure was diagnosed; the cause is printed (check --expect: the cause
+     is not one expected; diff: something changed)
   2  usage or input error
   3  explain: nothing recognised
 `
@@ -72,6 +80,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.check(ctx, rest)
 	case "diagnose":
 		return env.diagnoseCmd(ctx, rest)
+	case "diff":
+		return env.diffCmd(ctx, rest)
+	case "scan":
+		return env.scan(ctx, rest)
 	case "explain":
 		return env.explain(ctx, rest)
 	case "demo":
@@ -104,6 +116,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	resolver       probe.Resolver // tests only: resolves lab names without DNS
 }
 
 // fail prints "error: ..." and, when hint is not empty, a hint line, and

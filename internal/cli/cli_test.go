@@ -227,12 +227,12 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestHelpLeadsWithExamplesAndExitCodes(t *testing.T) {
-	for _, cmd := range []string{"check", "diagnose", "explain", "demo", "lab", "causes", "profiles"} {
+	for _, cmd := range []string{"check", "diagnose", "diff", "explain", "demo", "lab", "causes", "profiles"} {
 		code, out, _ := run(t, cmd, "--help")
 		if code != ExitOK {
 			t.Fatalf("%s --help: exit %d", cmd, code)
 		}
-		if cmd == "check" || cmd == "diagnose" || cmd == "explain" || cmd == "demo" || cmd == "lab" {
+		if cmd == "check" || cmd == "diagnose" || cmd == "diff" || cmd == "explain" || cmd == "demo" || cmd == "lab" {
 			if !strings.Contains(out, "Examples:") || !strings.Contains(out, "Exit status") {
 				t.Errorf("%s --help lacks examples or exit codes:\n%s", cmd, out)
 			}

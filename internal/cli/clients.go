@@ -12,8 +12,10 @@ import (
 )
 
 // writeClients renders the matrix: failing causes first, each with its
-// clients and what they log, then the clients that work.
-func writeClients(w io.Writer, m *diagnose.ClientMatrix, color bool) {
+// clients and what they log, then the clients that work. one is the check
+// command for one client, with the options of this one (--connect,
+// --ca-bundle, --servername), less --profile.
+func writeClients(w io.Writer, m *diagnose.ClientMatrix, color bool, one string) {
 	fail := m.Failing()
 	fmt.Fprintf(w, "Clients for %s: %d work, %d fail\n", m.Target, len(m.Clients)-fail, fail)
 	var causes []cause.Code
@@ -52,7 +54,7 @@ func writeClients(w io.Writer, m *diagnose.ClientMatrix, color bool) {
 	for addr, sr := range m.Server {
 		report.Server(w, report.Style{Color: color}, addr, sr)
 	}
-	fmt.Fprintf(w, "\nOne client in full: tlsdoctor check %s --profile ID\n", m.Target)
+	fmt.Fprintf(w, "\nOne client in full: %s --profile ID\n", one)
 }
 
 func wrap(s string, width int, indent string) string {

@@ -102,7 +102,7 @@ Exit status: 0 every endpoint was diagnosed as expected; 1 some were not; 2 usag
 			return e.fail(ExitUsage, "", "%v", err)
 		}
 		fmt.Fprintf(e.stderr, "lab endpoint %q: %s (expected %s)\n\n", ep.Name, ep.Description, ep.Want)
-		e.output(d, *asJSON, "", true)
+		e.output(d, *asJSON, recheckLines{}, true)
 		if d.Cause == ep.Want {
 			return ExitOK
 		}

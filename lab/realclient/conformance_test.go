@@ -53,9 +53,6 @@ type known struct {
 // that stays, each with its reason. The key is "client row"; client "*"
 // stands for every client.
 var reviewed = map[string]known{
-	"* leaf-is-ca": {ruleKind, "verdict", "chain judges a leaf whose basicConstraints say CA:TRUE as CERT_INVALID for every verifying " +
-		"profile, but OpenSSL 3.0 (s_client, curl, Python, nginx, HAProxy), Node.js, GnuTLS, JSSE 17, Go 1.26 and Chromium 156 all " +
-		"accept it when its name, EKU and chain are right; only Firefox is documented to refuse it (MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY)"},
 	"wget bad-eku": {ruleKind, "verdict", "wget does not ask GnuTLS to check the certificate's purpose (gnutls-cli does, and fails); " +
 		"no profile field says a client skips the serverAuth EKU check, which diagnose makes for every verifying profile"},
 	"go reneg-unsafe": {labKind, "verdict", "the lab's hand-built TLS 1.2 flight echoes the session ID of the ClientHello; Go refuses a " +
