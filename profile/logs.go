@@ -31,6 +31,7 @@ var opensslLogs = map[cause.Code]string{
 	cause.ResetDuringHandshake:    ":errno=104 | errno=104",
 	cause.TCPRefused:              "BIO_connect:Connection refused",
 	cause.RenegotiationUnsafe:     "error:0A000152:SSL routines:...:unsafe legacy renegotiation disabled",
+	cause.CertTooLarge:            "error:0A000098:SSL routines:...:excessive message size",
 }
 
 var curlLogs = map[cause.Code]string{
@@ -58,6 +59,7 @@ var curlLogs = map[cause.Code]string{
 	cause.DoubleTLS:               "curl: (1) Received HTTP/0.9 when not allowed",
 	cause.HTTPNoResponse:          "curl: (52) Empty reply from server | curl: (56) Recv failure: Connection reset by peer",
 	cause.RenegotiationUnsafe:     "curl: (35) ...error:0A000152:SSL routines::unsafe legacy renegotiation disabled",
+	cause.CertTooLarge:            "curl: (35) ...error:0A000098:SSL routines::excessive message size",
 }
 
 // Python's ssl raises "ssl.SSLCertVerificationError: [SSL: ...] ..."; requests
@@ -89,6 +91,7 @@ var pythonLogs = map[cause.Code]string{
 	cause.DoubleTLS:               "BadStatusLine(",
 	cause.HTTPNoResponse:          "RemoteDisconnected('Remote end closed connection without response') | ConnectionResetError(104, 'Connection reset by peer')",
 	cause.RenegotiationUnsafe:     "[SSL: UNSAFE_LEGACY_RENEGOTIATION_DISABLED] unsafe legacy renegotiation disabled",
+	cause.CertTooLarge:            "[SSL: EXCESSIVE_MESSAGE_SIZE] excessive message size",
 }
 
 // Node.js: the error's string form, and its code, as an application logs
@@ -115,6 +118,7 @@ var nodeLogs = map[cause.Code]string{
 	cause.DoubleTLS:               "Error: Parse Error: ",
 	cause.HTTPNoResponse:          "Error: socket hang up (code ECONNRESET) | Error: read ECONNRESET",
 	cause.RenegotiationUnsafe:     "Error: write EPROTO ...:unsafe legacy renegotiation disabled",
+	cause.CertTooLarge:            "Error: write EPROTO ...:excessive message size",
 }
 
 // JSSE: the exception as an application logs it (its toString). Java 17
@@ -200,6 +204,7 @@ var nginxLogs = map[cause.Code]string{
 	cause.HTTPNoResponse:          "upstream prematurely closed connection while reading response header from upstream",
 	cause.RenegotiationUnsafe:     "SSL_do_handshake() failed (SSL: error:0A000152:SSL routines::unsafe legacy renegotiation disabled) while SSL handshaking to upstream",
 	cause.WeakKey:                 "SSL_do_handshake() failed (SSL: error:0A00018A:SSL routines::dh key too small) while SSL handshaking to upstream",
+	cause.CertTooLarge:            "SSL_do_handshake() failed (SSL: error:0A000098:SSL routines::excessive message size) while SSL handshaking to upstream",
 }
 
 // nginxVerifyLogs adds what nginx logs with proxy_ssl_verify on. A leaf sent
@@ -255,6 +260,7 @@ var haproxyLogs = map[cause.Code]string{
 	cause.DoubleTLS:               "502 PH--",
 	cause.HTTPNoResponse:          "502 SH--",
 	cause.RenegotiationUnsafe:     "SSL handshake failure...unsafe legacy renegotiation disabled",
+	cause.CertTooLarge:            "SSL handshake failure...excessive message size",
 }
 
 // Chromium's net error codes; its error page shows them as NET::ERR_...
@@ -275,6 +281,7 @@ var chromeLogs = map[cause.Code]string{
 	// reports it as one or the other, as it races the request.
 	cause.ClientCertRequired: "ERR_BAD_SSL_CLIENT_AUTH_CERT | ERR_SOCKET_NOT_CONNECTED",
 	cause.CertRevoked:        "NET::ERR_CERT_REVOKED",
+	cause.CertTooLarge:       "ERR_SSL_PROTOCOL_ERROR",
 }
 
 // GnuTLS: gnutls-cli prints "- Status: The certificate is NOT trusted. ..."

@@ -68,6 +68,9 @@ var reviewed = map[string]known{
 	"chromium revoked-stapled": {ruleKind, "verdict", "Chromium 156 refuses a stapled OCSP response that says revoked " +
 		"(net::ERR_CERT_REVOKED); the chrome profile's revocation policy says Chrome consults only its CRLSet, and " +
 		"diagnose's revocation tests hold that policy: the policy and its test are to change together"},
+	"* huge-cert": {labKind, "log", "the endpoint's hand-built ServerHello carries no renegotiation_info, so the clients built on " +
+		"OpenSSL stop there (\"unsafe legacy renegotiation disabled\") before the 10 MB certificate message they would refuse as " +
+		"too large (\"excessive message size\", as against many-names)"},
 	"* http-continue-loop": {labKind, "log", "after the 100 Continue responses the clients read a record that does not decrypt " +
 		"(\"decryption failed or bad record mac\", \"bad record MAC\", \"Tag mismatch!\"): the endpoint breaks its TLS stream " +
 		"as well as its HTTP, so the clients report the TLS error, not the HTTP one"},
