@@ -350,7 +350,7 @@ func (r *Report) missingIssuer(top *x509.Certificate, opts Options) {
 	}
 	r.Undecided = []cause.Code{cause.UntrustedRoot, cause.ChainIncomplete}
 	r.Problems = append(r.Problems, Problem{cause.UntrustedRoot, len(r.Path) - 1, fmt.Sprintf(
-		"the chain ends at %q, issued by %q, which is not in the client's trust store (servers need not send the root; the client must trust it)",
+		"the chain ends at %q, issued by %q, which is neither sent nor in the client's trust store; if it is a root, as is likely, the client must trust it (servers need not send the root)",
 		name(top), missing.String())})
 }
 
@@ -420,26 +420,26 @@ func (r *Report) validity(opts Options) {
 	}
 	for i, c := range r.Path {
 		role := Role(r.Path, i)
-		at := "at " + opts.At.UTC().Format(time.RFC3339) + ", the time it is judged at"
+		at := opts.At.UTC().Format(time.RFC3339)
 		switch {
 		case opts.At.After(c.NotAfter) && opts.AtChosen:
-			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s: %s it has been expired for %s",
+			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s: at the time it is judged at, %s, it has been expired for %s",
 				role, name(c), c.NotAfter.UTC().Format(time.RFC3339), at, Age(opts.At.Sub(c.NotAfter)))})
 		case opts.At.After(c.NotAfter):
 			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expired %s ago, on %s",
 				role, name(c), Age(opts.At.Sub(c.NotAfter)), c.NotAfter.UTC().Format(time.RFC3339))})
 		case opts.At.Before(c.NotBefore) && opts.AtChosen:
-			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf("the %s %q becomes valid on %s: %s it is not valid for another %s",
+			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf("the %s %q becomes valid on %s: at the time it is judged at, %s, it is not valid for another %s",
 				role, name(c), c.NotBefore.UTC().Format(time.RFC3339), at, Age(c.NotBefore.Sub(opts.At)))})
 		case opts.At.Before(c.NotBefore):
 			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf(
 				"the %s %q is not valid for another %s (notBefore %s); if the certificate's dates are right, the client's clock may be wrong",
 				role, name(c), Age(c.NotBefore.Sub(opts.At)), c.NotBefore.UTC().Format(time.RFC3339))})
 		case c.NotAfter.Sub(opts.At) < time.Duration(warn)*24*time.Hour && opts.AtChosen:
-			r.Findings = append(r.Findings, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s, %s after %s",
+			r.Findings = append(r.Findings, Problem{cause.OK, i, fmt.Sprintf("the %s %q expires on %s, %s after %s",
 				role, name(c), c.NotAfter.UTC().Format(time.RFC3339), Age(c.NotAfter.Sub(opts.At)), opts.At.UTC().Format(time.RFC3339))})
 		case c.NotAfter.Sub(opts.At) < time.Duration(warn)*24*time.Hour:
-			r.Findings = append(r.Findings, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires in %s, on %s",
+			r.Findings = append(r.Findings, Problem{cause.OK, i, fmt.Sprintf("the %s %q expires in %s, on %s",
 				role, name(c), Age(c.NotAfter.Sub(opts.At)), c.NotAfter.UTC().Format(time.RFC3339))})
 		}
 	}
