@@ -46,8 +46,8 @@ type Summary struct {
 	Lines         int    `json:"lines"`
 	Records       int    `json:"records"`
 	Recognised    int    `json:"recognised"`
-	// Unrecognised counts records that mention TLS words but match no
-	// pattern; Samples holds the first few.
+	// Unrecognised counts records that mention TLS words and state a
+	// failure but match no pattern; Samples holds the first few.
 	Unrecognised int      `json:"unrecognised"`
 	Samples      []string `json:"unrecognised_samples,omitempty"`
 	// CutLines counts lines longer than MaxLine, of which only the first
@@ -70,7 +70,7 @@ func ReadLog(r io.Reader, progress Progress) (*Summary, error) {
 		res := Explain(rec)
 		if !res.Matched {
 			ctx.observe(rec)
-			if Mentions(rec) {
+			if Mentions(rec) && StatesFailure(rec) {
 				s.Unrecognised++
 				if len(s.Samples) < 5 {
 					s.Samples = append(s.Samples, Clip(rec, 300))

@@ -510,9 +510,9 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		plural(s.Records, "record", "records"), plural(s.Recognised, "TLS failure", "TLS failures"), plural(len(s.Groups), "group", "groups"))
 	if s.Unrecognised > 0 {
 		if s.Unrecognised == 1 {
-			fmt.Fprint(w, "; 1 more mentions TLS but matches no pattern")
+			fmt.Fprint(w, "; 1 more mentions TLS and a failure but matches no pattern")
 		} else {
-			fmt.Fprintf(w, "; %d more mention TLS but match no pattern", s.Unrecognised)
+			fmt.Fprintf(w, "; %d more mention TLS and a failure but match no pattern", s.Unrecognised)
 		}
 	}
 	fmt.Fprintln(w, ".")
@@ -558,7 +558,7 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		}
 	}
 	if len(s.Samples) > 0 {
-		fmt.Fprintln(w, "\nMention TLS but match no pattern (first few):")
+		fmt.Fprintln(w, "\nMention TLS and a failure but match no pattern (first few):")
 		for _, x := range s.Samples {
 			fmt.Fprintf(w, "  %s\n", printable(x))
 		}
@@ -570,6 +570,7 @@ func (e *env) explainList(asJSON bool) int {
 		ID       string       `json:"id"`
 		Stack    string       `json:"stack"`
 		Regex    string       `json:"regex"`
+		Topic    string       `json:"topic_regex,omitempty"` // counts only in a record that states a failure
 		Causes   []cause.Code `json:"causes,omitempty"`
 		Decides  bool         `json:"decides"`
 		Envelope bool         `json:"envelope"`
@@ -577,7 +578,7 @@ func (e *env) explainList(asJSON bool) int {
 	}
 	var list []entry
 	for _, p := range explain.Patterns() {
-		list = append(list, entry{p.ID, p.Stack, p.Re, p.Causes, p.Decides, p.Envelope, p.Meaning})
+		list = append(list, entry{p.ID, p.Stack, p.Re, p.Topic, p.Causes, p.Decides, p.Envelope, p.Meaning})
 	}
 	if asJSON {
 		report.JSON(e.stdout, map[string]any{"stacks": explain.Stacks(), "patterns": list})
