@@ -309,8 +309,20 @@ type hit struct {
 	v          View // the pattern's reading on the side that logged the line
 }
 
-// Explain explains one message (which may span lines: a stack trace).
+// Explain explains one message (which may span lines: a stack trace). A
+// message most of whose bytes are not text is binary and matches nothing.
 func Explain(msg string) *Result {
+	if len(msg) > MaxInput {
+		msg = msg[:MaxInput]
+	}
+	if Binary(msg) {
+		return &Result{SchemaVersion: SchemaVersion, Input: strings.TrimSpace(msg)}
+	}
+	return explainText(msg)
+}
+
+// explainText is Explain for a message known to be text.
+func explainText(msg string) *Result {
 	once.Do(compile)
 	if len(msg) > MaxInput {
 		msg = msg[:MaxInput]

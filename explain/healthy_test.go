@@ -96,9 +96,9 @@ func TestHealthyLinesAreNotFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Recognised != 0 || len(s.Groups) != 0 || s.Unrecognised != 0 {
-		t.Errorf("a log of healthy lines: %d failures recognised in %d groups, %d unrecognised %q",
-			s.Recognised, len(s.Groups), s.Unrecognised, s.Samples)
+	if s.Recognised != 0 || len(s.Groups) != 0 || s.Unrecognised != 0 || s.BinaryLines != 0 {
+		t.Errorf("a log of healthy lines: %d failures recognised in %d groups, %d unrecognised %q, %d binary",
+			s.Recognised, len(s.Groups), s.Unrecognised, s.Samples, s.BinaryLines)
 	}
 }
 

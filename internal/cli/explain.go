@@ -482,6 +482,8 @@ func mergeSummary(a, b *explain.Summary) *explain.Summary {
 	a.Records += b.Records
 	a.Recognised += b.Recognised
 	a.Unrecognised += b.Unrecognised
+	a.CutLines += b.CutLines
+	a.BinaryLines += b.BinaryLines
 	for _, s := range b.Samples {
 		if len(a.Samples) < 5 {
 			a.Samples = append(a.Samples, s)
@@ -516,6 +518,15 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		}
 	}
 	fmt.Fprintln(w, ".")
+	switch {
+	case s.BinaryLines == 1:
+		fmt.Fprintf(w, "1 line is not text (most of its bytes are binary) and was skipped: line %d.\n", s.FirstBinary)
+	case s.BinaryLines > 1:
+		fmt.Fprintf(w, "%d lines are not text (most of their bytes are binary) and were skipped; the first is line %d.\n", s.BinaryLines, s.FirstBinary)
+	}
+	if s.BinaryLines > s.Records {
+		fmt.Fprintln(w, "hint: most of this input is not text: a compressed log must be decompressed first (zcat FILE.gz | tlsdoctor explain -)")
+	}
 	if s.CutLines > 0 {
 		fmt.Fprintf(w, "%s longer than %d MiB: only the first %d MiB of each was read (the first is line %d).\n",
 			plural(s.CutLines, "line is", "lines are"), explain.MaxLine>>20, explain.MaxLine>>20, s.FirstCut)
