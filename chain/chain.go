@@ -155,13 +155,17 @@ func Verify(served []*x509.Certificate, opts Options) *Report {
 	if opts.At.IsZero() {
 		opts.At = time.Now()
 	}
-	r.Path, r.Source = buildPath(served, opts.Extra, opts.RootCerts, opts.Known)
-	for i := 1; i < len(r.Path); i++ {
-		if _, err := link(r.Path[i], r.Path[i-1]); err != nil {
-			r.Unchecked = append(r.Unchecked, fmt.Sprintf("the signature of %q by %q was not checked: %v", name(r.Path[i-1]), name(r.Path[i]), err))
+	if r.fastTrust(opts) {
+		r.incomplete()
+	} else {
+		r.Path, r.Source = buildPath(served, opts.Extra, opts.RootCerts, opts.Known)
+		for i := 1; i < len(r.Path); i++ {
+			if _, err := link(r.Path[i], r.Path[i-1]); err != nil {
+				r.Unchecked = append(r.Unchecked, fmt.Sprintf("the signature of %q by %q was not checked: %v", name(r.Path[i-1]), name(r.Path[i]), err))
+			}
 		}
+		r.trust(opts)
 	}
-	r.trust(opts)
 	r.depth(opts)
 	r.validity(opts)
 	if days := int(served[0].NotAfter.Sub(served[0].NotBefore).Hours() / 24); opts.MaxValidity > 0 && days > opts.MaxValidity {
@@ -233,6 +237,75 @@ func midpoint(c *x509.Certificate) time.Time {
 	return c.NotBefore.Add(c.NotAfter.Sub(c.NotBefore) / 2)
 }
 
+// fastTrust lets x509.Verify build and check the chain from the leaf, as a
+// client would, when it can: the common case, with every signature checked
+// once. It reports whether it did; when it did not (a missing issuer, a
+// signature Go refuses, dates), the path is built here link by link.
+func (r *Report) fastTrust(opts Options) bool {
+	if opts.Roots == nil {
+		return false
+	}
+	leaf := r.Served[0]
+	inter := x509.NewCertPool()
+	for _, list := range [][]*x509.Certificate{r.Served[1:], opts.Extra, opts.Known} {
+		for _, c := range list {
+			if !bytes.Equal(c.RawIssuer, c.RawSubject) { // a root can only end a chain
+				inter.AddCert(c)
+			}
+		}
+	}
+	chains, err := leaf.Verify(x509.VerifyOptions{Roots: opts.Roots, Intermediates: inter,
+		CurrentTime: midpoint(leaf), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if err != nil || len(chains) == 0 {
+		return false
+	}
+	// Prefer the chain that takes the most from what the server sent.
+	best, bestScore := chains[0], -1
+	for _, ch := range chains {
+		score := 0
+		for _, c := range ch {
+			if contains(r.Served, c) {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore = ch, score
+		}
+	}
+	r.Path, r.Source = best, make([]Source, len(best))
+	for i, c := range best {
+		switch {
+		case contains(r.Served, c):
+			r.Source[i] = Served
+		case i < len(best)-1 && contains(opts.Extra, c):
+			r.Source[i] = AIA
+		case i < len(best)-1 && contains(opts.Known, c):
+			r.Source[i] = Elsewhere
+		default:
+			r.Source[i] = TrustStore
+		}
+	}
+	r.Trusted, r.Anchor = true, best[len(best)-1]
+	return true
+}
+
+// incomplete reports a trusted path that needed an intermediate the server
+// did not send.
+func (r *Report) incomplete() {
+	for i := 1; i < len(r.Path)-1; i++ {
+		switch r.Source[i] {
+		case AIA:
+			r.Problems = append(r.Problems, Problem{cause.ChainIncomplete, i, fmt.Sprintf(
+				"the server does not send the intermediate %q; the chain is trusted only once it is added (fetched from the AIA URL)", name(r.Path[i]))})
+			return
+		case Elsewhere, TrustStore:
+			r.Problems = append(r.Problems, Problem{cause.ChainIncomplete, i, fmt.Sprintf(
+				"the server does not send the intermediate %q; the chain is trusted only once it is added (tlsdoctor found it among the known CA certificates)", name(r.Path[i]))})
+			return
+		}
+	}
+}
+
 // trust decides whether the path reaches a root in opts.Roots, and if not,
 // which of SELF_SIGNED, CHAIN_INCOMPLETE and UNTRUSTED_ROOT it is.
 func (r *Report) trust(opts Options) {
@@ -279,18 +352,7 @@ func (r *Report) trust(opts Options) {
 		}
 	}
 	if r.Trusted {
-		for i := 1; i < len(r.Path)-1; i++ {
-			switch r.Source[i] {
-			case AIA:
-				r.Problems = append(r.Problems, Problem{cause.ChainIncomplete, i, fmt.Sprintf(
-					"the server does not send the intermediate %q; the chain is trusted only once it is added (fetched from the AIA URL)", name(r.Path[i]))})
-				return
-			case Elsewhere, TrustStore:
-				r.Problems = append(r.Problems, Problem{cause.ChainIncomplete, i, fmt.Sprintf(
-					"the server does not send the intermediate %q; the chain is trusted only once it is added (tlsdoctor found it among the known CA certificates)", name(r.Path[i]))})
-				return
-			}
-		}
+		r.incomplete()
 		return
 	}
 	top := r.Path[len(r.Path)-1]
@@ -350,7 +412,7 @@ func (r *Report) missingIssuer(top *x509.Certificate, opts Options) {
 	}
 	r.Undecided = []cause.Code{cause.UntrustedRoot, cause.ChainIncomplete}
 	r.Problems = append(r.Problems, Problem{cause.UntrustedRoot, len(r.Path) - 1, fmt.Sprintf(
-		"the chain ends at %q, issued by %q, which is not in the client's trust store (servers need not send the root; the client must trust it)",
+		"the chain ends at %q, issued by %q, which is neither sent nor in the client's trust store; if it is a root, as is likely, the client must trust it (servers need not send the root)",
 		name(top), missing.String())})
 }
 
@@ -420,26 +482,26 @@ func (r *Report) validity(opts Options) {
 	}
 	for i, c := range r.Path {
 		role := Role(r.Path, i)
-		at := "at " + opts.At.UTC().Format(time.RFC3339) + ", the time it is judged at"
+		at := opts.At.UTC().Format(time.RFC3339)
 		switch {
 		case opts.At.After(c.NotAfter) && opts.AtChosen:
-			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s: %s it has been expired for %s",
+			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s: at the time it is judged at, %s, it has been expired for %s",
 				role, name(c), c.NotAfter.UTC().Format(time.RFC3339), at, Age(opts.At.Sub(c.NotAfter)))})
 		case opts.At.After(c.NotAfter):
 			r.Problems = append(r.Problems, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expired %s ago, on %s",
 				role, name(c), Age(opts.At.Sub(c.NotAfter)), c.NotAfter.UTC().Format(time.RFC3339))})
 		case opts.At.Before(c.NotBefore) && opts.AtChosen:
-			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf("the %s %q becomes valid on %s: %s it is not valid for another %s",
+			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf("the %s %q becomes valid on %s: at the time it is judged at, %s, it is not valid for another %s",
 				role, name(c), c.NotBefore.UTC().Format(time.RFC3339), at, Age(c.NotBefore.Sub(opts.At)))})
 		case opts.At.Before(c.NotBefore):
 			r.Problems = append(r.Problems, Problem{cause.CertNotYetValid, i, fmt.Sprintf(
 				"the %s %q is not valid for another %s (notBefore %s); if the certificate's dates are right, the client's clock may be wrong",
 				role, name(c), Age(c.NotBefore.Sub(opts.At)), c.NotBefore.UTC().Format(time.RFC3339))})
 		case c.NotAfter.Sub(opts.At) < time.Duration(warn)*24*time.Hour && opts.AtChosen:
-			r.Findings = append(r.Findings, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires on %s, %s after %s",
+			r.Findings = append(r.Findings, Problem{cause.OK, i, fmt.Sprintf("the %s %q expires on %s, %s after %s",
 				role, name(c), c.NotAfter.UTC().Format(time.RFC3339), Age(c.NotAfter.Sub(opts.At)), opts.At.UTC().Format(time.RFC3339))})
 		case c.NotAfter.Sub(opts.At) < time.Duration(warn)*24*time.Hour:
-			r.Findings = append(r.Findings, Problem{cause.CertExpired, i, fmt.Sprintf("the %s %q expires in %s, on %s",
+			r.Findings = append(r.Findings, Problem{cause.OK, i, fmt.Sprintf("the %s %q expires in %s, on %s",
 				role, name(c), Age(c.NotAfter.Sub(opts.At)), c.NotAfter.UTC().Format(time.RFC3339))})
 		}
 	}

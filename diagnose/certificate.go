@@ -92,7 +92,16 @@ func (c *ctx) certificate(a *evidence.Address, r *AddressResult, rep *chain.Repo
 	ev := []string{fmt.Sprintf("the server sent %s; judged at %s against %s", plural(len(rep.Served), "certificate"), c.at.UTC().Format(time.RFC3339), c.trustText()),
 		"leaf: " + certLine(leaf)}
 	if primary.Cert > 0 && primary.Cert < len(rep.Path) {
-		ev = append(ev, chain.Role(rep.Path, primary.Cert)+": "+certLine(rep.Path[primary.Cert]))
+		from := ""
+		switch rep.Source[primary.Cert] {
+		case chain.AIA:
+			from = " (fetched from the AIA URL, not sent)"
+		case chain.Elsewhere:
+			from = " (known to tlsdoctor, not sent)"
+		case chain.TrustStore:
+			from = " (from the trust store)"
+		}
+		ev = append(ev, chain.Role(rep.Path, primary.Cert)+from+": "+certLine(rep.Path[primary.Cert]))
 	}
 	if rep.MissingIssuer != "" {
 		ev = append(ev, fmt.Sprintf("no certificate named %q was sent, fetched or found in the trust store", rep.MissingIssuer))
@@ -111,6 +120,9 @@ func (c *ctx) certificate(a *evidence.Address, r *AddressResult, rep *chain.Repo
 		}
 	}
 	r.decide(rule, primary.Detail, ev...)
+	if c.p.Trust == "public" && (primary.Code == cause.UntrustedRoot || primary.Code == cause.SelfSigned) {
+		r.FixSide = ServerSide // a fixed store: the certificate must change
+	}
 	if rep.Inferred && len(rep.Undecided) > 1 {
 		r.Evidence = append(r.Evidence, "why "+string(rep.Undecided[0])+" first: "+rep.Why)
 		for _, alt := range rep.Undecided[1:] {
@@ -186,7 +198,7 @@ func (c *ctx) certFix(p chain.Problem, rep *chain.Report) []string {
 		fix := []string{"serve the full chain: the leaf followed by every intermediate (nginx: ssl_certificate fullchain.pem; Apache: SSLCertificateFile with the chain appended; AWS ACM/ALB and OCI: upload the certificate chain)"}
 		for i, s := range rep.Source {
 			if s == chain.AIA || s == chain.Elsewhere && i < len(rep.Path)-1 {
-				fix = append(fix, fmt.Sprintf("the missing intermediate is %q (tlsdoctor has it: --write-fix writes the full chain)", chain.Name(rep.Path[i])))
+				fix = append(fix, fmt.Sprintf("the missing intermediate is %q", chain.Name(rep.Path[i])))
 				break
 			}
 		}
@@ -203,20 +215,33 @@ func (c *ctx) certFix(p chain.Problem, rep *chain.Report) []string {
 		if root != nil {
 			name = chain.Name(root)
 		}
-		fix := []string{fmt.Sprintf("add the CA %q to the client's trust store: OCI API Gateway: a CA bundle resource on the API's back end; AWS API Gateway: a certificate from a supported CA (REST APIs do not accept private CAs); nginx: proxy_ssl_trusted_certificate; Java: keytool -importcert into the truststore", name),
+		if c.p.Trust == "public" {
+			return []string{fmt.Sprintf("use a certificate from a CA on this client's fixed list: %q is not on it, and the list cannot be extended (AWS API Gateway REST: a certificate from a supported CA, e.g. ACM's public CAs)", name),
+				"or, for AWS API Gateway, enable insecureSkipVerification on the integration (the chain must then end at a root CA the server sends)"}
+		}
+		fix := []string{fmt.Sprintf("add the CA %q to the client's trust store: OCI API Gateway: a CA bundle resource on the API's back end; nginx: proxy_ssl_trusted_certificate; Java: keytool -importcert into the truststore", name),
 			"or use a certificate from a publicly trusted CA"}
 		if rep.Inferred {
 			fix = append(fix, fmt.Sprintf("if %q is instead an intermediate CA, the server must send it: append it to the server's certificate file", rep.MissingIssuer))
 		}
 		return fix
 	case cause.SelfSigned:
+		if c.p.Trust == "any-root" {
+			return []string{"reissue the self-signed certificate as a root: basicConstraints CA:TRUE and keyUsage keyCertSign (AWS insecureSkipVerification accepts a self-signed certificate only as a root), or use a certificate from a CA"}
+		}
+		if c.p.Trust == "public" {
+			return []string{"use a certificate from a CA on this client's fixed list (its trust store cannot be extended), or, for AWS API Gateway, enable insecureSkipVerification"}
+		}
 		return []string{"replace the self-signed certificate with one issued by a CA the client trusts",
 			"or trust this exact certificate on the client"}
 	case cause.CertExpired:
 		return []string{fmt.Sprintf("renew the certificate %q and deploy it (then reload the server); fix the renewal job so it does not happen again", chain.Name(rep.Path[max(p.Cert, 0)]))}
 	case cause.CertNotYetValid:
-		return []string{"check the client's clock (NTP): a clock behind by more than the certificate's age makes it not yet valid",
-			"if the clock is right, the certificate was issued with a future notBefore: reissue it"}
+		if !c.run.At.IsZero() {
+			return []string{"the certificate is not yet valid at the time you judged it at (--at): deploy one valid by then"}
+		}
+		return []string{"the certificate's notBefore is after the time tlsdoctor judged it at: reissue it with the right dates, or wait for it to become valid before deploying it",
+			"if tlsdoctor's clock is right but a client still reports this later, that client's clock is behind: fix it (NTP)"}
 	case cause.HostnameMismatch:
 		fix := []string{fmt.Sprintf("issue a certificate whose subjectAltName covers %q (it now covers %s)", c.run.Target.ServerName, namesShort(leaf)),
 			"or point the client at a name the certificate covers (AWS VPC link: the integration URI's host must be on the certificate, not the NLB's name)"}
@@ -245,6 +270,10 @@ func (c *ctx) certFix(p chain.Problem, rep *chain.Report) []string {
 // would fix it (a chain completed from AIA or a known CA; a root that is
 // known). A certificate that is not the missing one is never written.
 func (c *ctx) certArtifacts(code cause.Code, rep *chain.Report) []Artifact {
+	fixedStore := c.p.Trust == "public" || c.p.Trust == "any-root"
+	if fixedStore && (code == cause.UntrustedRoot || code == cause.SelfSigned) {
+		return nil // this client's trust store cannot take a CA
+	}
 	switch code {
 	case cause.ChainIncomplete:
 		if rep.Trusted {
@@ -308,7 +337,9 @@ func (c *ctx) sniFindings(a *evidence.Address, r *AddressResult, certs []*x509.C
 		how = fmt.Sprintf("with SNI %q", alt.SNI)
 	}
 	if !alt.OK && len(alt.Certificates) == 0 {
-		if withSNI {
+		// Only when the same handshake with SNI worked: a failure of Go's
+		// own handshake either way (a DHE-only server) says nothing of SNI.
+		if withSNI && a.Handshake != nil && a.Handshake.OK {
 			refusal := errMsg(alt.Err)
 			if alt.Alert != nil {
 				refusal = "alert " + alt.Alert.String()

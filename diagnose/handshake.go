@@ -436,7 +436,7 @@ func (c *ctx) dhWeak(h *evidence.Hello, r *AddressResult) bool {
 	}
 	if c.p.MinDHBits > 0 && ske.DHPBits < c.p.MinDHBits {
 		r.decide(ruleWeakDH, fmt.Sprintf("the server's DHE group is %d bits; this client requires at least %d", ske.DHPBits, c.p.MinDHBits),
-			fmt.Sprintf("ServerHello %s; ServerKeyExchange with a %d-bit DH prime", describeAccept(h), ske.DHPBits))
+			fmt.Sprintf("%s; ServerKeyExchange with a %d-bit DH prime", describeAccept(h), ske.DHPBits))
 		r.Fix = []string{"configure a DH group of 2048 bits or more (nginx: ssl_dhparam with a 2048-bit file; or prefer ECDHE suites)"}
 		return true
 	}

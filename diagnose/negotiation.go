@@ -110,7 +110,7 @@ func (c *ctx) helloRefused(a *evidence.Address, r *AddressResult) {
 				"ClientHello sent; no byte came back before the time-out",
 				"a port that speaks a client-first plain protocol, or a stalled server, behaves like this")
 		} else {
-			r.decide(ruleStalled, fmt.Sprintf("the server at %s started answering but sent only %s in %s, then stalled", a.Addr, plural(len(h.First), "byte"), durStr(h.Duration)),
+			r.decide(ruleStalled, fmt.Sprintf("the server at %s started answering but sent only %s in %s: too little, too slowly, to finish before the time-out", a.Addr, plural(len(h.First), "byte"), durStr(h.Duration)),
 				"first bytes: "+hexdump(h.First))
 		}
 		r.Fix = []string{"check that this port is the TLS listener and that the server process is not hung (thread pool exhausted, blocked accept loop)",
@@ -144,7 +144,10 @@ func (c *ctx) malformed(h *evidence.Hello, r *AddressResult) {
 	e := h.Err
 	what := "the server's reply"
 	if e != nil && e.Subject != "" {
-		what = fmt.Sprintf("the server's %s (byte %d)", e.Subject, e.Offset)
+		what = "the server's " + e.Subject
+		if e.Offset > 0 {
+			what += fmt.Sprintf(" (byte %d)", e.Offset)
+		}
 	}
 	rule := ruleMalformed
 	if e != nil && strings.Contains(e.Subject, "HelloRetryRequest") {
@@ -445,11 +448,13 @@ func (c *ctx) cipherMismatch(a *evidence.Address, v *evidence.Hello, r *AddressR
 	}
 	r.decide(ruleCipherServer, fmt.Sprintf("the server shares no cipher suite with this client: it accepts only legacy suites such as %s", suite), ev...)
 	r.Fix = []string{"configure a modern AEAD suite on the server, e.g. ECDHE-ECDSA/RSA-AES128-GCM-SHA256 (nginx: ssl_ciphers; Java: jdk.tls.disabledAlgorithms; IIS: the cipher suite order policy)"}
-	switch forbidden := forbiddenSuite(id); {
+	switch forbidden, weak := forbiddenSuite(id), weakSuite(id); {
 	case forbidden != "":
 		r.Fix = append(r.Fix, fmt.Sprintf("do not enable %s on the client: %s", suite, forbidden))
+	case strings.Contains(suite, "3DES"):
+		r.Fix = append(r.Fix, fmt.Sprintf("do not enable %s on the client: %s; the server must change", suite, weak))
 	default:
-		r.Fix = append(r.Fix, fmt.Sprintf("as a stop-gap only, enable %s on the client if its policy allows; it is weak", suite))
+		r.Fix = append(r.Fix, fmt.Sprintf("as a stop-gap only, enable %s on the client if its policy allows (%s)", suite, weak))
 	}
 }
 

@@ -71,5 +71,5 @@ func hexdump(b []byte) string {
 		}
 		fmt.Fprintf(&hx, "%02x", x)
 	}
-	return fmt.Sprintf("%s  %q", hx.String(), string(b[:min(len(b), 40)]))
+	return fmt.Sprintf("%s  %+q", hx.String(), string(b[:min(len(b), 40)]))
 }

@@ -31,6 +31,11 @@ type Pattern struct {
 	ID    string // stable: "<stack>/<name>"
 	Stack string // a key of Stacks
 	Re    string // matched case-insensitively
+	// Topic holds alternatives that name what a message is about (SNI,
+	// mutual TLS, a notAfter field, a handshake timeout) but not that
+	// anything failed: they count only in a record that states a failure
+	// outside their match (see failures).
+	Topic string
 	// Causes are the causes the message is compatible with, most likely
 	// first. An envelope may have none: it only names the application.
 	Causes []cause.Code
@@ -70,9 +75,9 @@ type Pattern struct {
 	// and the client refusing the server's chain in a server's log.
 	Server, Client *View
 
-	re   *regexp.Regexp // the whole expression, lower-cased (see lowerRegex)
-	lits []string       // one of these (lower case) occurs in every match; nil if some alternative has none
-	subs []gated        // the top-level alternatives, each run only when its literal occurs
+	lits  []string // one of these (lower case) occurs in every match; nil if some alternative has none
+	subs  []gated  // the top-level alternatives of Re, then Topic, each run only when its literal occurs
+	topic []bool   // which of subs come from Topic
 }
 
 // View is a pattern's reading on one side of the connection.
@@ -217,12 +222,17 @@ func compile() {
 	var owners []int
 	for i := range patterns {
 		p := &patterns[i]
-		p.re = regexp.MustCompile(lowerRegex(p.Re))
+		alts := splitAlternatives(p.Re)
+		n := len(alts)
+		if p.Topic != "" {
+			alts = append(alts, splitAlternatives(p.Topic)...)
+		}
 		table[i] = p
 		complete := true
-		for j, alt := range splitAlternatives(p.Re) {
+		for j, alt := range alts {
 			g := gate(alt)
 			p.subs = append(p.subs, g)
+			p.topic = append(p.topic, j >= n)
 			ref := len(subRefs)
 			subRefs = append(subRefs, [2]int{i, j})
 			deferred = append(deferred, p.Stack == GenericStack && p.Marks == SideUnknown)
@@ -299,8 +309,20 @@ type hit struct {
 	v          View // the pattern's reading on the side that logged the line
 }
 
-// Explain explains one message (which may span lines: a stack trace).
+// Explain explains one message (which may span lines: a stack trace). A
+// message most of whose bytes are not text is binary and matches nothing.
 func Explain(msg string) *Result {
+	if len(msg) > MaxInput {
+		msg = msg[:MaxInput]
+	}
+	if Binary(msg) {
+		return &Result{SchemaVersion: SchemaVersion, Input: strings.TrimSpace(msg)}
+	}
+	return explainText(msg)
+}
+
+// explainText is Explain for a message known to be text.
+func explainText(msg string) *Result {
 	once.Do(compile)
 	if len(msg) > MaxInput {
 		msg = msg[:MaxInput]
@@ -592,12 +614,22 @@ func match(msg, lower string) []hit {
 	}
 	var hits []hit
 	specific := false
+	var failed [][2]int
+	failedKnown := false
 	try := func(ref int) {
 		pi, si := subRefs[ref][0], subRefs[ref][1]
 		p := table[pi]
 		loc := p.subs[si].re.FindStringIndex(lower)
 		if loc == nil {
 			return
+		}
+		if p.topic[si] {
+			if !failedKnown {
+				failed, failedKnown = failures(msg, lower), true
+			}
+			if !failsOutside(failed, loc[0], loc[1]) {
+				return
+			}
 		}
 		h := hit{p: p, start: loc[0], end: loc[1]}
 		specific = specific || p.specific()
@@ -637,8 +669,8 @@ func (p *Pattern) specific() bool {
 	return len(p.Causes) > 0 && !p.Envelope && !p.Weak && p.Stack != GenericStack && p.Marks == SideUnknown
 }
 
-// Mentions reports whether msg has a word that TLS failures use, for
-// counting lines that look relevant but match no pattern.
+// Mentions reports whether msg has a word that TLS failures use; with
+// StatesFailure, it counts lines that look like failures no pattern knows.
 func Mentions(msg string) bool {
 	// One pass: only where a word's first letter occurs is it compared.
 	for i := 0; i < len(msg); i++ {

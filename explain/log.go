@@ -46,15 +46,19 @@ type Summary struct {
 	Lines         int    `json:"lines"`
 	Records       int    `json:"records"`
 	Recognised    int    `json:"recognised"`
-	// Unrecognised counts records that mention TLS words but match no
-	// pattern; Samples holds the first few.
+	// Unrecognised counts records that mention TLS words and state a
+	// failure but match no pattern; Samples holds the first few.
 	Unrecognised int      `json:"unrecognised"`
 	Samples      []string `json:"unrecognised_samples,omitempty"`
 	// CutLines counts lines longer than MaxLine, of which only the first
 	// MaxLine bytes were read; FirstCut is the first one's number.
-	CutLines int      `json:"cut_lines"`
-	FirstCut int      `json:"first_cut_line,omitempty"`
-	Groups   []*Group `json:"groups"`
+	CutLines int `json:"cut_lines"`
+	FirstCut int `json:"first_cut_line,omitempty"`
+	// BinaryLines counts the lines (or JSON events) skipped because most of
+	// their bytes are not text; FirstBinary is the first one's number.
+	BinaryLines int      `json:"binary_lines"`
+	FirstBinary int      `json:"first_binary_line,omitempty"`
+	Groups      []*Group `json:"groups"`
 }
 
 // Progress is told how far reading has got.
@@ -65,12 +69,18 @@ func ReadLog(r io.Reader, progress Progress) (*Summary, error) {
 	s := &Summary{SchemaVersion: SchemaVersion, Format: "text"}
 	groups := map[string]*Group{}
 	var ctx logContext
-	add := func(line int, rec string) {
+	// add explains one record; text is set when its lines were found to be
+	// text already.
+	add := func(line int, rec string, text bool) {
+		if !text && Binary(rec) {
+			s.binary(line)
+			return
+		}
 		s.Records++
-		res := Explain(rec)
+		res := explainText(rec)
 		if !res.Matched {
 			ctx.observe(rec)
-			if Mentions(rec) {
+			if Mentions(rec) && StatesFailure(rec) {
 				s.Unrecognised++
 				if len(s.Samples) < 5 {
 					s.Samples = append(s.Samples, Clip(rec, 300))
@@ -96,7 +106,7 @@ func ReadLog(r io.Reader, progress Progress) (*Summary, error) {
 	first = bytes.TrimLeft(first, " \t\r\n\ufeff")
 	var err error
 	switch {
-	case len(first) > 0 && (first[0] == '[' || first[0] == '{') && document(br):
+	case len(first) > 0 && (first[0] == '[' || first[0] == '{') && !Binary(first) && document(br):
 		s.Format = "json"
 		err = readJSONDocument(br, cr, add)
 	default:
@@ -146,7 +156,15 @@ func (c *countReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, string)) error {
+// binary counts a skipped binary line.
+func (s *Summary) binary(line int) {
+	s.BinaryLines++
+	if s.FirstBinary == 0 {
+		s.FirstBinary = line
+	}
+}
+
+func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, string, bool)) error {
 	// The record is built in one buffer reused from record to record; a
 	// line is looked at in place (bufio's slice), so a record costs one
 	// string, made when it is complete.
@@ -154,7 +172,7 @@ func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, stri
 	recLine, recLines, inTraceback := 0, 0, false
 	flush := func() {
 		if len(rec) > 0 {
-			add(recLine, string(rec))
+			add(recLine, string(rec), true)
 		}
 		rec = rec[:0]
 		recLines, inTraceback = 0, false
@@ -170,12 +188,19 @@ func readLines(br *bufio.Reader, cr *countReader, s *Summary, add func(int, stri
 				}
 			}
 			text := bytes.TrimRight(line, "\r")
+			if Binary(text) {
+				// Words found by chance in bytes that are not text are
+				// no message: the line is skipped, and ends a record.
+				flush()
+				s.binary(cr.lines)
+				goto next
+			}
 			if t := bytes.TrimSpace(text); len(t) > 1 && t[0] == '{' && t[len(t)-1] == '}' {
 				if msgs, ok := jsonLine(t); ok {
 					flush()
 					s.Format = "ndjson"
 					for _, msg := range msgs {
-						add(cr.lines, msg)
+						add(cr.lines, msg, false)
 					}
 					goto next
 				}
@@ -321,13 +346,13 @@ func flatten(v any) string {
 // "events", OCI Logging search results, an Elasticsearch "hits"). Arrays
 // are read one element at a time, and no element may exceed maxEvent, so
 // memory is bounded by one event whatever the document's size.
-func readJSONDocument(br *bufio.Reader, cr *countReader, add func(int, string)) error {
+func readJSONDocument(br *bufio.Reader, cr *countReader, add func(int, string, bool)) error {
 	lim := &eventLimit{r: br}
 	dec := json.NewDecoder(lim)
 	n := 0
 	event := func(v any) {
 		n++
-		add(n, flatten(v))
+		add(n, flatten(v), false)
 	}
 	decode := func(v any) error {
 		lim.mark()
@@ -592,4 +617,38 @@ func (c *logContext) fill(rec string, r *Result) {
 		r.Target.ServerName = sn
 	}
 	r.Command, r.Placeholder = command(r)
+}
+
+// Binary reports whether b is not mostly text: whether half its bytes or
+// more are neither printable ASCII, tab, line ends nor UTF-8 beyond ASCII.
+// Words found by chance in such bytes ("sNI", "mtLs" in random bytes) are
+// no message.
+func Binary[T ~string | ~[]byte](b T) bool {
+	text := 0
+	for i := 0; i < len(b); {
+		c, n := b[i], 1
+		switch {
+		case c >= 0x20 && c < 0x7f, c == '\t', c == '\n', c == '\r':
+			text++
+		case c >= 0xc2 && c <= 0xf4:
+			n = 2
+			if c >= 0xe0 {
+				n = 3
+			}
+			if c >= 0xf0 {
+				n = 4
+			}
+			ok := i+n <= len(b)
+			for k := 1; ok && k < n; k++ {
+				ok = b[i+k]&0xc0 == 0x80
+			}
+			if ok {
+				text += n
+			} else {
+				n = 1
+			}
+		}
+		i += n
+	}
+	return len(b) > 0 && 2*text <= len(b)
 }

@@ -3,6 +3,7 @@ package explain
 import (
 	"bytes"
 	"io"
+	"math/rand"
 	"runtime"
 	"strings"
 	"testing"
@@ -67,7 +68,10 @@ func TestGroupsByCauseAndEndpoint(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		b.WriteString("upstream SSL certificate verify error: (10:certificate has expired) while SSL handshaking to upstream, client: 1.2.3.4, server: _, request: \"GET / HTTP/1.1\", upstream: \"https://10.0.0.9:443/\"\n")
 	}
-	b.WriteString("TLS handshake had a strange day\n")
+	// A line that mentions TLS and a failure no pattern knows is counted; one
+	// that mentions TLS and no failure is not.
+	b.WriteString("TLS handshake went strangely wrong\n")
+	b.WriteString("TLS handshake had a quiet day\n")
 	s := readLog(t, b.String())
 	if len(s.Groups) != 2 || s.Groups[0].Count != 30 || s.Groups[1].Count != 5 {
 		t.Fatalf("groups %d", len(s.Groups))
@@ -244,5 +248,51 @@ func TestJSONDocumentIsBounded(t *testing.T) {
 	s = readLog(t, `{"events":[{"message":"x509: certificate signed by unknown authority"},{"message":"ok"}],"searchedLogStreams":[]}`+"\n")
 	if s.Format != "ndjson" || s.Recognised != 1 || s.Records != 2 {
 		t.Errorf("compact export: format %s recognised %d records %d", s.Format, s.Recognised, s.Records)
+	}
+}
+
+// Random bytes are no log of failures: words found in them by chance
+// ("sNI", "mtLs") are not read, and the lines are counted as skipped.
+func TestRandomBytesAreNotFailures(t *testing.T) {
+	data := make([]byte, 1<<20)
+	rand.New(rand.NewSource(20261130)).Read(data)
+	s, err := ReadLog(bytes.NewReader(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Recognised != 0 || len(s.Groups) != 0 || s.Unrecognised != 0 {
+		t.Errorf("random bytes: %d failures in %d groups, %d unrecognised", s.Recognised, len(s.Groups), s.Unrecognised)
+	}
+	if s.BinaryLines == 0 || s.BinaryLines < s.Lines*3/4 || s.FirstBinary == 0 {
+		t.Errorf("random bytes: %d of %d lines skipped as binary (first %d)", s.BinaryLines, s.Lines, s.FirstBinary)
+	}
+	// Without the binary test, a failure word next to a subject in random
+	// bytes would still need both by chance; with it, even a whole message
+	// among binary bytes is skipped.
+	line := append(append(append([]byte(nil), data[:600]...), " tls: handshake failed: server requires SNI "...), data[600:1400]...)
+	line = bytes.ReplaceAll(line, []byte("\n"), []byte{0})
+	if !Binary(line) {
+		t.Fatal("test line is text")
+	}
+	if r := Explain(string(line)); r.Matched {
+		t.Errorf("a message among binary bytes: recognised as %s", r.Pattern)
+	}
+	// Text with a few bytes that are not UTF-8 (Latin-1) is still text.
+	if r := Explain("Zertifikat abgelaufen \xe9: x509: certificate has expired or is not yet valid"); !r.Matched {
+		t.Error("a Latin-1 byte made a text line binary")
+	}
+	for _, c := range []struct {
+		in     string
+		binary bool
+	}{
+		{"", false},
+		{"plain ASCII", false},
+		{"日本語のエラー: 証明書の有効期限が切れています", false},
+		{"\x00\x01\x02abc", true},
+		{"a\x00b\x00c\x00", true}, // UTF-16: half its bytes are NUL
+	} {
+		if Binary(c.in) != c.binary {
+			t.Errorf("Binary(%q) = %v", c.in, !c.binary)
+		}
 	}
 }

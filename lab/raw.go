@@ -16,6 +16,9 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/wire"
 )
 
+// rawNote ends the description of every flight endpoint.
+const rawNote = " (a first flight only: a client that accepts it fails later, with a reset)"
+
 // flight is a raw TLS 1.2 server that answers a ClientHello with a
 // complete, correctly signed first flight (ServerHello, Certificate,
 // ServerKeyExchange, ServerHelloDone) with one deliberate defect, then waits

@@ -181,7 +181,7 @@ func (b *builder) rawFlights() error {
 		}
 		f := x.f
 		f.leaf, f.chain = l, [][]byte{b.inter.Cert.Raw}
-		if err := b.rawEndpoint(&Endpoint{Name: x.name, Want: x.want, Profile: x.profile, Description: x.desc}, f.serve); err != nil {
+		if err := b.rawEndpoint(&Endpoint{Name: x.name, Want: x.want, Profile: x.profile, Description: x.desc + rawNote}, f.serve); err != nil {
 			return err
 		}
 	}

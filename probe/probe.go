@@ -262,9 +262,12 @@ func connectAddr(c string, port int) (string, error) {
 	if a, err := netip.ParseAddr(c); err == nil {
 		return HostPort(a.String(), port), nil
 	}
+	if !strings.ContainsAny(c, ":[]") && c != "" && validName(strings.ToLower(c)) == "" {
+		return HostPort(strings.ToLower(c), port), nil // a name, resolved when dialled
+	}
 	h, p, err := net.SplitHostPort(c)
 	if err != nil {
-		return "", &TargetError{Input: c, Reason: "--connect wants IP or IP:port"}
+		return "", &TargetError{Input: c, Reason: "--connect wants IP, IP:port, host or host:port"}
 	}
 	if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 		return "", &TargetError{Input: c, Reason: "port must be 1-65535"}

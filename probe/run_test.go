@@ -653,7 +653,7 @@ func TestRunConnect(t *testing.T) {
 		{"duplicates-once", []string{srv.addr(), srv.addr()}, []string{srv.addr()}, ""},
 		{"refused", []string{refused}, []string{refused}, ""},
 		{"bare-ip-takes-target-port", []string{"127.0.0.1"}, []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(srv.port()))}, ""},
-		{"not-an-address", []string{srv.addr(), "api"}, nil, "api"},
+		{"not-an-address", []string{srv.addr(), "bad_name$"}, nil, "bad_name$"},
 		{"port-zero", []string{"127.0.0.1:0"}, nil, "127.0.0.1:0"},
 	}
 	for _, tt := range tests {

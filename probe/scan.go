@@ -49,15 +49,27 @@ func Scan(ctx context.Context, addr, sni string, opts *Options) *evidence.Scan {
 		wg.Add(1)
 		go func() { defer wg.Done(); out.Versions[i] = s.version(v) }()
 	}
+	wg.Wait()
+	// Without SNI and with an unknown name, at the versions the server
+	// speaks: otherwise a TLS 1.0-only server would seem to refuse the name.
+	sniVersions := []uint16{}
+	for _, vs := range out.Versions {
+		if vs.Accepted {
+			sniVersions = append(sniVersions, vs.Version)
+		}
+	}
+	if len(sniVersions) == 0 {
+		sniVersions = []uint16{wire.VersionTLS13, wire.VersionTLS12}
+	}
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		h := s.hello(s.spec("no-sni", []uint16{wire.VersionTLS13, wire.VersionTLS12}, nil, allGroups, ""))
+		h := s.hello(s.spec("no-sni", sniVersions, nil, allGroups, ""))
 		out.NoSNI = &h
 	}()
 	go func() {
 		defer wg.Done()
-		h := s.hello(s.spec("unknown-sni", []uint16{wire.VersionTLS13, wire.VersionTLS12}, nil, allGroups, "unknown-name.tlsdoctor.invalid"))
+		h := s.hello(s.spec("unknown-sni", sniVersions, nil, allGroups, "unknown-name.tlsdoctor.invalid"))
 		out.UnknownSNI = &h
 	}()
 	wg.Wait()

@@ -19,13 +19,15 @@ func TestConnectAddr(t *testing.T) {
 		{"[::1]:8443", "[::1]:8443", ""},
 		{"[fe80::1%eth0]:8443", "[fe80::1%eth0]:8443", ""},
 		{"api.tlsdoctor.test:8443", "api.tlsdoctor.test:8443", ""},
-		{"api.tlsdoctor.test", "", "IP or IP:port"},
-		{"[::1]", "", "IP or IP:port"},
+		{"api.tlsdoctor.test", "api.tlsdoctor.test:443", ""},
+		{"API.tlsdoctor.test", "api.tlsdoctor.test:443", ""},
+		{"bad_name$", "", "IP, IP:port, host or host:port"},
+		{"[::1]", "", "IP, IP:port, host or host:port"},
 		{"127.0.0.1:0", "", "1-65535"},
 		{"127.0.0.1:65536", "", "1-65535"},
 		{"127.0.0.1:https", "", "1-65535"},
 		{"127.0.0.1:", "", "1-65535"},
-		{"", "", "IP or IP:port"},
+		{"", "", "IP, IP:port, host or host:port"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

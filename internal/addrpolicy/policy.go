@@ -83,8 +83,12 @@ func (e *RefusedError) Error() string {
 	return fmt.Sprintf("the address policy refuses %s: %s address", what, e.Reason)
 }
 
-// Hint says which --allow would permit the address.
+// Hint says which --allow would permit the address; for a cloud metadata
+// address it says not to.
 func (e *RefusedError) Hint() string {
+	if strings.HasPrefix(e.Reason, "cloud metadata") {
+		return "a cloud metadata service holds the machine's credentials: it is no TLS back end to check, and allowing it would let anyone who can reach this server read them"
+	}
 	r := e.Range
 	if !r.IsValid() || r.Bits() == 0 {
 		r = netip.PrefixFrom(e.Addr, e.Addr.BitLen())

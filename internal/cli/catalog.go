@@ -19,6 +19,10 @@ func (e *env) causes(args []string) int {
 Lists the stable cause codes a diagnosis names, and marks those no rule of
 check produces yet. 'tlsdoctor rules' lists how each is decided.
 
+Examples:
+  tlsdoctor causes
+  tlsdoctor causes --json | jq -r '.causes[] | select(.layer == "certificate") | .code'
+
 Exit status: 0; 2 usage error.
 `
 	fs := newFlags("causes")
@@ -63,7 +67,13 @@ Exit status: 0; 2 usage error.
 func (e *env) profiles(args []string) int {
 	const help = `Usage: tlsdoctor profiles [--json]
 
-Lists the client profiles a check can be made for (--profile ID).
+Lists the client profiles a check can be made for (--profile ID), with what
+each offers and how it judges certificates.
+
+Examples:
+  tlsdoctor profiles
+  tlsdoctor profiles --json | jq '.profiles[] | select(.id == "java-8")'
+  tlsdoctor check https://backend.internal:8443 --profile java-8
 
 Exit status: 0; 2 usage error.
 `
@@ -124,7 +134,7 @@ func readBuildInfo() buildInfo {
 func (e *env) version(args []string) int {
 	fs := newFlags("version")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, code, ok := e.parse(fs, "Usage: tlsdoctor version [--json]\n\nPrints the version and what the binary knows of its build (commit, time, Go).\n", args); !ok {
+	if _, code, ok := e.parse(fs, "Usage: tlsdoctor version [--json]\n\nPrints the version and what the binary knows of its build (commit, time, Go).\n\nExamples:\n  tlsdoctor version\n  tlsdoctor version --json\n\nExit status: 0; 2 usage error.\n", args); !ok {
 		return code
 	}
 	b := readBuildInfo()

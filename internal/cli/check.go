@@ -141,7 +141,7 @@ func (e *env) check(ctx context.Context, args []string) int {
 		return code
 	}
 	if f.maxConns < 1 || f.maxConns > 64 {
-		return e.fail(ExitUsage, "", "--max-conns must be 1-64, got %d", f.maxConns)
+		return e.fail(ExitUsage, "the default, 8, suits most servers; lower it for a fragile one", "--max-conns must be 1-64, got %d", f.maxConns)
 	}
 	opts.Server, opts.ScanConns = f.server, f.maxConns
 	expect, code := e.expectCodes(f.expect)
@@ -224,12 +224,21 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 func (e *env) keep(f *checkFlags, run *evidence.Run, d *diagnose.Diagnosis) int {
 	if f.save != "" {
 		if err := writeJSONFile(f.save, run); err != nil {
-			return e.fail(ExitUsage, "", "--save: %v", err)
+			return e.fail(ExitUsage, "--save takes a file path in a directory you can write", "--save: %v", err)
 		}
 	}
 	if f.writeFix != "" {
-		if err := writeArtifacts(f.writeFix, d); err != nil {
-			return e.fail(ExitUsage, "", "--write-fix: %v", err)
+		written, err := writeArtifacts(f.writeFix, d)
+		if err != nil {
+			return e.fail(ExitUsage, "--write-fix takes a directory you can write; it is created if missing", "--write-fix: %v", err)
+		}
+		switch {
+		case len(written) > 0:
+			for _, w := range written {
+				fmt.Fprintf(e.stderr, "wrote %s\n", w)
+			}
+		case d.Cause.Failed():
+			fmt.Fprintf(e.stderr, "--write-fix: no file would fix %s here; nothing written\n", d.Cause)
 		}
 	}
 	return 0
@@ -243,7 +252,7 @@ func (e *env) checkOnce(ctx context.Context, target evidence.Target, opts probe.
 	if err != nil {
 		var te *probe.TargetError
 		if errors.As(err, &te) {
-			return nil, nil, e.fail(ExitUsage, "--connect takes IP or IP:port, comma-separated", "%s: %s", te.Input, te.Reason)
+			return nil, nil, e.fail(ExitUsage, "--connect takes IP, IP:port, host or host:port, comma-separated", "%s: %s", te.Input, te.Reason)
 		}
 		return nil, nil, e.fail(ExitUsage, "", "%v", err)
 	}
@@ -287,7 +296,7 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 		return probe.Options{}, nil, e.fail(ExitUsage, "known profiles: "+strings.Join(profile.IDs(), ", "), "unknown profile %q", f.profile)
 	}
 	if f.timeout <= 0 || f.timeout > 5*time.Minute {
-		return probe.Options{}, nil, e.fail(ExitUsage, "", "--timeout must be between 1ms and 5m, got %s", f.timeout)
+		return probe.Options{}, nil, e.fail(ExitUsage, "a duration such as 5s (the default), 500ms or 1m", "--timeout must be between 1ms and 5m, got %s", f.timeout)
 	}
 	var extra []*x509.Certificate
 	for _, file := range f.caBundles {
@@ -615,19 +624,28 @@ func writeJSONFile(path string, v any) error {
 	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
-func writeArtifacts(dir string, d *diagnose.Diagnosis) error {
+// writeArtifacts writes d's fix files to dir and says what it wrote (and
+// what it replaced).
+func writeArtifacts(dir string, d *diagnose.Diagnosis) ([]string, error) {
 	if len(d.Artifacts) == 0 {
-		return nil
+		return nil, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return nil, err
 	}
+	var written []string
 	for _, a := range d.Artifacts {
-		if err := os.WriteFile(filepath.Join(dir, a.Name), a.Data, 0o644); err != nil {
-			return err
+		path := filepath.Join(dir, a.Name)
+		note := ""
+		if _, err := os.Stat(path); err == nil {
+			note = " (replacing the file that was there)"
 		}
+		if err := os.WriteFile(path, a.Data, 0o644); err != nil {
+			return written, err
+		}
+		written = append(written, path+": "+a.Description+note)
 	}
-	return nil
+	return written, nil
 }
 
 // progress returns a progress reporter that writes to stderr only on a terminal.

@@ -75,6 +75,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ExitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	env.cmd = cmd
 	switch cmd {
 	case "check":
 		return env.check(ctx, rest)
@@ -114,15 +115,19 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 type env struct {
+	cmd            string // the command being run, for hints
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	resolver       probe.Resolver // tests only: resolves lab names without DNS
 }
 
-// fail prints "error: ..." and, when hint is not empty, a hint line, and
-// returns code.
+// fail prints "error: ..." and a hint line (the command's --help when no
+// better hint is given), and returns code.
 func (e *env) fail(code int, hint, format string, args ...any) int {
 	fmt.Fprintln(e.stderr, "error: "+fmt.Sprintf(format, args...))
+	if hint == "" && e.cmd != "" {
+		hint = fmt.Sprintf("'tlsdoctor %s --help' lists what each flag takes", e.cmd)
+	}
 	if hint != "" {
 		fmt.Fprintf(e.stderr, "hint: %s\n", hint)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
@@ -148,7 +149,11 @@ Exit status: 0 every endpoint was diagnosed as expected; 1 some were not; 2 usag
 	} else {
 		color := colorOK(e.stdout)
 		fmt.Fprintf(e.stdout, "tlsdoctor demo: %d lab endpoints on loopback, each checked as its client would connect\n\n", len(rows))
-		fmt.Fprintf(e.stdout, "%-22s %-12s %-26s %-26s    %s\n", "ENDPOINT", "CLIENT", "BUILT TO FAIL WITH", "DIAGNOSED", "SUMMARY")
+		we, wp := len("ENDPOINT"), len("CLIENT")
+		for _, r := range rows {
+			we, wp = max(we, len(r.Endpoint)), max(wp, len(r.Profile))
+		}
+		fmt.Fprintf(e.stdout, "%-*s %-*s %-26s %-26s %-2s  %s\n", we, "ENDPOINT", wp, "CLIENT", "BUILT TO FAIL WITH", "DIAGNOSED", "AS", "SUMMARY")
 		for _, r := range rows {
 			mark := "ok"
 			if !r.Match {
@@ -159,7 +164,11 @@ Exit status: 0 every endpoint was diagnosed as expected; 1 some were not; 2 usag
 				summary = r.Diagnosis.Summary
 			}
 			if len(summary) > 90 {
-				summary = summary[:87] + "..."
+				cut := 87
+				for cut > 0 && !utf8.RuneStart(summary[cut]) {
+					cut--
+				}
+				summary = summary[:cut] + "..."
 			}
 			diag := string(r.Diagnosed)
 			if color {
@@ -171,7 +180,7 @@ Exit status: 0 every endpoint was diagnosed as expected; 1 some were not; 2 usag
 			} else {
 				diag = fmt.Sprintf("%-26s", diag)
 			}
-			fmt.Fprintf(e.stdout, "%-22s %-12s %-26s %s %s  %s\n", r.Endpoint, r.Profile, r.Expected, diag, mark, summary)
+			fmt.Fprintf(e.stdout, "%-*s %-*s %-26s %s %-2s  %s\n", we, r.Endpoint, wp, r.Profile, r.Expected, diag, mark, summary)
 		}
 		fmt.Fprintf(e.stdout, "\n%d of %d endpoints diagnosed as expected in %.1fs.\n", matched, len(rows), time.Since(start).Seconds())
 		fmt.Fprintf(e.stdout, "Full report for one: tlsdoctor demo --show chain-incomplete-aia\n")
@@ -235,7 +244,11 @@ Exit status: 0 after an interrupt; 2 the lab could not start.
 		report.JSON(e.stdout, map[string]any{"schema_version": 1, "root_ca": rootFile, "endpoints": l.Endpoints})
 	} else {
 		fmt.Fprintf(e.stdout, "tlsdoctor lab: %d endpoints on loopback; root CA: %s\n\n", len(l.Endpoints), rootFile)
-		fmt.Fprintf(e.stdout, "%-22s %-26s %-22s %s\n", "ENDPOINT", "BUILT TO FAIL WITH", "ADDRESS", "CHECK IT")
+		we, wa := len("ENDPOINT"), len("ADDRESS")
+		for _, ep := range l.Endpoints {
+			we, wa = max(we, len(ep.Name)), max(wa, len(strings.Join(ep.Addrs, ",")))
+		}
+		fmt.Fprintf(e.stdout, "%-*s %-26s %-*s %s\n", we, "ENDPOINT", "BUILT TO FAIL WITH", wa, "ADDRESS", "CHECK IT")
 		for _, ep := range l.Endpoints {
 			cmd := fmt.Sprintf("tlsdoctor check %s --connect %s --ca-bundle %s", ep.URL(), strings.Join(ep.Addrs, ","), rootFile)
 			if ep.Profile != "default" {
@@ -256,7 +269,7 @@ Exit status: 0 after an interrupt; 2 the lab could not start.
 			if ep.Want == cause.DNSFailure {
 				cmd = "(the name " + ep.Host + " resolves nowhere)"
 			}
-			fmt.Fprintf(e.stdout, "%-22s %-26s %-22s %s\n", ep.Name, ep.Want, strings.Join(ep.Addrs, ","), cmd)
+			fmt.Fprintf(e.stdout, "%-*s %-26s %-*s %s\n", we, ep.Name, ep.Want, wa, strings.Join(ep.Addrs, ","), cmd)
 		}
 		fmt.Fprintf(e.stdout, "\nRunning until interrupted (Ctrl-C).\n")
 	}

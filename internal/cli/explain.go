@@ -482,6 +482,8 @@ func mergeSummary(a, b *explain.Summary) *explain.Summary {
 	a.Records += b.Records
 	a.Recognised += b.Recognised
 	a.Unrecognised += b.Unrecognised
+	a.CutLines += b.CutLines
+	a.BinaryLines += b.BinaryLines
 	for _, s := range b.Samples {
 		if len(a.Samples) < 5 {
 			a.Samples = append(a.Samples, s)
@@ -510,12 +512,21 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		plural(s.Records, "record", "records"), plural(s.Recognised, "TLS failure", "TLS failures"), plural(len(s.Groups), "group", "groups"))
 	if s.Unrecognised > 0 {
 		if s.Unrecognised == 1 {
-			fmt.Fprint(w, "; 1 more mentions TLS but matches no pattern")
+			fmt.Fprint(w, "; 1 more mentions TLS and a failure but matches no pattern")
 		} else {
-			fmt.Fprintf(w, "; %d more mention TLS but match no pattern", s.Unrecognised)
+			fmt.Fprintf(w, "; %d more mention TLS and a failure but match no pattern", s.Unrecognised)
 		}
 	}
 	fmt.Fprintln(w, ".")
+	switch {
+	case s.BinaryLines == 1:
+		fmt.Fprintf(w, "1 line is not text (most of its bytes are binary) and was skipped: line %d.\n", s.FirstBinary)
+	case s.BinaryLines > 1:
+		fmt.Fprintf(w, "%d lines are not text (most of their bytes are binary) and were skipped; the first is line %d.\n", s.BinaryLines, s.FirstBinary)
+	}
+	if s.BinaryLines > s.Records {
+		fmt.Fprintln(w, "hint: most of this input is not text: a compressed log must be decompressed first (zcat FILE.gz | tlsdoctor explain -)")
+	}
 	if s.CutLines > 0 {
 		fmt.Fprintf(w, "%s longer than %d MiB: only the first %d MiB of each was read (the first is line %d).\n",
 			plural(s.CutLines, "line is", "lines are"), explain.MaxLine>>20, explain.MaxLine>>20, s.FirstCut)
@@ -558,7 +569,7 @@ func writeLogSummary(w io.Writer, out *explainedLog, color bool) {
 		}
 	}
 	if len(s.Samples) > 0 {
-		fmt.Fprintln(w, "\nMention TLS but match no pattern (first few):")
+		fmt.Fprintln(w, "\nMention TLS and a failure but match no pattern (first few):")
 		for _, x := range s.Samples {
 			fmt.Fprintf(w, "  %s\n", printable(x))
 		}
@@ -570,6 +581,7 @@ func (e *env) explainList(asJSON bool) int {
 		ID       string       `json:"id"`
 		Stack    string       `json:"stack"`
 		Regex    string       `json:"regex"`
+		Topic    string       `json:"topic_regex,omitempty"` // counts only in a record that states a failure
 		Causes   []cause.Code `json:"causes,omitempty"`
 		Decides  bool         `json:"decides"`
 		Envelope bool         `json:"envelope"`
@@ -577,7 +589,7 @@ func (e *env) explainList(asJSON bool) int {
 	}
 	var list []entry
 	for _, p := range explain.Patterns() {
-		list = append(list, entry{p.ID, p.Stack, p.Re, p.Causes, p.Decides, p.Envelope, p.Meaning})
+		list = append(list, entry{p.ID, p.Stack, p.Re, p.Topic, p.Causes, p.Decides, p.Envelope, p.Meaning})
 	}
 	if asJSON {
 		report.JSON(e.stdout, map[string]any{"stacks": explain.Stacks(), "patterns": list})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -305,5 +306,37 @@ func TestExplainLogWordsAndCutLines(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &s); err != nil || s.CutLines != 1 || s.FirstCut != 1 {
 		t.Errorf("JSON: %+v %v", s, err)
+	}
+}
+
+// A new user's review: healthy lines that name SNI or mutual TLS, and random
+// bytes, were reported as TLS failures.
+func TestExplainHealthyLinesAndBinary(t *testing.T) {
+	code, out, _ := runIn(t, "2026-11-30T07:00:00Z INFO tls: handshake complete sni=api.example.com version=TLS1.3\nINFO mTLS client verified: CN=svc-a\n", "explain", "-")
+	if code != ExitUnrecognised || !strings.Contains(out, "0 TLS failures recognised") || strings.Contains(out, "SNI_REQUIRED") || strings.Contains(out, "CLIENT_CERT_REQUIRED") {
+		t.Errorf("healthy log: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "explain", "INFO listener started: TLS enabled, SNI routing on, mTLS optional")
+	if code != ExitUnrecognised || !strings.Contains(out, "Not recognised") {
+		t.Errorf("healthy message: exit %d\n%s", code, out)
+	}
+	data := make([]byte, 1<<20)
+	rand.New(rand.NewSource(7)).Read(data)
+	file := filepath.Join(t.TempDir(), "x.bin")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, "explain", file)
+	if code != ExitUnrecognised || !strings.Contains(out, "0 TLS failures recognised") || !strings.Contains(out, "lines are not text") || !strings.Contains(out, "hint:") {
+		t.Errorf("random bytes: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "explain", "--json", file, file)
+	var s struct {
+		Lines       int `json:"lines"`
+		Recognised  int `json:"recognised"`
+		BinaryLines int `json:"binary_lines"`
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil || code != ExitUnrecognised || s.Recognised != 0 || s.BinaryLines < s.Lines/2 {
+		t.Errorf("random bytes, JSON: exit %d %v %+v", code, err, s)
 	}
 }
