@@ -147,4 +147,5 @@ var knownExplainGaps = map[string]string{
 	"observed/java-17/mtls-expired":                        "one of its wordings may not be recognised (the client's message races the server)",
 	"observed/java-17/garbage":                             "one of its wordings may not be recognised (the client's message races the server)",
 	"observed/chromium/mtls-wrong-ca":                      "not recognised (one of the wordings of the racing TLS 1.3 alert)",
+	"observed/java-17/mtls-key-mismatch":                   "not recognised",
 }
