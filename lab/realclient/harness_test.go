@@ -44,7 +44,13 @@ func runHarness(t *testing.T) *harness {
 		}
 		h.clients = append(h.clients, c)
 	}
-	if len(h.clients) == 0 {
+	external := 0
+	for _, c := range h.clients {
+		if len(c.Needs) > 0 {
+			external++
+		}
+	}
+	if external == 0 { // Go's own client runs in this process; the point is the others
 		t.Skip("no real TLS client is installed (openssl, curl, wget, gnutls-cli, python3, node, java, nginx, haproxy, chromium): " +
 			"the conformance harness is skipped; .ci/run installs them with apt-get")
 	}
