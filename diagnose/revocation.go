@@ -295,8 +295,8 @@ func (c *ctx) revoked(r *AddressResult, s revStatus, pol profile.Revocation) {
 	if c.run.RevocationForced && !c.p.Revocation.Default {
 		ev = append(ev, fmt.Sprintf("checked because of --revocation: %s does not check revocation as shipped (%s)", c.p.ID, firstNonEmpty(c.p.Revocation.Enable, "it cannot")))
 	}
-	if c.p.Revocation.CRLSet {
-		ev = append(ev, "stock Chrome consults only its CRLSet and passes a revoked certificate the set does not list; this is the verdict with online checks on (EnableOnlineRevocationChecks)")
+	if c.p.Revocation.CRLSet && !strings.HasPrefix(s.source, "the OCSP response the server staples") {
+		ev = append(ev, "stock Chrome consults its CRLSet and a stapled response, and passes a revoked certificate neither lists; this is the verdict with online checks on (EnableOnlineRevocationChecks)")
 	}
 	r.decide(ruleRevoked, fmt.Sprintf("the %s %q is revoked (%s)", s.role, chain.Name(s.cert), s.detail), ev...)
 	r.Fix = []string{fmt.Sprintf("get a new certificate for %s from the CA and deploy it with its key (a revoked certificate cannot be reinstated)", c.run.Target.ServerName),
@@ -336,8 +336,8 @@ func (c *ctx) revocationNotChecked(r *AddressResult, pol profile.Revocation, che
 	}
 	what := fmt.Sprintf("the server staples an OCSP response that says %q is %s", chain.Name(leaf), revokedDetail(st.resp.RevokedAt, st.resp.RevocationReason))
 	switch {
-	case pol.CRLSet:
-		r.Findings = append(r.Findings, Finding{Code: cause.CertRevoked, Message: what + "; Chrome ignores it and consults only its CRLSet, a curated subset of revocations: a revoked leaf the set does not list passes (tlsdoctor does not download CRLSets)"})
+	case pol.CRLSet && !pol.Staple:
+		r.Findings = append(r.Findings, Finding{Code: cause.CertRevoked, Message: what + "; this client ignores it and consults only its CRLSet, a curated subset of revocations: a revoked leaf the set does not list passes (tlsdoctor does not download CRLSets)"})
 	case !c.p.Verifies():
 		r.Findings = append(r.Findings, Finding{Code: cause.CertRevoked, Message: what + "; this client verifies no certificate, so it connects"})
 	default:

@@ -131,7 +131,9 @@ func TestRevocationPolicies(t *testing.T) {
 	}{
 		{"firefox: stapled revoked", p.served("firefox", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.CertRevoked, ruleRevoked, "keyCompromise"},
 		{"default client ignores the staple", p.served("default", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.OK, nil, "does not check revocation"},
-		{"chrome: CRLSets only", p.served("chrome", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.OK, nil, "CRLSet"},
+		// Chromium 156 refused a stapled "revoked" response (docs/conformance.md).
+		{"chrome: a stapled revoked fails", p.served("chrome", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.CertRevoked, ruleRevoked, "staples"},
+		{"chrome: no online check", p.served("chrome", revoked, nil, ocspFetch(revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour)), nil)), false, cause.OK, nil, ""},
 		{"nginx verifies nothing", p.served("nginx-proxy", revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour))), false, cause.OK, nil, "verifies no certificate"},
 		{"--revocation for Go", p.served("go", revoked, nil, ocspFetch(revoked, p.ocsp(t, revoked, ocsp.Revoked, p.now.Add(time.Hour)), nil)), true, cause.CertRevoked, ruleRevoked, "revoked"},
 		{"firefox: OCSP good", p.served("firefox", good, nil, ocspFetch(good, p.ocsp(t, good, ocsp.Good, p.now.Add(time.Hour)), nil)), false, cause.OK, nil, "not revoked per the OCSP responder"},

@@ -176,7 +176,7 @@ func TestInteropOpenSSLRevocation(t *testing.T) {
 		curlStatus string                // what real curl --cert-status prints, when curl is here
 	}{
 		{"stapled-revoked-tls1.3", []string{"-cert", revokedCert, "-key", revokedKey, "-cert_chain", caCert, "-status_file", revokedStaple},
-			map[string]cause.Code{"firefox": cause.CertRevoked, "default": cause.OK, "chrome": cause.OK, "java-17": cause.OK},
+			map[string]cause.Code{"firefox": cause.CertRevoked, "default": cause.OK, "chrome": cause.CertRevoked, "java-17": cause.OK},
 			map[string]cause.Code{"curl": cause.CertRevoked, "java-17": cause.CertRevoked}, "revocation reason: keyCompromise"},
 		{"stapled-revoked-tls1.2", []string{"-cert", revokedCert, "-key", revokedKey, "-cert_chain", caCert, "-status_file", revokedStaple, "-no_tls1_3"},
 			map[string]cause.Code{"firefox": cause.CertRevoked, "default": cause.OK},

@@ -15,7 +15,7 @@ var confirmedRules = map[string][]Rule{
 		{"fetches_aia", "lab: chain-incomplete-aia"},
 		{"groups", "lab: group-mismatch"},
 		{"key_usage", "lab: bad-eku"},
-		{"logs", "lab: alert, bad-eku, chain-incomplete, chain-missing-upper, cipher-mismatch, client-cert, close, cn-only, dh-1024, dh-composite, double-tls, ed25519-cert, expired, garbage, group-mismatch, http-close, http-endless-headers, http-garbage, http-reset-headers, inconsistent, key-mismatch, many-names, mtls-expired, mtls-key-mismatch, mtls-ok, mtls-server-eku, mtls-wrong-ca, not-yet-valid, plain-http, refused, reset, self-signed, sha1, small-key, ssh, tls10-only, untrusted-root, wrong-host"},
+		{"logs", "lab: alert, bad-eku, chain-incomplete, chain-missing-upper, cipher-mismatch, client-cert, close, cn-only, dh-1024, dh-composite, double-tls, ed25519-cert, expired, garbage, group-mismatch, http-close, http-endless-headers, http-garbage, http-reset-headers, inconsistent, key-mismatch, many-names, mtls-expired, mtls-key-mismatch, mtls-ok, mtls-server-eku, mtls-wrong-ca, not-yet-valid, plain-http, refused, reset, revoked-stapled, self-signed, sha1, small-key, ssh, tls10-only, untrusted-root, wrong-host"},
 		{"max_cert_message", "lab: many-names"},
 		{"max_intermediates", "lab: chain-too-long"},
 		{"min_dh_bits", "lab: dh-1024"},

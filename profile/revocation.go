@@ -164,12 +164,12 @@ var revocationPolicies = map[string]Revocation{
 	"java-11": javaRevocation, "java-17": javaRevocation, "java-21": javaRevocation,
 	"android-4.4": unconfirmedOff("Android"), "android-7": unconfirmedOff("Android"),
 	"chrome": {
-		Default: true, CRLSet: true, OCSP: true, CRL: true,
-		Enable:  "the EnableOnlineRevocationChecks policy (soft-fail OCSP/CRL); RequireOnlineRevocationChecksForLocalAnchors makes it hard-fail for private roots",
-		Note:    "Chrome consults only its CRLSet, a curated subset of revocations pushed by Google (mostly intermediates and urgent cases); a revoked leaf that is not in it passes. Online OCSP and CRL checks are off",
-		Sources: []string{srcRevocation, srcChromeCRLSets},
-		Unconfirmed: []string{"whether the current CRLSet lists a given serial (tlsdoctor does not download CRLSets)",
-			"that Chrome ignores a stapled \"revoked\" response: Chromium 156 refused one here (ERR_CERT_REVOKED; docs/conformance.md)"},
+		Default: true, CRLSet: true, Staple: true, OCSP: true, CRL: true,
+		Enable: "the EnableOnlineRevocationChecks policy (soft-fail OCSP/CRL); RequireOnlineRevocationChecksForLocalAnchors makes it hard-fail for private roots",
+		Note:   "Chrome consults its CRLSet, a curated subset of revocations pushed by Google (mostly intermediates and urgent cases), and a stapled OCSP response: a stapled \"revoked\" fails (ERR_CERT_REVOKED); a revoked leaf neither in the CRLSet nor stapled as revoked passes. Online OCSP and CRL checks are off",
+		Sources: []string{srcRevocation, srcChromeCRLSets,
+			"a stapled \"revoked\" response refused by Debian's Chromium 156 here (net::ERR_CERT_REVOKED; docs/conformance.md)"},
+		Unconfirmed: []string{"whether the current CRLSet lists a given serial (tlsdoctor does not download CRLSets)"},
 	},
 
 	"firefox": {

@@ -65,9 +65,6 @@ var reviewed = map[string]known{
 	"wget dup-extension": {ruleKind, "verdict", "as gnutls-cli: GnuTLS accepts the duplicated extension"},
 	"java-17 dup-extension": {ruleKind, "verdict", "JSSE 17 also goes on past the duplicated renegotiation_info; OpenSSL, Go and " +
 		"BoringSSL refuse it"},
-	"chromium revoked-stapled": {ruleKind, "verdict", "Chromium 156 refuses a stapled OCSP response that says revoked " +
-		"(net::ERR_CERT_REVOKED); the chrome profile's revocation policy says Chrome consults only its CRLSet, and " +
-		"diagnose's revocation tests hold that policy: the policy and its test are to change together"},
 	"* huge-cert": {labKind, "log", "the endpoint's hand-built ServerHello carries no renegotiation_info, so the clients built on " +
 		"OpenSSL stop there (\"unsafe legacy renegotiation disabled\") before the 10 MB certificate message they would refuse as " +
 		"too large (\"excessive message size\", as against many-names)"},
