@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/chain"
 
 	"github.com/tlsdoctor/tlsdoctor/evidence"
@@ -148,6 +149,12 @@ func (c *ctx) malformed(h *evidence.Hello, r *AddressResult) {
 		if e.Offset > 0 {
 			what += fmt.Sprintf(" (byte %d)", e.Offset)
 		}
+	}
+	if e != nil && e.Code == "duplicate-extension" && c.p.AcceptsDuplicateExtensions {
+		r.decide(ruleToleratedMalformation, fmt.Sprintf("the server's %s carries an extension twice, which breaks the protocol; this client goes on past it, so the handshake may work for it", e.Subject),
+			errMsg(e), "first bytes: "+hexdump(h.First))
+		r.Findings = append(r.Findings, Finding{Code: cause.HandshakeMalformed, Message: "clients that follow the protocol (OpenSSL, Go, BoringSSL) refuse this ServerHello: " + errMsg(e)})
+		return
 	}
 	rule := ruleMalformed
 	if e != nil && strings.Contains(e.Subject, "HelloRetryRequest") {

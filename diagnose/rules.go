@@ -286,6 +286,9 @@ var (
 	ruleNotCompleted = def("ok.handshake-not-completed", cause.OK, Inferred, NoSide,
 		"the server accepts this client's hello and its certificate passes this client's checks, but tlsdoctor's own full handshake (Go's crypto/tls) could not complete, so the rest of the handshake and the HTTP exchange were not tested",
 		"the client itself, or openssl s_client with the same offer, completing the handshake")
+	ruleToleratedMalformation = def("ok.tolerated-malformation", cause.OK, Inferred, NoSide,
+		"the server breaks the protocol in a way this client goes on past (a ServerHello that carries an extension twice: Java 17 and GnuTLS 3.7.9 accepted one here); nothing after it was followed",
+		"the client itself completing the handshake against the server")
 	ruleDoubleTLS = def("http.double-tls", cause.DoubleTLS, Proved, ServerSide,
 		"the reply to the HTTP request, decrypted, is another TLS record", "")
 	ruleNotHTTP = def("http.not-http", cause.HTTPInvalidResponse, Proved, ServerSide,

@@ -305,7 +305,7 @@ func TestMalformedRules(t *testing.T) {
 	hrrShared := base(sh13())
 	hrrShared.Hello.RetryRequest = &wire.ServerHello{HelloRetry: true, KeyShareGroup: wire.GroupX25519}
 	loop := evidence.Address{Addr: "a:1", Hello: &evidence.Hello{Outcome: "malformed", Err: &evidence.Failure{Kind: "malformed", Subject: "HelloRetryRequest", Message: "a second HelloRetryRequest"}}}
-	dup := evidence.Address{Addr: "a:1", Hello: &evidence.Hello{Outcome: "malformed", First: []byte{0x16, 3, 3}, Err: &evidence.Failure{Kind: "malformed", Subject: "ServerHello", Offset: 77, Message: "extension renegotiation_info (65281) appears twice"}}}
+	dup := evidence.Address{Addr: "a:1", Hello: &evidence.Hello{Outcome: "malformed", First: []byte{0x16, 3, 3}, Err: &evidence.Failure{Kind: "malformed", Subject: "ServerHello", Offset: 77, Code: "duplicate-extension", Message: "extension renegotiation_info (65281) appears twice"}}}
 	bigHello := evidence.Address{Addr: "a:1", Hello: &evidence.Hello{Outcome: "too_large", Err: &evidence.Failure{Kind: "too_large", Subject: "ServerHello", Size: 1 << 20, Limit: 1 << 18, Message: "too large"}}}
 	bigCert := evidence.Address{Addr: "a:1", Hello: &evidence.Hello{Outcome: "too_large", Err: &evidence.Failure{Kind: "too_large", Subject: "Certificate", Size: 10 << 20, Limit: 1 << 18, Message: "too large"}}}
 	gaveUp := evidence.Address{Addr: "a:1", Hello: &evidence.Hello{Outcome: "server_hello", ServerHello: sh13(), Offer: offerOf(def, host)},
@@ -329,6 +329,9 @@ func TestMalformedRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.w.check(t, judge(t, scenario{addr: tt.a})) })
 	}
+	t.Run("duplicate-extension-tolerated-by-java", func(t *testing.T) {
+		want{cause: cause.OK, rule: ruleToleratedMalformation, finding: "refuse this ServerHello"}.check(t, judge(t, scenario{profile: "java-17", addr: dup}))
+	})
 }
 
 // negotiationScenario is a refused profile hello with follow-ups; accepted

@@ -88,8 +88,10 @@ type Failure struct {
 	// too_large its announced size and the limit it broke.
 	Subject string `json:"subject,omitempty"`
 	Offset  int    `json:"offset,omitempty"`
-	Size    int    `json:"size,omitempty"`
-	Limit   int    `json:"limit,omitempty"`
+	// Code names a malformation ("duplicate-extension", "record-overflow").
+	Code  string `json:"code,omitempty"`
+	Size  int    `json:"size,omitempty"`
+	Limit int    `json:"limit,omitempty"`
 }
 
 // DNS is the name resolution.

@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite testdata/clients.golden")
 // reviewed golden table (go test ./lab -run ClientMatrix -update rewrites it).
 func TestClientMatrix(t *testing.T) {
 	if testing.Short() {
-		t.Skip("27 profiles against every endpoint")
+		t.Skip("every profile against every endpoint")
 	}
 	l := startLab(t)
 	var eps []string

@@ -517,7 +517,10 @@ func (b *builder) hostile() error {
 			if !readHello(c) {
 				return
 			}
-			sh := &wire.ServerHello{Version: wire.VersionTLS12, Random: make([]byte, 32), CipherSuite: 0xc02b}
+			// renegotiation_info, so that OpenSSL clients read on to the
+			// certificate message rather than stop at the ServerHello.
+			sh := &wire.ServerHello{Version: wire.VersionTLS12, Random: make([]byte, 32), CipherSuite: 0xc02b,
+				Extra: []wire.Extension{{Type: wire.ExtRenegotiationInfo, Data: []byte{0}}}}
 			body, _ := sh.Marshal()
 			msg := wire.HandshakeMessage(wire.TypeServerHello, body)
 			n := 10 << 20

@@ -46,7 +46,7 @@ func Classify(err error) *evidence.Failure {
 	case errors.As(err, &tl):
 		f.Subject, f.Size, f.Limit = strings.TrimSuffix(tl.What, " message"), tl.Length, tl.Limit
 	case errors.As(err, &me):
-		f.Subject, f.Offset = me.Message, me.Offset
+		f.Subject, f.Offset, f.Code = me.Message, me.Offset, me.Code
 	}
 	return f
 }

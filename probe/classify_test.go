@@ -90,10 +90,10 @@ func TestClassifyRealErrors(t *testing.T) {
 		}, evidence.Failure{Kind: KindTooLarge, Subject: "Certificate", Size: 1 << 20, Limit: wire.DefaultMaxMessage}},
 		{"malformed-record-length", func(t *testing.T) error {
 			return exchangeWith(t, reply(append([]byte{wire.RecordHandshake, 3, 3, 0xff, 0xff}, make([]byte, 64)...)))
-		}, evidence.Failure{Kind: KindMalformed, Subject: "record header", Offset: 3}},
+		}, evidence.Failure{Kind: KindMalformed, Subject: "record header", Offset: 3, Code: "record-overflow"}},
 		{"malformed-duplicate-extension", func(t *testing.T) error {
 			return exchangeWith(t, reply(handshakeRecord(wire.HandshakeMessage(wire.TypeServerHello, dup))))
-		}, evidence.Failure{Kind: KindMalformed, Subject: "ServerHello", Offset: len(sh12) + 2 + len(sv)}},
+		}, evidence.Failure{Kind: KindMalformed, Subject: "ServerHello", Offset: len(sh12) + 2 + len(sv), Code: "duplicate-extension"}},
 		{"malformed-without-position", func(t *testing.T) error {
 			return exchangeWith(t, reply(handshakeRecord(wire.HandshakeMessage(wire.TypeServerHello, sh12[:20]))))
 		}, evidence.Failure{Kind: KindMalformed}},

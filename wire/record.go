@@ -61,6 +61,9 @@ type MalformedError struct {
 	Message string // "record header", "ServerHello", ...
 	Offset  int    // byte offset within the message (the record header, or the handshake body)
 	Reason  string
+	// Code names the defect for programs: "duplicate-extension",
+	// "record-overflow" (empty for others).
+	Code string
 }
 
 func (e *MalformedError) Error() string {
@@ -104,7 +107,7 @@ func ReadRecord(r io.Reader) (Record, error) {
 		if validPrefix(h[:3]) && h[2] <= 4 {
 			// A TLS record header whose length no TLS stack may send
 			// (RFC 8446 5.1, RFC 5246 6.2.3): the peer speaks TLS, badly.
-			return Record{}, &MalformedError{Message: "record header", Offset: 3,
+			return Record{}, &MalformedError{Message: "record header", Offset: 3, Code: "record-overflow",
 				Reason: fmt.Sprintf("record length %d exceeds the protocol's limit of %d", int(h[3])<<8|int(h[4]), MaxRecordPayload)}
 		}
 		first := append([]byte(nil), h[:]...)

@@ -72,7 +72,7 @@ func ParseServerHello(body []byte) (*ServerHello, error) {
 		}
 		if slices.Contains(m.ExtensionTypes, typ) {
 			// RFC 8446 4.2 and RFC 5246 7.4.1.4: at most one extension of each type.
-			return nil, &MalformedError{Message: "ServerHello", Offset: at, Reason: fmt.Sprintf("extension %s (%d) appears twice", ExtensionName(typ), typ)}
+			return nil, &MalformedError{Message: "ServerHello", Offset: at, Code: "duplicate-extension", Reason: fmt.Sprintf("extension %s (%d) appears twice", ExtensionName(typ), typ)}
 		}
 		m.ExtensionTypes = append(m.ExtensionTypes, typ)
 		switch typ {

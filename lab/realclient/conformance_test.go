@@ -60,14 +60,6 @@ var reviewed = map[string]known{
 		"session ID in TLS 1.2\") before renegotiation comes into it"},
 	"chromium reneg-unsafe": {labKind, "verdict", "as for Go: BoringSSL refuses the flight with SSL_R_SERVER_ECHOED_INVALID_SESSION_ID " +
 		"(reason 286, seen in Chromium's net log), which Chromium reports as ERR_SSL_PROTOCOL_ERROR"},
-	"gnutls-cli dup-extension": {ruleKind, "verdict", "GnuTLS 3.7.9 goes on past a ServerHello that carries renegotiation_info " +
-		"twice (the lab then closes); diagnose says every client refuses a duplicated extension (HANDSHAKE_MALFORMED)"},
-	"wget dup-extension": {ruleKind, "verdict", "as gnutls-cli: GnuTLS accepts the duplicated extension"},
-	"java-17 dup-extension": {ruleKind, "verdict", "JSSE 17 also goes on past the duplicated renegotiation_info; OpenSSL, Go and " +
-		"BoringSSL refuse it"},
-	"* huge-cert": {labKind, "log", "the endpoint's hand-built ServerHello carries no renegotiation_info, so the clients built on " +
-		"OpenSSL stop there (\"unsafe legacy renegotiation disabled\") before the 10 MB certificate message they would refuse as " +
-		"too large (\"excessive message size\", as against many-names)"},
 	"* http-continue-loop": {labKind, "log", "after the 100 Continue responses the clients read a record that does not decrypt " +
 		"(\"decryption failed or bad record mac\", \"bad record MAC\", \"Tag mismatch!\"): the endpoint breaks its TLS stream " +
 		"as well as its HTTP, so the clients report the TLS error, not the HTTP one"},
@@ -407,12 +399,6 @@ func trueCause(h *harness, r *realclient.Row) cause.Code {
 	switch {
 	case r.Row == "inconsistent@127.0.0.2":
 		return cause.CertExpired // this node serves last year's certificate
-	case r.Endpoint == "huge-cert" && strings.Contains(r.Message, "renegotiation"):
-		// The hand-built ServerHello carries no renegotiation_info; OpenSSL 3
-		// refuses it before the certificate message arrives.
-		return cause.RenegotiationUnsafe
-	case r.Endpoint == "huge-cert":
-		return cause.CertTooLarge
 	}
 	return e.Want
 }

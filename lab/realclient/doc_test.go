@@ -202,11 +202,10 @@ func init() {
 
 // notes say what the agreement on works-or-fails does not show.
 var notes = []string{
-	"huge-cert: the clients built on OpenSSL (s_client, curl, Python, Node.js, nginx, HAProxy) stop at the lab's " +
-		"hand-built ServerHello, which carries no renegotiation_info (`unsafe legacy renegotiation disabled`, " +
-		"RENEGOTIATION_UNSAFE), before the 10 MB certificate message arrives; Java, Go and GnuTLS reach it and refuse its " +
-		"size (CERT_TOO_LARGE), as the profiles say. For the OpenSSL clients profile and client agree that the client fails, not on why " +
-		"(reviewed below as a lab issue); against many-names, a complete handshake with a 200 KB certificate message, they agree on why.",
+	"huge-cert and many-names: every client refuses a certificate message larger than it reads (OpenSSL's " +
+		"`excessive message size`, 100 KiB; Java's 32 KiB; Go's 256 KiB; GnuTLS's 128 KiB), as the profiles say; " +
+		"dup-extension: GnuTLS (gnutls-cli, wget) and Java go on past a ServerHello that carries an extension twice, " +
+		"OpenSSL, Go and BoringSSL refuse it, and the profiles say which (accepts_duplicate_extensions).",
 	"client-cert: the TLS 1.3 server's certificate_required alert comes after the client's Finished, while the client " +
 		"writes its request or reads the reply; wget and Chromium word the two differently, and the profiles list both.",
 	"The messages of explain/testdata/observed.jsonl are the clients' own lines above, each with the cause the lab " +
