@@ -111,23 +111,46 @@ func tls12Spec(base helloSpec) helloSpec {
 	return s
 }
 
-// shares holds one public key share per group the probe can make one for,
-// made once: a hello only needs the bytes, never the private key.
-var shares = sync.OnceValue(func() map[uint16][]byte {
-	m := map[uint16][]byte{}
-	for g, c := range map[uint16]ecdh.Curve{wire.GroupX25519: ecdh.X25519(), wire.GroupP256: ecdh.P256(), wire.GroupP384: ecdh.P384(), wire.GroupP521: ecdh.P521()} {
-		if k, err := c.GenerateKey(rand.Reader); err == nil {
-			m[g] = k.PublicKey().Bytes()
-		}
-	}
-	if dk, err := mlkem.GenerateKey768(); err == nil && m[wire.GroupX25519] != nil {
-		// X25519MLKEM768: the ML-KEM-768 encapsulation key, then X25519.
-		m[wire.GroupX25519MLKEM768] = append(dk.EncapsulationKey().Bytes(), m[wire.GroupX25519]...)
-	}
-	return m
-})
+// shareOf holds one public key share per group the probe can make one for,
+// each made once and only when a hello first offers the group: a hello only
+// needs the bytes, never the private key, and the first P-521 key costs a
+// process several milliseconds (the curve's tables and self-test), which a
+// check that never offers P-521 should not pay.
+var x25519Share = curveShare(ecdh.X25519())
 
-func keyShare(g uint16) []byte { return shares()[g] }
+var shareOf = map[uint16]func() []byte{
+	wire.GroupX25519: x25519Share,
+	wire.GroupP256:   curveShare(ecdh.P256()),
+	wire.GroupP384:   curveShare(ecdh.P384()),
+	wire.GroupP521:   curveShare(ecdh.P521()),
+	wire.GroupX25519MLKEM768: sync.OnceValue(func() []byte {
+		x := x25519Share()
+		dk, err := mlkem.GenerateKey768()
+		if err != nil || x == nil {
+			return nil
+		}
+		// X25519MLKEM768: the ML-KEM-768 encapsulation key, then X25519.
+		return append(dk.EncapsulationKey().Bytes(), x...)
+	}),
+}
+
+func curveShare(c ecdh.Curve) func() []byte {
+	return sync.OnceValue(func() []byte {
+		k, err := c.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil
+		}
+		return k.PublicKey().Bytes()
+	})
+}
+
+// keyShare is the group's public key share, nil when the probe makes none.
+func keyShare(g uint16) []byte {
+	if f := shareOf[g]; f != nil {
+		return f()
+	}
+	return nil
+}
 
 // retry is the second ClientHello after a HelloRetryRequest (RFC 8446
 // 4.1.2): the first, with one key share for the group asked for and the
