@@ -47,8 +47,8 @@ median_ms() { # runs command...
 echo "nginx $(nginx -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$port (TLS 1.2 + 1.3, ECDSA P-256); $(nproc) cores"
 # tlsdoctor exits 1 when some client fails (Java 6 does, here): a verdict.
 td=$(OK_CODES="0 1" median_ms "$RUNS" "$work/tlsdoctor" check "https://bench.test:$port/" --connect 127.0.0.1 --ca-bundle "$work/cert.pem" --no-system-roots --server --clients)
-conns=$({ "$work/tlsdoctor" check "https://bench.test:$port/" --connect 127.0.0.1 --ca-bundle "$work/cert.pem" --no-system-roots --server --clients --json || true; } | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(s["connections"] for s in d["server"].values()))')
-echo "tlsdoctor check --server --clients: ${td} ms median of $RUNS (scan: $conns connections; 27 client checks)"
+read -r conns nclients < <({ "$work/tlsdoctor" check "https://bench.test:$port/" --connect 127.0.0.1 --ca-bundle "$work/cert.pem" --no-system-roots --server --clients --json || true; } | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(s["connections"] for s in d["server"].values()), len(d["clients"]))')
+echo "tlsdoctor check --server --clients: ${td} ms median of $RUNS (scan: $conns connections; $nclients client checks)"
 if command -v sslscan >/dev/null; then
   ss=$(median_ms "$RUNS" sslscan --no-colour --sni-name=bench.test "127.0.0.1:$port")
   echo "sslscan: ${ss} ms median of $RUNS; tlsdoctor/sslscan = $(awk -v a="$td" -v b="$ss" 'BEGIN {printf "%.2f", a/b}')"
