@@ -445,14 +445,22 @@ func (b *builder) certificates() error {
 }
 
 func (b *builder) application() error {
-	for _, x := range []struct {
-		name, mode, desc string
-		want             cause.Code
-	}{
+	return b.httpModes([]httpMode{
 		{"http-garbage", "garbage", "TLS works; the reply is an SMTP-style banner, not HTTP", cause.HTTPInvalidResponse},
 		{"double-tls", "double-tls", "TLS works; the reply is another TLS record", cause.DoubleTLS},
 		{"http-close", "close", "TLS works; the server closes without an HTTP reply", cause.HTTPNoResponse},
-	} {
+	})
+}
+
+// httpMode is an endpoint whose TLS works and whose application does not:
+// mode is what serveTLS answers with.
+type httpMode struct {
+	name, mode, desc string
+	want             cause.Code
+}
+
+func (b *builder) httpModes(modes []httpMode) error {
+	for _, x := range modes {
 		l, err := b.leaf(x.name, pki.Spec{})
 		if err != nil {
 			return err

@@ -137,23 +137,11 @@ func (b *builder) httpBreaks() error {
 		Description: "asks for a client certificate, completes the handshake without one, and refuses the request as nginx's ssl_verify_client on does"}, cfg, "mtls-http"); err != nil {
 		return err
 	}
-	for _, x := range []struct {
-		name, mode, desc string
-		want             cause.Code
-	}{
+	return b.httpModes([]httpMode{
 		{"http-continue-loop", "continue", "answers with 100 Continue again and again, never a final response", cause.HTTPInvalidResponse},
 		{"http-endless-headers", "endless-headers", "sends header after header without end", cause.HTTPInvalidResponse},
 		{"http-reset-headers", "reset-headers", "resets the connection in the middle of the response headers", cause.HTTPNoResponse},
-	} {
-		l, err := b.leaf(x.name, pki.Spec{})
-		if err != nil {
-			return err
-		}
-		if err := b.tlsEndpoint(&Endpoint{Name: x.name, Want: x.want, Description: x.desc}, tlsConfig(l.TLS(b.inter.Cert)), x.mode); err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
 // rawFlights are TLS 1.2 first flights with one defect a client judges

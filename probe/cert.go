@@ -85,19 +85,8 @@ func Cert(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, 
 	if err != nil {
 		return nil, err
 	}
-	opts.defaults()
-	if opts.Deadline > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Deadline)
-		defer cancel()
-	}
-	if opts.ServerName != "" {
-		t.ServerName = opts.ServerName
-	}
-	t.SNI = ""
-	if opts.Profile.SendsSNI && !opts.NoSNI && !isIP(t.ServerName) {
-		t.SNI = t.ServerName
-	}
+	ctx, cancel := opts.begin(ctx, &t)
+	defer cancel()
 	t.Connect, t.HTTP = opts.Connect, false
 	run := &evidence.Run{
 		SchemaVersion: evidence.SchemaVersion, Tool: opts.Tool, Target: t, Profile: opts.Profile.ID,

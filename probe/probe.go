@@ -130,6 +130,24 @@ func (o *Options) now() time.Time {
 	return time.Now()
 }
 
+// begin fills in the defaults, bounds ctx by the deadline and settles the
+// name the target is asked for and whether it goes out as SNI.
+func (o *Options) begin(ctx context.Context, t *evidence.Target) (context.Context, context.CancelFunc) {
+	o.defaults()
+	cancel := context.CancelFunc(func() {})
+	if o.Deadline > 0 {
+		ctx, cancel = context.WithTimeout(ctx, o.Deadline)
+	}
+	if o.ServerName != "" {
+		t.ServerName = o.ServerName
+	}
+	t.SNI = ""
+	if o.Profile.SendsSNI && !o.NoSNI && !isIP(t.ServerName) {
+		t.SNI = t.ServerName
+	}
+	return ctx, cancel
+}
+
 func (o *Options) progress(format string, args ...any) {
 	if o.Progress != nil {
 		o.Progress(format, args...)
@@ -142,19 +160,8 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 	if opts.Profile == nil {
 		return nil, errors.New("probe: no profile")
 	}
-	opts.defaults()
-	if opts.Deadline > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Deadline)
-		defer cancel()
-	}
-	if opts.ServerName != "" {
-		t.ServerName = opts.ServerName
-	}
-	t.SNI = ""
-	if opts.Profile.SendsSNI && !opts.NoSNI && !isIP(t.ServerName) {
-		t.SNI = t.ServerName
-	}
+	ctx, cancel := opts.begin(ctx, &t)
+	defer cancel()
 	t.Connect = opts.Connect
 	if opts.NoHTTP {
 		t.HTTP = false

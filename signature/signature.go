@@ -36,7 +36,7 @@ const (
 	// 1024 bits), so the signature was not checked.
 	KeyTooSmall Reason = "key too small"
 	// UnsupportedAlgorithm: the algorithm (or the key's kind, or its hash)
-	// is not implemented here, so the signature was not checked.
+	// is one Go's crypto cannot check, so the signature was not checked.
 	UnsupportedAlgorithm Reason = "unsupported algorithm"
 	// WrongKeyType: the algorithm needs another kind of key than the one
 	// given (an ECDSA signature checked with an RSA key): the signer's key is
