@@ -53,6 +53,10 @@ type Options struct {
 	// server's certificate, as Firefox does; OpenSSL, Go, Java and Python
 	// accept it.
 	RejectCALeaf bool
+	// SkipEKU: the client does not check the leaf's extended key usage
+	// (wget with GnuTLS); a leaf without serverAuth is a finding, not a
+	// problem.
+	SkipEKU bool
 	// MaxIntermediates is the client's verify depth: how many intermediate
 	// CAs may stand between the leaf and the trust anchor (0: no limit;
 	// OpenSSL's -verify_depth, nginx's proxy_ssl_verify_depth).
@@ -576,7 +580,13 @@ func (r *Report) usage(opts Options) {
 			}
 		}
 		if !ok {
-			r.Problems = append(r.Problems, Problem{cause.BadKeyUsage, 0, fmt.Sprintf("the leaf %q has extended key usage %s but not serverAuth", name(leaf), ekuNames(leaf))})
+			p := Problem{cause.BadKeyUsage, 0, fmt.Sprintf("the leaf %q has extended key usage %s but not serverAuth", name(leaf), ekuNames(leaf))}
+			if opts.SkipEKU {
+				p.Detail += "; this client does not check it, most others refuse the certificate"
+				r.Findings = append(r.Findings, p)
+			} else {
+				r.Problems = append(r.Problems, p)
+			}
 		}
 	}
 	if leaf.KeyUsage != 0 && leaf.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment) == 0 {

@@ -69,6 +69,7 @@ func TestVerify(t *testing.T) {
 		{name: "rsa1024", served: []*x509.Certificate{leaf(pki.Spec{Key: "rsa1024"}).Cert, inter.Cert}, opts: Options{MinRSABits: 2048}, want: cause.WeakKey},
 		{name: "rsa1024-go", served: []*x509.Certificate{leaf(pki.Spec{Key: "rsa1024"}).Cert, inter.Cert}, opts: Options{MinRSABits: 1024}, want: cause.OK, findings: 1},
 		{name: "client-auth-only", served: []*x509.Certificate{leaf(pki.Spec{EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}).Cert, inter.Cert}, want: cause.BadKeyUsage},
+		{name: "client-auth-only-unchecked", served: []*x509.Certificate{leaf(pki.Spec{EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}).Cert, inter.Cert}, opts: Options{SkipEKU: true}, want: cause.OK, findings: 1},
 		{name: "leaf-is-ca", served: []*x509.Certificate{leaf(pki.Spec{IsCA: true}).Cert, inter.Cert}, opts: Options{RejectCALeaf: true}, want: cause.CertInvalid},
 		{name: "leaf-is-ca-accepted", served: []*x509.Certificate{leaf(pki.Spec{IsCA: true}).Cert, inter.Cert}, want: cause.OK, findings: 1},
 		{name: "expired-and-wrong-name", served: []*x509.Certificate{leaf(pki.Spec{CN: "x.test", DNS: []string{"x.test"}, NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-24 * time.Hour)}).Cert, inter.Cert}, want: cause.CertExpired, also: []cause.Code{cause.HostnameMismatch}},

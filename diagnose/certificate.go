@@ -18,7 +18,7 @@ import (
 func (c *ctx) verify(certs []*x509.Certificate) *chain.Report {
 	return chain.Verify(certs, chain.Options{
 		Roots: c.rootsOrEmpty(), Extra: c.aia, RootCerts: c.rootCertsFn(), Known: c.knownFn(), At: c.at, AtChosen: !c.run.At.IsZero(), Host: c.hostToCheck(),
-		CNFallback: c.p.CNFallback, RejectSHA1: c.p.RejectSHA1, RejectMD5: c.p.RejectMD5, RejectCALeaf: c.p.RejectCALeaf, MaxIntermediates: c.p.MaxIntermediates,
+		CNFallback: c.p.CNFallback, RejectSHA1: c.p.RejectSHA1, RejectMD5: c.p.RejectMD5, RejectCALeaf: c.p.RejectCALeaf, SkipEKU: c.p.SkipsEKU, MaxIntermediates: c.p.MaxIntermediates,
 		MinRSABits: c.p.MinRSABits, MinECBits: c.p.MinECBits, MaxValidity: c.p.MaxValidity,
 	})
 }

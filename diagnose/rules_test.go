@@ -634,6 +634,8 @@ func TestCertificateRules(t *testing.T) {
 			want{cause: cause.WeakKey, rule: ruleCertWeakKey}},
 		{"client-auth-only", scenario{addr: chainOf(leaf(pki.Spec{EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}), inter)},
 			want{cause: cause.BadKeyUsage, rule: ruleCertKeyUsage}},
+		{"client-auth-only-wget", scenario{profile: "wget", addr: chainOf(leaf(pki.Spec{EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}), inter)},
+			want{cause: cause.OK, finding: "this client does not check it"}},
 		{"leaf-is-ca-firefox", scenario{profile: "firefox", addr: chainOf(leaf(pki.Spec{IsCA: true}), inter)},
 			want{cause: cause.CertInvalid, rule: ruleCertInvalid}},
 		{"leaf-is-ca-accepted-by-openssl-go-java", scenario{profile: "curl", addr: chainOf(leaf(pki.Spec{IsCA: true}), inter)},

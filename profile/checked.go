@@ -18,10 +18,10 @@ var checked = map[string]*Check{
 		},
 	},
 	"gnutls": {
-		Clients: []string{"gnutls-cli 3.7.9 (Debian 12)", "wget 1.21.3 with GnuTLS (Debian 12)"},
-		Differs: []string{
-			"wget does not check the serverAuth EKU (it accepts the bad-eku endpoint); gnutls-cli does (reviewed rule disagreement)",
-		},
+		Clients: []string{"gnutls-cli 3.7.9 (Debian 12)"},
+	},
+	"wget": {
+		Clients: []string{"wget 1.21.3 with GnuTLS 3.7.9 (Debian 12)"},
 	},
 	"python": {
 		Clients: []string{"Python 3.11.2 ssl with OpenSSL 3.0.22 (Debian 12)"},

@@ -63,6 +63,7 @@ type Profile struct {
 	MaxValidity    int   `json:"max_validity_days,omitempty"` // longest leaf validity accepted (Apple: 825)
 	RejectMD5      bool  `json:"reject_md5,omitempty"`        // refuses MD5 certificate signatures (implied by RejectSHA1)
 	RejectCALeaf   bool  `json:"reject_ca_leaf,omitempty"`    // refuses a CA certificate as the server's (Firefox)
+	SkipsEKU       bool  `json:"skips_eku_check,omitempty"`   // does not check the leaf's extended key usage (wget)
 	// AcceptsDuplicateExtensions: the client goes on past a ServerHello that
 	// carries an extension twice (Java 17 and GnuTLS 3.7.9 did here).
 	AcceptsDuplicateExtensions bool `json:"accepts_duplicate_extensions,omitempty"`

@@ -61,7 +61,8 @@ var proxyPolicies = map[string]ProxyPolicy{
 	"curl":            curlProxy,
 	"python-requests": pythonProxy,
 	"python":          noProxy("urllib.request reads https_proxy/HTTPS_PROXY and no_proxy (its ProxyHandler); ssl and http.client read no environment"),
-	"gnutls":          noProxy("wget reads https_proxy and no_proxy (or -e use_proxy=on); gnutls-cli has no proxy support"),
+	"gnutls":          noProxy("gnutls-cli has no proxy support"),
+	"wget":            noProxy("wget reads https_proxy and no_proxy (or -e use_proxy=on); not modelled here"),
 	"node": {
 		Configure:   "an agent (https-proxy-agent, undici's ProxyAgent); Node 24+ reads HTTPS_PROXY only with NODE_USE_ENV_PROXY=1",
 		Sources:     []string{srcProxy},

@@ -26,6 +26,7 @@ func records(ps []Profile) []Profile {
 var documentedNotes = map[string]map[string]string{
 	"python-requests": {"cn_fallback": "urllib3 2 turns the CN off (§14); Debian 12's urllib3 1.26 falls back to it (see Checked.Differs)"},
 	"gnutls":          {"min_rsa_bits": "1024-bit keys work here (lab: rsa1024); smaller keys were not tried"},
+	"wget":            {"min_rsa_bits": "1024-bit keys work here (lab: rsa1024); smaller keys were not tried"},
 }
 
 // documentedOnly lists the profile's rules that no real client here

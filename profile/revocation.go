@@ -141,6 +141,12 @@ var revocationPolicies = map[string]Revocation{
 		Sources:     []string{srcRevocation, "§27 what the clients here do"},
 		Unconfirmed: []string{"gnutls-cli --ocsp (asking the responder) is not modelled"},
 	},
+	"wget": {
+		Default: true, Staple: true, MustStaple: true,
+		Note:        "a stapled OCSP response is judged (revoked fails) and a must-staple certificate without a staple fails: seen with gnutls-cli 3.7.9 and wget 1.21.3; no responder is asked",
+		Sources:     []string{srcRevocation, "§27 what the clients here do"},
+		Unconfirmed: []string{"gnutls-cli --ocsp (asking the responder) is not modelled"},
+	},
 	"python-requests": {
 		CRL: true, HardFail: true,
 		Enable:  "none in requests; with ssl directly: context.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF and a CRL loaded with load_verify_locations",

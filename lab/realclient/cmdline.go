@@ -91,7 +91,7 @@ func curlClient() *Client {
 // namespace whose /etc/hosts maps the lab name to the target's address,
 // so that its own resolver finds it with no query leaving the machine.
 func wgetClient() *Client {
-	return &Client{ID: "wget", Stack: "wget", Name: "wget", Profile: "gnutls", Needs: []string{"wget", "unshare"},
+	return &Client{ID: "wget", Stack: "wget", Name: "wget", Profile: "wget", Needs: []string{"wget", "unshare"},
 		Version: func(ctx context.Context) (string, error) {
 			return versionOf(ctx, "Wget", `^GNU Wget \S+|\+ssl/\w+`, "wget", "--version")
 		},

@@ -53,16 +53,15 @@ type known struct {
 // that stays, each with its reason. The key is "client row"; client "*"
 // stands for every client.
 var reviewed = map[string]known{
-	"wget bad-eku": {ruleKind, "verdict", "wget does not ask GnuTLS to check the certificate's purpose (gnutls-cli does, and fails); " +
-		"no profile field says a client skips the serverAuth EKU check, which diagnose makes for every verifying profile"},
 	"go reneg-unsafe": {labKind, "verdict", "the lab's hand-built TLS 1.2 flight echoes the session ID of the ClientHello; Go refuses a " +
 		"TLS 1.2 ServerHello that echoes the TLS 1.3 compatibility session ID it sent (\"server echoed TLS 1.3 compatibility " +
 		"session ID in TLS 1.2\") before renegotiation comes into it"},
 	"chromium reneg-unsafe": {labKind, "verdict", "as for Go: BoringSSL refuses the flight with SSL_R_SERVER_ECHOED_INVALID_SESSION_ID " +
 		"(reason 286, seen in Chromium's net log), which Chromium reports as ERR_SSL_PROTOCOL_ERROR"},
-	"* http-continue-loop": {labKind, "log", "after the 100 Continue responses the clients read a record that does not decrypt " +
-		"(\"decryption failed or bad record mac\", \"bad record MAC\", \"Tag mismatch!\"): the endpoint breaks its TLS stream " +
-		"as well as its HTTP, so the clients report the TLS error, not the HTTP one"},
+	"* http-continue-loop": {labKind, "log", "the clients skip every 100 Continue, as RFC 9110 §15.2 requires, and when the " +
+		"endpoint closes after a thousand of them (5 s) they report the close (\"Empty reply from server\", \"Remote end closed " +
+		"connection without response\", ERR_EMPTY_RESPONSE), which the profiles predict for a server that answers nothing " +
+		"(HTTP_NO_RESPONSE); tlsdoctor names what the server did, a reply with no final response"},
 	"python-requests cn-only": {versionKind, "verdict", "Debian 12's python3-requests uses urllib3 1.26.12, which falls back to the " +
 		"CN; the profile describes urllib3 2, which does not (python-requests Checked.Differs)"},
 }
