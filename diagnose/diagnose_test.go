@@ -51,6 +51,7 @@ func TestPureRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := Run(tt.run, Options{Profile: mustProfile("default")})
+			checkReproducers(t, tt.run, d, mustProfile("default"))
 			if d.Cause != tt.want {
 				t.Fatalf("cause %s, want %s: %s", d.Cause, tt.want, d.Summary)
 			}

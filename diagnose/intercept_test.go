@@ -73,6 +73,7 @@ func TestInterception(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.run.Profile = tt.profile
 			d := Run(tt.run, Options{Profile: mustProfile(tt.profile)})
+			checkReproducers(t, tt.run, d, mustProfile(tt.profile))
 			if d.Cause != tt.want {
 				t.Fatalf("cause %s, want %s: %s\n%v", d.Cause, tt.want, d.Summary, d.Evidence)
 			}
@@ -137,6 +138,7 @@ func TestProxyFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := Run(tt.run, Options{Profile: mustProfile("default")})
+			checkReproducers(t, tt.run, d, mustProfile("default"))
 			produced.Store(d.Rule, true)
 			if d.Rule != tt.rule.ID || d.Cause != tt.rule.Cause || !strings.Contains(d.Summary, tt.in) || d.Confidence != Proved || len(d.Fix) == 0 {
 				t.Fatalf("rule %s (want %s), %s: %q", d.Rule, tt.rule.ID, d.Confidence, d.Summary)
@@ -180,6 +182,7 @@ func TestClientCertVerdicts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := Run(tt.run, Options{Profile: mustProfile("default")})
+			checkReproducers(t, tt.run, d, mustProfile("default"))
 			produced.Store(d.Rule, true)
 			if d.Cause != cause.ClientCertRequired || d.Rule != tt.rule.ID || d.Confidence != tt.rule.Confidence || !strings.Contains(d.Summary, tt.in) {
 				t.Fatalf("%s %s (%s): %q\n%v", d.Cause, d.Rule, d.Confidence, d.Summary, d.Evidence)

@@ -190,7 +190,7 @@ func (b *reproBuilder) curlSeesSame(a *evidence.Address) bool {
 	}
 	for _, v := range a.Variants {
 		if v.Name == "with-sni" {
-			return !v.Accepted() && v.Outcome == a.Hello.Outcome
+			return !v.Accepted() && v.Outcome == helloOf(a).Outcome
 		}
 	}
 	alt, hs := a.AltHandshake, a.Handshake
@@ -532,7 +532,7 @@ func (b *reproBuilder) forAddress(a *evidence.Address, ar *AddressResult) []Repr
 	case cause.SNIRequired:
 		return b.sniByCert(a, ar)
 	case cause.WeakKey:
-		if ske := a.Hello.ServerKeyExchange; ske != nil && ske.DHPBits > 0 && b.p.MinDHBits > 0 && ske.DHPBits < b.p.MinDHBits {
+		if ske := helloOf(a).ServerKeyExchange; ske != nil && ske.DHPBits > 0 && b.p.MinDHBits > 0 && ske.DHPBits < b.p.MinDHBits {
 			return b.weakDH(a, ske.DHPBits)
 		}
 		return b.certificate(a, ar)
@@ -644,6 +644,9 @@ var opensslAlerts = map[uint8]string{
 // refusedHello reproduces a refused ClientHello: the refused offer as
 // openssl and curl can send it, and the accepted variant beside it.
 func (b *reproBuilder) refusedHello(a *evidence.Address, ar *AddressResult) []Reproducer {
+	if a.Hello == nil {
+		return nil // a one-handshake run: no hello to repeat
+	}
 	h := a.Hello
 	switch h.Outcome {
 	case "timeout":
@@ -1007,6 +1010,15 @@ func noSecureRenegotiation(sh *wire.ServerHello) bool {
 	return sh != nil && !sh.HelloRetry && sh.NegotiatedVersion() <= wire.VersionTLS12 && !slices.Contains(sh.ExtensionTypes, wire.ExtRenegotiationInfo)
 }
 
+// helloOf is the address's hand-built hello, or an empty one where the run
+// made none (a one-handshake run, as scan --mode cert saves).
+func helloOf(a *evidence.Address) *evidence.Hello {
+	if a.Hello == nil {
+		return &evidence.Hello{}
+	}
+	return a.Hello
+}
+
 func tooLarge(a *evidence.Address) bool {
 	return a.Hello != nil && a.Hello.Outcome == "too_large" || a.Handshake != nil && a.Handshake.Err != nil && a.Handshake.Err.Kind == "too_large"
 }
@@ -1015,7 +1027,7 @@ func (b *reproBuilder) tooLarge(a *evidence.Address, ar *AddressResult) []Reprod
 	what := "the server's certificate message is larger than OpenSSL accepts (100 KiB)"
 	o := b.openssl(a.Addr, sniAsRun)
 	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "fails", What: what, Expect: "excessive message size"}
-	legacy := noSecureRenegotiation(a.Hello.ServerHello)
+	legacy := noSecureRenegotiation(helloOf(a).ServerHello)
 	if legacy {
 		o.add("-legacy_server_connect")
 		r.Note = "the server does not support secure renegotiation (RFC 5746) either; -legacy_server_connect lets OpenSSL 3 get as far as the certificate"
@@ -1047,7 +1059,7 @@ func (b *reproBuilder) clientCert(a *evidence.Address, ar *AddressResult) []Repr
 	ver := uint16(0)
 	if a.Handshake != nil && a.Handshake.Version != 0 {
 		ver = a.Handshake.Version
-	} else if sh := a.Hello.ServerHello; sh != nil {
+	} else if sh := helloOf(a).ServerHello; sh != nil {
 		ver = sh.NegotiatedVersion()
 	}
 	if ver != 0 {
@@ -1055,7 +1067,7 @@ func (b *reproBuilder) clientCert(a *evidence.Address, ar *AddressResult) []Repr
 	}
 	r := Reproducer{Addr: a.Addr, Tool: "openssl", Kind: "shows", What: "the server asks for a client certificate", Command: o.String(),
 		Expect: "Acceptable client certificate CA names"}
-	named := a.Handshake != nil && len(a.Handshake.AcceptableCAs) > 0 || a.Hello.CertificateRequest != nil && len(a.Hello.CertificateRequest.AcceptableCAs) > 0
+	named := a.Handshake != nil && len(a.Handshake.AcceptableCAs) > 0 || helloOf(a).CertificateRequest != nil && len(helloOf(a).CertificateRequest.AcceptableCAs) > 0
 	if !named {
 		r.Expect = "No client certificate CA names sent"
 	}
@@ -1253,7 +1265,7 @@ func (b *reproBuilder) certificate(a *evidence.Address, ar *AddressResult) []Rep
 		off = append(off, "OpenSSL 1.1 words it "+pick(ar.Cause == cause.SelfSigned, `"self signed certificate"`, `"unsupported certificate purpose"`))
 	}
 	r.Note = strings.Join(off, "; ")
-	if legacy := noSecureRenegotiation(a.Hello.ServerHello); legacy {
+	if legacy := noSecureRenegotiation(helloOf(a).ServerHello); legacy {
 		o.add("-legacy_server_connect")
 		r.Command = o.String()
 	}
@@ -1263,7 +1275,7 @@ func (b *reproBuilder) certificate(a *evidence.Address, ar *AddressResult) []Rep
 	// curl sends SNI and checks the name always, and stops at the first
 	// error OpenSSL reports: it reproduces only a certificate's sole problem
 	// seen with SNI, at the time of the run.
-	if sole && b.curlSeesSame(a) && b.run.At.IsZero() && b.p.ChecksHostname && !noSecureRenegotiation(a.Hello.ServerHello) {
+	if sole && b.curlSeesSame(a) && b.run.At.IsZero() && b.p.ChecksHostname && !noSecureRenegotiation(helloOf(a).ServerHello) {
 		c := b.curlCmd(a.Addr)
 		tr.curlFlags(c)
 		b.allowKex(c, a, true)
@@ -1515,7 +1527,7 @@ func (b *reproBuilder) ok(a *evidence.Address, ar *AddressResult) []Reproducer {
 	// negotiated, at security level 0.
 	legacy := ver != 0 && ver < wire.VersionTLS12 || removedSuite(suite)
 	var r Reproducer
-	if h := a.HTTP; h != nil && h.Outcome == "response" && b.run.Target.HTTP && b.curlSeesSame(a) && !noSecureRenegotiation(a.Hello.ServerHello) {
+	if h := a.HTTP; h != nil && h.Outcome == "response" && b.run.Target.HTTP && b.curlSeesSame(a) && !noSecureRenegotiation(helloOf(a).ServerHello) {
 		c := b.curlCmd(a.Addr)
 		c.add("-D", "-")
 		if legacy {
@@ -1546,7 +1558,7 @@ func (b *reproBuilder) ok(a *evidence.Address, ar *AddressResult) []Reproducer {
 				o.add("-cipher", suite+"@SECLEVEL=0")
 			}
 		}
-		if noSecureRenegotiation(a.Hello.ServerHello) {
+		if noSecureRenegotiation(helloOf(a).ServerHello) {
 			o.add("-legacy_server_connect")
 		}
 		r.Command = o.String()
@@ -1595,6 +1607,9 @@ func (b *reproBuilder) attempts(a *evidence.Address) []Reproducer {
 // predicting OpenSSL's word for the defect where the evidence names it,
 // and otherwise the failed handshake.
 func (b *reproBuilder) malformed(a *evidence.Address) []Reproducer {
+	if a.Hello == nil {
+		return nil // a one-handshake run: no hello to repeat
+	}
 	h := a.Hello
 	what := "OpenSSL refuses the server's answer too"
 	expect := "Cipher is (NONE)"
@@ -1711,6 +1726,9 @@ func (b *reproBuilder) chainTooLong(a *evidence.Address, ar *AddressResult) []Re
 // alone (its handshake cannot be completed), that OpenSSL accepts that
 // flight too: it gets as far as the key exchange.
 func (b *reproBuilder) firstFlight(a *evidence.Address) []Reproducer {
+	if a.Hello == nil {
+		return nil // a one-handshake run: no hello to repeat
+	}
 	h := a.Hello
 	if h == nil || h.ServerHello == nil || h.ServerKeyExchange == nil {
 		return nil
@@ -1946,11 +1964,14 @@ func (b *reproBuilder) revocationUnavailable(a *evidence.Address) []Reproducer {
 		r.ExpectAbsent = "URI:"
 		return append(out, r)
 	}
+	o := b.openssl(a.Addr, sniAsRun)
+	o.add("-status")
+	b.allowKex(o, a, false)
 	if a.Handshake == nil || len(a.Handshake.OCSPResponse) == 0 {
-		o := b.openssl(a.Addr, sniAsRun)
-		o.add("-status")
-		b.allowKex(o, a, false)
 		out = append(out, b.mk(a.Addr, "openssl", "fails", "the server staples no OCSP response", o, "OCSP response: no response sent"))
+	} else {
+		// A staple the client cannot use (out of date): its dates.
+		out = append(out, b.mk(a.Addr, "openssl", "shows", "the OCSP response the server staples, with the dates it is good for (This Update, Next Update)", o, "Next Update:"))
 	}
 	return out
 }
@@ -2012,7 +2033,7 @@ func (b *reproBuilder) clientKeyMismatch(a *evidence.Address, o *command) []Repr
 // whose point comes later (the certificate, the staple) gets there, as the
 // client did.
 func (b *reproBuilder) allowKex(c *command, a *evidence.Address, curl bool) {
-	ske := a.Hello.ServerKeyExchange
+	ske := helloOf(a).ServerKeyExchange
 	if ske == nil || ske.DHPBits == 0 || ske.DHPBits >= 2048 {
 		return
 	}

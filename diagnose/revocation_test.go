@@ -150,6 +150,7 @@ func TestRevocationPolicies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.run.RevocationForced = tt.forced
 			d := Run(tt.run, Options{Profile: mustProfile(tt.run.Profile)})
+			checkReproducers(t, tt.run, d, mustProfile(tt.run.Profile))
 			if d.Cause != tt.want {
 				t.Fatalf("cause %s, want %s: %s\n%v\n%v", d.Cause, tt.want, d.Summary, d.Evidence, d.Findings)
 			}

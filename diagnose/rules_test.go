@@ -150,7 +150,48 @@ func judge(t *testing.T, s scenario) *Diagnosis {
 	run, p := s.run()
 	k := thePKI()
 	roots := pki.Pool(k.root.Cert)
-	return Run(run, Options{Profile: p, SystemRoots: func() *x509.CertPool { return roots }, SystemRootCerts: func() []*x509.Certificate { return []*x509.Certificate{k.root.Cert} }})
+	d := Run(run, Options{Profile: p, SystemRoots: func() *x509.CertPool { return roots }, SystemRootCerts: func() []*x509.Certificate { return []*x509.Certificate{k.root.Cert} }})
+	checkReproducers(t, run, d, p)
+	return d
+}
+
+// withoutReproducer are the rules whose verdicts have no openssl or curl
+// command yet: a handshake that stops after the server accepted the hello
+// (no lab endpoint does that, so no predicted line could be checked) and a
+// certificate Go cannot parse.
+var withoutReproducer = map[string]bool{"handshake.reset": true, "handshake.closed": true, "handshake.stalled": true, "cert.unparseable": true}
+
+// checkReproducers holds the reproducers of every table case to their
+// form: a command of the tool named, for an address the run dialled, with
+// the text that shows it; and a failing verdict has one. (The lab's test
+// runs them against real servers.)
+func checkReproducers(t *testing.T, run *evidence.Run, d *Diagnosis, p *profile.Profile) {
+	t.Helper()
+	reps := Reproduce(run, d, p)
+	full := slices.ContainsFunc(run.Addresses, func(a evidence.Address) bool { return a.Hello != nil })
+	if full && d.Cause != cause.OK && len(reps) == 0 && !withoutReproducer[d.Rule] {
+		t.Errorf("%s (rule %s): no reproducer", d.Cause, d.Rule)
+	}
+	addrs := map[string]bool{}
+	for _, a := range run.Addresses {
+		addrs[a.Addr] = true
+	}
+	for _, r := range reps {
+		switch {
+		case r.Tool != "openssl" && r.Tool != "curl":
+			t.Errorf("reproducer tool %q: %+v", r.Tool, r)
+		case r.Kind != "fails" && r.Kind != "works" && r.Kind != "shows":
+			t.Errorf("reproducer kind %q: %+v", r.Kind, r)
+		case !strings.Contains(r.Command, r.Tool+" "):
+			t.Errorf("a %s reproducer whose command does not run it: %s", r.Tool, r.Command)
+		case r.Expect == "" || r.What == "":
+			t.Errorf("a reproducer that does not say what it shows: %+v", r)
+		case r.Addr != "" && !addrs[r.Addr]:
+			t.Errorf("a reproducer for %s, which the run did not dial: %+v", r.Addr, r)
+		case strings.ContainsAny(r.Command, "\n\r"):
+			t.Errorf("a reproducer of more than one line: %q", r.Command)
+		}
+	}
 }
 
 func (w want) check(t *testing.T, d *Diagnosis) {
@@ -239,7 +280,10 @@ func TestNetworkAndTransportRules(t *testing.T) {
 				run, p := s.run()
 				run.Addresses = nil
 				run.DNS = &evidence.DNS{Name: "nx.test", Err: failure("dns_not_found", "no such host")}
-				tt.w.check(t, Run(run, Options{Profile: p}))
+				d := Run(run, Options{Profile: p})
+				checkReproducers(t, run, d, p)
+				checkReproducers(t, run, d, p)
+				tt.w.check(t, d)
 				return
 			}
 			tt.w.check(t, judge(t, s))
@@ -254,6 +298,7 @@ func TestNetworkAndTransportRules(t *testing.T) {
 				run.DNS.Err = failure(kind, "resolver said "+kind)
 			}
 			d := Run(run, Options{Profile: p})
+			checkReproducers(t, run, d, p)
 			want{cause: cause.DNSFailure, rule: r}.check(t, d)
 			if kind == "dns_error" && strings.Contains(d.Summary, "does not resolve") {
 				t.Errorf("a failing resolver is not a name that does not resolve: %s", d.Summary)
