@@ -282,7 +282,6 @@ func TestNetworkAndTransportRules(t *testing.T) {
 				run.DNS = &evidence.DNS{Name: "nx.test", Err: failure("dns_not_found", "no such host")}
 				d := Run(run, Options{Profile: p})
 				checkReproducers(t, run, d, p)
-				checkReproducers(t, run, d, p)
 				tt.w.check(t, d)
 				return
 			}
