@@ -252,3 +252,36 @@ func TestReadmeNumbers(t *testing.T) {
 }
 
 func pctS(k, n int) string { return strconv.Itoa(int(pct(k, n)+0.5)) + " %" }
+
+// An ALB access-log entry says how far the load balancer got with its 502:
+// the three processing times tell a target that closed an idle keep-alive
+// connection from one the load balancer could not connect to (or shake
+// hands with).
+func TestALBAccessLogTimes(t *testing.T) {
+	const tail = ` 94 326 "GET https://example.com:443/ HTTP/1.1" "curl/7.51.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354"`
+	for _, c := range []struct {
+		times   string
+		pattern string
+		top     cause.Code
+		also    []cause.Code
+	}{
+		{"0.001 4.205 -1 502 -", "aws-alb/log-target-closed", cause.HTTPNoResponse, nil},
+		{"-1 -1 -1 502 -", "aws-alb/log-no-target-connection", cause.TCPRefused, []cause.Code{cause.NotTLS, cause.ProtocolVersionMismatch, cause.CipherMismatch}},
+	} {
+		msg := "https 2022-04-15T16:52:50.757968Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:443 " + c.times + tail
+		r := Explain(msg)
+		if r.Pattern != c.pattern || r.Decided || r.Candidates[0].Cause != c.top {
+			t.Errorf("%s: %s decided %v %v, want %s with %s first", c.times, r.Pattern, r.Decided, r.Causes(), c.pattern, c.top)
+			continue
+		}
+		for _, a := range c.also {
+			if r.Rank(a) == 0 {
+				t.Errorf("%s: %s not among %v", c.times, a, r.Causes())
+			}
+		}
+	}
+	// A 502 the target itself sent is not the load balancer's.
+	if r := Explain("https 2022-04-15T16:52:50.757968Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:443 0.001 0.010 0.000 502 502" + tail); strings.HasPrefix(r.Pattern, "aws-alb/log-") {
+		t.Errorf("a target's own 502 read as the load balancer's: %s", r.Pattern)
+	}
+}

@@ -721,6 +721,10 @@ var patterns = []Pattern{
 	p("envoy", "verify-san", `verify cert failed: SAN matcher|SAN matcher|fail_verify_san`, "the upstream's certificate SANs do not match the configured subject alt names", dName, hostname).alone(),
 	p("envoy", "verify-cert-failed", `verify cert failed: X509_verify_cert: certificate verification error at depth \d+: `, "Envoy rejected the upstream's chain; the OpenSSL reason follows", dCert, certSet...).envelope(),
 	p("envoy", "sds", `Secret is not supplied by SDS`, "the sidecar has no certificate yet for mutual TLS (SDS has not delivered it)", dClientCert, clientCert),
+	p("envoy", "no-filter-chain", `filter_chain_not_found|no matching filter chain found`,
+		"logged by an Envoy listener about a connecting client: no filter chain matched the connection, most often because the client sent no SNI (requested_server_name \"-\") or a name no chain lists; load balancers that re-encrypt to their targets (AWS ALB) send no SNI",
+		dClosed, sni, closed, notTLS).serverLog().
+		fixing("make the listener accept connections without SNI (a filter chain with no server_names, or no hostname on the Gateway listener), or make the client send the name the chain lists"),
 
 	// ---- HAProxy.
 	env("haproxy", "envelope", `Layer[4-7] (?:invalid response|timeout|connection problem)|haproxy\[\d+\]|is DOWN, reason:|OpenSSL error ?\[?0x[0-9a-f]+\]? ?:? [a-z0-9_]+: `, "HAProxy (logs and health checks)"),
@@ -935,6 +939,17 @@ var patterns = []Pattern{
 	p("aws-alb", "target-tls", `SSL handshake error or SSL handshake timeout \(10 seconds\) when connecting to a target|encountered an SSL handshake error`,
 		"the load balancer's handshake with the target failed or took over 10 s; ALB does not verify target certificates, so a version or cipher the target does not share, a plain-HTTP target port, or a stalled target",
 		dNego, version, cipher, notTLS, hsTimeout, closed, reset),
+	// The access-log entry (type time elb client:port target:port
+	// request_processing_time target_processing_time response_processing_time
+	// elb_status_code target_status_code ...): a 502 with target status "-"
+	// is the load balancer's own, and the three times say how far it got.
+	p("aws-alb", "log-target-closed", `\bapp/[\w.-]+/[0-9a-f]+ \S+ \S+ [\d.]+ [\d.]+ -1 502 - `,
+		"an access-log entry of a 502 the load balancer made: it sent the request and the target closed or reset the connection without a reply (response_processing_time -1, target_status_code -); per AWS usually a target keep-alive time-out shorter than the load balancer's idle time-out (60 s by default)",
+		dHTTP, httpNone, httpBad).
+		fixing("make the target's keep-alive time-out longer than the load balancer's idle time-out (Node server.keepAliveTimeout, nginx keepalive_timeout, Apache KeepAliveTimeout, gunicorn --keep-alive)"),
+	p("aws-alb", "log-no-target-connection", `\bapp/[\w.-]+/[0-9a-f]+ \S+ \S+ -1 -1 -1 502 - `,
+		"an access-log entry of a 502 the load balancer made before it could send the request (all three processing times -1, target_status_code -): the target refused the connection (TCP RST), or the TLS handshake with an HTTPS target failed or took over 10 s",
+		dNet, refused, notTLS, version, cipher, reset, closed, hsTimeout),
 
 	// ---- Who logged the line. Markers name no stack and decide nothing.
 	marker(GenericStack, "server-go", `TLS handshake error from `, SideServer),
