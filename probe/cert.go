@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/tlsdoctor/tlsdoctor/evidence"
@@ -105,18 +104,9 @@ func Cert(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, 
 		run.Addresses[0] = certAddress(ctx, addrs[0], t.SNI, cfg, &opts)
 		return run, nil
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i, a := range addrs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			run.Addresses[i] = certAddress(ctx, a, t.SNI, cfg, &opts)
-		}()
-	}
-	wg.Wait()
+	forEachAddress(addrs, func(i int, a string) {
+		run.Addresses[i] = certAddress(ctx, a, t.SNI, cfg, &opts)
+	})
 	return run, nil
 }
 

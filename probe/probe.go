@@ -148,6 +148,23 @@ func (o *Options) begin(ctx context.Context, t *evidence.Target) (context.Contex
 	return ctx, cancel
 }
 
+// forEachAddress runs f for every address, eight at a time, and returns
+// when all are done.
+func forEachAddress(addrs []string, f func(i int, addr string)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, a := range addrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(i, a)
+		}()
+	}
+	wg.Wait()
+}
+
 func (o *Options) progress(format string, args ...any) {
 	if o.Progress != nil {
 		o.Progress(format, args...)
@@ -180,28 +197,19 @@ func Run(ctx context.Context, t evidence.Target, opts Options) (*evidence.Run, e
 		return nil, err
 	}
 	run.Addresses = make([]evidence.Address, len(addrs))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i, a := range addrs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			opts.progress("probing %s", a)
-			run.Addresses[i] = probeAddress(ctx, a, t, &opts)
-			if h := run.Addresses[i].Hello; opts.Server && h != nil && h.Outcome == KindTimeout && len(h.First) == 0 {
-				run.Addresses[i].Scan = &evidence.Scan{Stopped: "the server sent nothing back to the client's hello before the time-out; no question was asked"}
-			} else if opts.Server && run.Addresses[i].Dial.Err == nil {
-				sni := t.SNI
-				if sni == "" && !isIP(t.ServerName) && !opts.NoSNI {
-					sni = t.ServerName
-				}
-				run.Addresses[i].Scan = Scan(ctx, a, sni, &opts)
+	forEachAddress(addrs, func(i int, a string) {
+		opts.progress("probing %s", a)
+		run.Addresses[i] = probeAddress(ctx, a, t, &opts)
+		if h := run.Addresses[i].Hello; opts.Server && h != nil && h.Outcome == KindTimeout && len(h.First) == 0 {
+			run.Addresses[i].Scan = &evidence.Scan{Stopped: "the server sent nothing back to the client's hello before the time-out; no question was asked"}
+		} else if opts.Server && run.Addresses[i].Dial.Err == nil {
+			sni := t.SNI
+			if sni == "" && !isIP(t.ServerName) && !opts.NoSNI {
+				sni = t.ServerName
 			}
-		}()
-	}
-	wg.Wait()
+			run.Addresses[i].Scan = Scan(ctx, a, sni, &opts)
+		}
+	})
 	// A read that timed out at the deadline returns as the context's own
 	// timer fires, often a moment before it marks ctx done: the clock decides.
 	expired := func() bool {
