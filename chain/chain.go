@@ -289,6 +289,9 @@ func (r *Report) fastTrust(opts Options) bool {
 			r.Source[i] = TrustStore
 		}
 	}
+	for i := 1; i < len(best); i++ {
+		verified(best[i-1], best[i])
+	}
 	r.Trusted, r.Anchor = true, best[len(best)-1]
 	return true
 }

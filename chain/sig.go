@@ -64,13 +64,7 @@ const sigMemoSize = 4096
 // would refuse it. It returns nil or a *signature.Error with its reason,
 // computed once per (child, parent) pair (sigMemo).
 func checkSignature(child, parent *x509.Certificate) error {
-	h := sha256.New()
-	h.Write(child.RawTBSCertificate)
-	h.Write(child.Signature)
-	h.Write([]byte(child.SignatureAlgorithm.String()))
-	h.Write(parent.RawSubjectPublicKeyInfo)
-	var key [32]byte
-	h.Sum(key[:0])
+	key := sigKey(child, parent)
 	sigMemo.Lock()
 	err, seen := sigMemo.m[key]
 	sigMemo.Unlock()
@@ -78,13 +72,35 @@ func checkSignature(child, parent *x509.Certificate) error {
 		return err
 	}
 	err = signature.Verify(parent.PublicKey, certAlgorithm(child.SignatureAlgorithm), child.RawTBSCertificate, child.Signature)
+	rememberSignature(key, err)
+	return err
+}
+
+// verified records that parent's signature on child was checked and holds:
+// x509.Verify checked every link of a chain it returns, so the findings
+// that follow (the served order) need not check them again.
+func verified(child, parent *x509.Certificate) {
+	rememberSignature(sigKey(child, parent), nil)
+}
+
+func sigKey(child, parent *x509.Certificate) [32]byte {
+	h := sha256.New()
+	h.Write(child.RawTBSCertificate)
+	h.Write(child.Signature)
+	h.Write([]byte(child.SignatureAlgorithm.String()))
+	h.Write(parent.RawSubjectPublicKeyInfo)
+	var key [32]byte
+	h.Sum(key[:0])
+	return key
+}
+
+func rememberSignature(key [32]byte, err error) {
 	sigMemo.Lock()
 	if sigMemo.m == nil || len(sigMemo.m) >= sigMemoSize {
 		sigMemo.m = make(map[[32]byte]error, sigMemoSize)
 	}
 	sigMemo.m[key] = err
 	sigMemo.Unlock()
-	return err
 }
 
 // link says whether parent issued child: the names (and key identifiers,

@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"crypto/x509"
 	"testing"
 	"time"
 
@@ -53,6 +54,35 @@ func TestOneHandshakeRules(t *testing.T) {
 			tc.w.check(t, d)
 			if tc.hs.OK && (d.Addresses[0].Negotiated == nil || len(d.Addresses[0].Certificates) == 0) {
 				t.Errorf("a completed handshake without version, suite or certificates: %+v", d.Addresses[0])
+			}
+		})
+	}
+}
+
+// The certificates the probe's TLS client parsed are used only when they
+// are the ones recorded: a chain read from elsewhere is parsed afresh.
+func TestParsedCertificates(t *testing.T) {
+	k := thePKI()
+	good, expired := leaf(pki.Spec{}), leaf(pki.Spec{NotBefore: time.Now().Add(-400 * 24 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
+	target := evidence.Target{Input: host + ":443", Scheme: "tls", Host: host, Port: 443, ServerName: host, SNI: host}
+	for _, tc := range []struct {
+		name   string
+		raw    *pki.Leaf
+		parsed []*x509.Certificate
+		want   cause.Code
+	}{
+		{"same", good, []*x509.Certificate{good.Cert, k.inter.Cert}, cause.OK},
+		{"same-expired", expired, []*x509.Certificate{expired.Cert, k.inter.Cert}, cause.CertExpired},
+		{"other", expired, []*x509.Certificate{good.Cert, k.inter.Cert}, cause.CertExpired},
+		{"shorter", expired, []*x509.Certificate{good.Cert}, cause.CertExpired},
+		{"nil", expired, []*x509.Certificate{nil, nil}, cause.CertExpired},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hs := &evidence.Handshake{SNI: host, OK: true, Version: wire.VersionTLS13, CipherSuite: 0x1301,
+				Certificates: ders(tc.raw.Cert, k.inter.Cert), Parsed: tc.parsed}
+			d := judge(t, scenario{target: target, addr: evidence.Address{Addr: "192.0.2.1:443", Handshake: hs}})
+			if d.Cause != tc.want {
+				t.Errorf("cause %s, want %s", d.Cause, tc.want)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -115,6 +116,9 @@ func (c *ctx) servedCerts(a *evidence.Address) ([]*x509.Certificate, error) {
 	var raw [][]byte
 	switch {
 	case a.Handshake != nil && len(a.Handshake.Certificates) > 0:
+		if parsedAs(a.Handshake.Parsed, a.Handshake.Certificates) {
+			return slices.Clone(a.Handshake.Parsed), nil
+		}
 		raw = a.Handshake.Certificates
 	case a.HandshakeRepeat != nil && len(a.HandshakeRepeat.Certificates) > 0:
 		raw = a.HandshakeRepeat.Certificates
@@ -128,6 +132,20 @@ func (c *ctx) servedCerts(a *evidence.Address) ([]*x509.Certificate, error) {
 		}
 	}
 	return parseChain(raw)
+}
+
+// parsedAs reports whether parsed is raw, parsed (by the probe's TLS
+// client), so that it need not be parsed again.
+func parsedAs(parsed []*x509.Certificate, raw [][]byte) bool {
+	if len(parsed) != len(raw) {
+		return false
+	}
+	for i, c := range parsed {
+		if c == nil || !bytes.Equal(c.Raw, raw[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func parseChain(raw [][]byte) ([]*x509.Certificate, error) {

@@ -8,6 +8,7 @@
 package evidence
 
 import (
+	"crypto/x509"
 	"time"
 
 	"github.com/tlsdoctor/tlsdoctor/wire"
@@ -239,6 +240,10 @@ type Handshake struct {
 	CipherSuite  uint16      `json:"cipher_suite,omitempty"`
 	ALPN         string      `json:"alpn,omitempty"`
 	Certificates [][]byte    `json:"certificates,omitempty"` // DER, as sent
+	// Parsed holds Certificates as the probe's TLS client parsed them, when
+	// it did, so that the judge need not parse them again. It is not
+	// recorded: a Run read from a file has Certificates alone.
+	Parsed []*x509.Certificate `json:"-"`
 	// CertificateRequested records that the server asked for a client
 	// certificate; AcceptableCAs are the CA names it listed (DER).
 	CertificateRequested bool     `json:"certificate_requested,omitempty"`

@@ -126,7 +126,7 @@ func certAddress(ctx context.Context, addr, sni string, base *tls.Config, opts *
 	cfg.ServerName = sni
 	cfg.Rand = opts.Rand
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-		h.Certificates = h.Certificates[:0]
+		h.Certificates, h.Parsed = h.Certificates[:0], cs.PeerCertificates
 		for _, c := range cs.PeerCertificates {
 			h.Certificates = append(h.Certificates, c.Raw)
 		}

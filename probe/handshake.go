@@ -47,7 +47,7 @@ func fullHandshake(ctx context.Context, addr, sni string, maxVersion uint16, htt
 		Rand:               opts.Rand,
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			verified = true
-			h.Certificates = nil
+			h.Certificates, h.Parsed = nil, cs.PeerCertificates
 			for _, c := range cs.PeerCertificates {
 				h.Certificates = append(h.Certificates, c.Raw)
 			}
