@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,6 +163,17 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	}
 	if f.targetTime <= 0 {
 		return e.fail(ExitUsage, "e.g. --target-timeout 30s", "--target-timeout must be positive")
+	}
+	// A scan's live heap is small (a result is dropped once its line is
+	// written) and its garbage is mostly the certificates of each
+	// handshake: collecting less often saves about a twentieth of the CPU
+	// a target costs, and the soft limit keeps the process well under
+	// 200 MB. GOGC and GOMEMLIMIT, when set, win.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(160 << 20))
 	}
 	if f.shard != "" {
 		i, n, err := parseShard(f.shard)
