@@ -65,6 +65,13 @@ type Options struct {
 	MinECBits        int
 	ExpiryWarnDays   int // findings for certificates expiring within this many days (0: 30)
 	MaxValidity      int // longest leaf validity in days the client accepts (0: no limit)
+	// TrustKey, when not nil, names the contents of Roots and Known: calls
+	// with equal keys (==) have the same trust anchors and known
+	// certificates. Verify then remembers what x509.Verify found for a
+	// chain under that trust, so that judging one server for many clients
+	// that trust alike checks its chain once. It must be comparable; a
+	// pointer in it keeps what it points to alive while remembered.
+	TrustKey any
 }
 
 // Problem is one thing wrong with the chain.
@@ -258,9 +265,22 @@ func (r *Report) fastTrust(opts Options) bool {
 			}
 		}
 	}
-	chains, err := leaf.Verify(x509.VerifyOptions{Roots: opts.Roots, Intermediates: inter,
-		CurrentTime: midpoint(leaf), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-	if err != nil || len(chains) == 0 {
+	verify := func() [][]*x509.Certificate {
+		chains, err := leaf.Verify(x509.VerifyOptions{Roots: opts.Roots, Intermediates: inter,
+			CurrentTime: midpoint(leaf), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+		if err != nil {
+			return nil
+		}
+		return chains
+	}
+	var chains [][]*x509.Certificate
+	if opts.TrustKey == nil {
+		chains = verify()
+	} else {
+		chains = verifyMemo.do(verifyKeyOf(r.Served, opts), verify)
+		chains = r.own(chains, opts)
+	}
+	if len(chains) == 0 {
 		return false
 	}
 	// Prefer the chain that takes the most from what the server sent.

@@ -169,3 +169,37 @@ func BenchmarkVerifyHealthy(b *testing.B) {
 		}
 	}
 }
+
+// With a TrustKey, what x509.Verify found is remembered per chain and
+// trust: the same key gives the same verdict with the call's own
+// certificates, another key is judged afresh.
+func TestVerifyRemembersPerTrust(t *testing.T) {
+	root := must(pki.NewRoot(pki.Spec{CN: "Memo Root"}))
+	inter := must(root.Intermediate(pki.Spec{CN: "Memo Intermediate"}))
+	leaf := must(inter.Leaf(pki.Spec{CN: "api.test", DNS: []string{"api.test"}}, root.Cert))
+	trusted, empty := pki.Pool(root.Cert), x509.NewCertPool()
+	served := func() []*x509.Certificate { // parsed afresh, as each diagnosis does
+		return []*x509.Certificate{must(x509.ParseCertificate(leaf.Cert.Raw)), must(x509.ParseCertificate(inter.Cert.Raw))}
+	}
+	type key struct{ name string }
+	for i, tc := range []struct {
+		roots   *x509.CertPool
+		key     any
+		trusted bool
+	}{
+		{trusted, key{"trusted"}, true},
+		{trusted, key{"trusted"}, true},
+		{empty, key{"empty"}, false},
+		{empty, key{"empty"}, false},
+		{trusted, key{"trusted"}, true},
+	} {
+		s := served()
+		r := Verify(s, Options{Roots: tc.roots, Host: "api.test", TrustKey: tc.key})
+		if r.Trusted != tc.trusted {
+			t.Fatalf("call %d (%v): trusted %v, want %v (problems %v)", i, tc.key, r.Trusted, tc.trusted, r.Problems)
+		}
+		if tc.trusted && (r.Path[0] != s[0] || r.Path[1] != s[1]) {
+			t.Errorf("call %d: the path holds another call's certificates", i)
+		}
+	}
+}

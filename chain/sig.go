@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/binary"
 	"sync"
 
 	"github.com/tlsdoctor/tlsdoctor/signature"
@@ -147,4 +148,79 @@ func weakSignature(c *x509.Certificate) bool {
 		return true
 	}
 	return false
+}
+
+// verifyMemo remembers the chains x509.Verify returned (none: it failed)
+// for a served chain, its AIA issuers and a trust (Options.TrustKey).
+// Bounded: cleared when full.
+var verifyMemo = memo[verifyKey, [][]*x509.Certificate]{size: 1024}
+
+type verifyKey struct {
+	certs [32]byte // the served chain and the AIA issuers
+	trust any
+}
+
+func verifyKeyOf(served []*x509.Certificate, opts Options) verifyKey {
+	h := sha256.New()
+	for _, list := range [][]*x509.Certificate{served, opts.Extra} {
+		for _, c := range list {
+			var n [8]byte
+			binary.BigEndian.PutUint64(n[:], uint64(len(c.Raw)))
+			h.Write(n[:])
+			h.Write(c.Raw)
+		}
+		h.Write([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}) // no length is this
+	}
+	k := verifyKey{trust: opts.TrustKey}
+	h.Sum(k.certs[:0])
+	return k
+}
+
+// own maps remembered chains onto this call's certificates (those served,
+// the AIA issuers and the known ones, equal by their bytes), so that a
+// report refers to its own parsed certificates; anchors from the pool are
+// shared already.
+func (r *Report) own(chains [][]*x509.Certificate, opts Options) [][]*x509.Certificate {
+	out := make([][]*x509.Certificate, len(chains))
+	for i, ch := range chains {
+		out[i] = make([]*x509.Certificate, len(ch))
+		for j, c := range ch {
+			out[i][j] = c
+		find:
+			for _, list := range [][]*x509.Certificate{r.Served, opts.Extra, opts.Known} {
+				for _, x := range list {
+					if x == c || bytes.Equal(x.Raw, c.Raw) {
+						out[i][j] = x
+						break find
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// memo is a bounded map from a key to a value computed once (cleared when
+// full); safe for concurrent use.
+type memo[K comparable, V any] struct {
+	mu   sync.Mutex
+	m    map[K]V
+	size int
+}
+
+func (m *memo[K, V]) do(k K, compute func() V) V {
+	m.mu.Lock()
+	v, ok := m.m[k]
+	m.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = compute()
+	m.mu.Lock()
+	if m.m == nil || len(m.m) >= m.size {
+		m.m = make(map[K]V, m.size)
+	}
+	m.m[k] = v
+	m.mu.Unlock()
+	return v
 }

@@ -20,6 +20,7 @@ func (c *ctx) verify(certs []*x509.Certificate) *chain.Report {
 		Roots: c.rootsOrEmpty(), Extra: c.aia, RootCerts: c.rootCertsFn(), Known: c.knownFn(), At: c.at, AtChosen: !c.run.At.IsZero(), Host: c.hostToCheck(),
 		CNFallback: c.p.CNFallback, RejectSHA1: c.p.RejectSHA1, RejectMD5: c.p.RejectMD5, RejectCALeaf: c.p.RejectCALeaf, SkipEKU: c.p.SkipsEKU, MaxIntermediates: c.p.MaxIntermediates,
 		MinRSABits: c.p.MinRSABits, MinECBits: c.p.MinECBits, MaxValidity: c.p.MaxValidity,
+		TrustKey: c.trustKeyFn(),
 	})
 }
 

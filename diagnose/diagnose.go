@@ -2,7 +2,9 @@ package diagnose
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/binary"
 	"fmt"
 	"sync"
 	"time"
@@ -33,6 +35,7 @@ type ctx struct {
 	run         *evidence.Run
 	p           *profile.Profile
 	rootsFn     func() (roots, all *x509.CertPool) // the profile's anchors; system + extra
+	trustKeyFn  func() any                         // names what rootsFn and knownFn return
 	rootCertsFn func() []*x509.Certificate         // the profile's anchors, as certificates
 	knownFn     func() []*x509.Certificate         // CA certificates known but not trusted by the profile
 	aia         []*x509.Certificate
@@ -59,7 +62,7 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 				return s
 			}
 		}
-		return x509.NewCertPool()
+		return noRoots
 	})
 	systemCerts := sync.OnceValue(func() []*x509.Certificate {
 		if opts.SystemRootCerts != nil && !run.NoSystemRoots {
@@ -102,6 +105,20 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 			return append(append([]*x509.Certificate{}, systemCerts()...), c.servedRoots()...)
 		}
 		return append(append([]*x509.Certificate{}, extra...), systemCerts()...)
+	})
+	// trustKeyFn names what rootsFn and knownFn return, for chain's memo:
+	// the kind of trust, the system pool and list as given (pointers, kept
+	// alive by the key) and the hash of the other certificates they hold.
+	c.trustKeyFn = sync.OnceValue(func() any {
+		sc := systemCerts()
+		k := trustKey{kind: p.Trust, sys: system(), sysCount: len(sc), extra: certsHash(extra)}
+		if len(sc) > 0 {
+			k.sysCerts = &sc[0] // the list's backing array
+		}
+		if p.Trust == profile.TrustAnyRoot {
+			k.served = certsHash(c.servedRoots())
+		}
+		return k
 	})
 	c.knownFn = sync.OnceValue(func() []*x509.Certificate {
 		// What the profile does not trust but tlsdoctor knows: the other
@@ -146,6 +163,32 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 }
 
 // servedRoots are the self-signed CA certificates the server sent.
+// noRoots is the system pool of a run without system roots. It is never
+// added to (the pools that add to it are clones).
+var noRoots = x509.NewCertPool()
+
+// trustKey is chain.Options.TrustKey for a diagnosis.
+type trustKey struct {
+	kind          profile.Trust
+	sys           *x509.CertPool
+	sysCerts      **x509.Certificate
+	sysCount      int
+	extra, served [32]byte
+}
+
+func certsHash(certs []*x509.Certificate) [32]byte {
+	h := sha256.New()
+	for _, c := range certs {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(c.Raw)))
+		h.Write(n[:])
+		h.Write(c.Raw)
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
 func (c *ctx) servedRoots() []*x509.Certificate {
 	var out []*x509.Certificate
 	for _, a := range c.run.Addresses {

@@ -146,6 +146,13 @@ func TestMatchChain(t *testing.T) {
 			if len(ms) != 1 || ms[0].Product.Name != tt.product || ms[0].By != tt.by {
 				t.Fatalf("matches %+v, want %s by %s", ms, tt.product, tt.by)
 			}
+			// Asked again (a diagnosis per client), the remembered answer
+			// is the same, and a caller's change to it stays its own.
+			ms[0].By = "changed"
+			if again := MatchChain(tt.chain); len(again) != 1 || again[0].By != tt.by {
+				t.Fatalf("asked again: %+v", again)
+			}
+			ms[0].By = tt.by
 			if ms[0].Proved() != (tt.by != ByName) || !strings.Contains(ms[0].Detail, tt.chain[ms[0].Cert].Subject.CommonName) {
 				t.Fatalf("match %+v", ms[0])
 			}
