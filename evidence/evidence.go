@@ -139,12 +139,17 @@ type Address struct {
 
 // Scan is what the server accepts, learnt from hand-built hellos alone.
 type Scan struct {
-	Versions    []VersionScan `json:"versions"`
-	Groups13    []uint16      `json:"groups_tls13,omitempty"` // accepted through ServerHello or HelloRetryRequest
-	Groups12    []uint16      `json:"groups_tls12,omitempty"` // curves chosen in the TLS 1.2 ServerKeyExchange
-	SigAlgs     []uint16      `json:"sig_algs,omitempty"`     // signature schemes the server signs with when offered alone
-	NoSNI       *Hello        `json:"no_sni,omitempty"`       // the answer to a hello without SNI
-	UnknownSNI  *Hello        `json:"unknown_sni,omitempty"`  // the answer to a hello for a name the server cannot know
+	Versions []VersionScan `json:"versions"`
+	// Groups13 are the TLS 1.3 groups the server chose (named in a
+	// HelloRetryRequest or a ServerHello), Groups12 the curves it chose in
+	// TLS 1.2 ServerKeyExchanges, each in the order it chose them while
+	// the others were still offered: its preference, unless it follows
+	// the client's.
+	Groups13    []uint16      `json:"groups_tls13,omitempty"`
+	Groups12    []uint16      `json:"groups_tls12,omitempty"`
+	SigAlgs     []uint16      `json:"sig_algs,omitempty"`    // signature schemes the server signs with when offered alone
+	NoSNI       *Hello        `json:"no_sni,omitempty"`      // the answer to a hello without SNI
+	UnknownSNI  *Hello        `json:"unknown_sni,omitempty"` // the answer to a hello for a name the server cannot know
 	Connections int           `json:"connections"`
 	Duration    time.Duration `json:"duration_ns"`
 	// Stopped says why the scan stopped early (a server that answers

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 
@@ -63,6 +64,17 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 		return u.String()
 	}
 	firstRoute := route(profiles[0])
+	// Profiles that send the same hellos (probe.HelloKey) share one
+	// hello-only run: the server's answer to the same bytes is the same
+	// observation. Each gets its own copy to complete and judge.
+	hellos := map[string]*helloRun{}
+	for _, p := range profiles[1:] {
+		o := base
+		o.Profile = p
+		if k := probe.HelloKey(t, o); hellos[k] == nil {
+			hellos[k] = &helloRun{}
+		}
+	}
 	sem := make(chan struct{}, 6)
 	for i, p := range profiles {
 		sameRoute := route(p) == firstRoute
@@ -88,11 +100,14 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 			}
 			h := o
 			h.HelloOnly = true
-			run, herr := probe.Run(ctx, t, h)
-			if herr != nil {
-				verdicts[i] = diagnose.ClientVerdict{Profile: p.ID, Name: p.Name, Cause: cause.Code("ERROR"), Summary: herr.Error()}
+			hr := hellos[probe.HelloKey(t, h)]
+			hr.once.Do(func() { hr.run, hr.err = probe.Run(ctx, t, h) })
+			if hr.err != nil {
+				verdicts[i] = diagnose.ClientVerdict{Profile: p.ID, Name: p.Name, Cause: cause.Code("ERROR"), Summary: hr.err.Error()}
 				return
 			}
+			run := copyRun(hr.run)
+			run.Profile = p.ID
 			shared := Share(run, first)
 			if shared {
 				probe.CompleteShared(ctx, run, h)
@@ -115,6 +130,29 @@ func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust T
 	m := diagnose.NewClientMatrix(t.Input, verdicts)
 	m.Server = server
 	return m
+}
+
+// helloRun is the hello-only run that profiles sending the same hellos
+// share.
+type helloRun struct {
+	once sync.Once
+	run  *evidence.Run
+	err  error
+}
+
+// copyRun copies what Share and CompleteShared change in a run, so that
+// each profile completes its own copy of a shared one: the run, its
+// addresses, and the lists they append to (clipped, so that an append
+// makes a new array).
+func copyRun(r *evidence.Run) *evidence.Run {
+	c := *r
+	c.Addresses = slices.Clone(r.Addresses)
+	for i := range c.Addresses {
+		a := &c.Addresses[i]
+		a.Variants, a.Repeats = slices.Clip(a.Variants), slices.Clip(a.Repeats)
+	}
+	c.AIA, c.Revocation = slices.Clip(r.AIA), slices.Clip(r.Revocation)
+	return &c
 }
 
 func verdict(p *profile.Profile, d *diagnose.Diagnosis) diagnose.ClientVerdict {

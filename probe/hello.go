@@ -22,6 +22,11 @@ type helloSpec struct {
 	keyShares    []uint16
 	sigalgs      []uint16
 	sni          string
+	// choiceOnly asks a TLS 1.3 server for its choice alone: the hello
+	// carries an empty key_share, so the server names its version, suite
+	// and group in a HelloRetryRequest (RFC 8446 4.2.8), with no key
+	// exchange and no signature, and the retry is not sent.
+	choiceOnly bool
 }
 
 var allVersions = []uint16{wire.VersionTLS13, wire.VersionTLS12, wire.VersionTLS11, wire.VersionTLS10, wire.VersionSSL30}
@@ -200,7 +205,7 @@ func (s helloSpec) build(rnd io.Reader) (*wire.ClientHello, []byte) {
 		m.PSKModes = []uint8{1}
 		m.HasKeyShare = true
 		for _, g := range s.keyShares {
-			if d := keyShare(g); d != nil && slices.Contains(s.groups, g) {
+			if d := keyShare(g); d != nil && slices.Contains(s.groups, g) && !s.choiceOnly {
 				m.KeyShares = append(m.KeyShares, wire.KeyShare{Group: g, Data: d})
 			}
 		}
@@ -210,7 +215,7 @@ func (s helloSpec) build(rnd io.Reader) (*wire.ClientHello, []byte) {
 
 func (s helloSpec) offer() evidence.Offer {
 	o := evidence.Offer{Versions: s.versions, Suites: s.suites, Groups: s.groups, SigAlgs: s.sigalgs, SNI: s.sni}
-	if slices.Contains(s.versions, wire.VersionTLS13) {
+	if slices.Contains(s.versions, wire.VersionTLS13) && !s.choiceOnly {
 		for _, g := range s.keyShares {
 			if keyShare(g) != nil && slices.Contains(s.groups, g) {
 				o.KeyShares = append(o.KeyShares, g)

@@ -138,6 +138,13 @@ func (o *Options) begin(ctx context.Context, t *evidence.Target) (context.Contex
 	if o.Deadline > 0 {
 		ctx, cancel = context.WithTimeout(ctx, o.Deadline)
 	}
+	o.names(t)
+	return ctx, cancel
+}
+
+// names settles the name the target is asked for and whether it goes out
+// as SNI.
+func (o *Options) names(t *evidence.Target) {
 	if o.ServerName != "" {
 		t.ServerName = o.ServerName
 	}
@@ -145,7 +152,20 @@ func (o *Options) begin(ctx context.Context, t *evidence.Target) (context.Contex
 	if o.Profile.SendsSNI && !o.NoSNI && !isIP(t.ServerName) {
 		t.SNI = t.ServerName
 	}
-	return ctx, cancel
+}
+
+// HelloKey names what a HelloOnly run of t with opts sends: runs whose
+// profiles have equal keys (and the same other options) send the same
+// ClientHellos, byte for byte but for the random values and the key
+// shares, and follow a refusal up with the same hellos, so the server's
+// answers to one are its answers to the other.
+func HelloKey(t evidence.Target, opts Options) string {
+	if opts.Profile == nil {
+		return ""
+	}
+	opts.names(&t)
+	s := profileSpec(opts.Profile, t.SNI)
+	return fmt.Sprint(s.versions, s.suites, s.groups, s.keyShares, s.sigalgs, []byte(s.sni))
 }
 
 // forEachAddress runs f for every address, eight at a time, and returns
@@ -486,7 +506,7 @@ func sendHello(ctx context.Context, conn net.Conn, s helloSpec, opts *Options) (
 	conn.SetDeadline(opts.deadline(ctx))
 	f, err := exchange(conn, m)
 	h.First = f.First
-	if f.ServerHello != nil && f.ServerHello.HelloRetry && err == nil && f.Alert == nil {
+	if f.ServerHello != nil && f.ServerHello.HelloRetry && err == nil && f.Alert == nil && !s.choiceOnly {
 		hrr := f.ServerHello
 		if m2, ok := retry(m, hrr); ok {
 			h.RetryRequest = hrr

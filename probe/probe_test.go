@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/profile"
 	"github.com/tlsdoctor/tlsdoctor/wire"
 )
 
@@ -106,5 +109,45 @@ func TestParseIssuerFormats(t *testing.T) {
 	}
 	if pkcs7Certs([]byte{0x30, 0x03, 0x06, 0x01, 0x00}) != nil {
 		t.Fatal("garbage PKCS#7 parsed")
+	}
+}
+
+// Profiles whose HelloKey is equal send the same ClientHello, byte for
+// byte given the same randomness (key shares are made once per process):
+// what lets fleet.Clients send one hello for several profiles.
+func TestHelloKey(t *testing.T) {
+	target := evidence.Target{Input: "h.test:443", Scheme: "https", Host: "h.test", Port: 443, ServerName: "h.test"}
+	byKey := map[string][]byte{}
+	owner := map[string]string{}
+	for _, p := range profile.All() {
+		opts := Options{Profile: p}
+		k := HelloKey(target, opts)
+		tt := target
+		opts.names(&tt)
+		m, _ := profileSpec(p, tt.SNI).build(bytes.NewReader(make([]byte, 64)))
+		raw, err := m.Marshal()
+		if err != nil {
+			t.Fatalf("%s: %v", p.ID, err)
+		}
+		if prev, ok := byKey[k]; ok {
+			if !bytes.Equal(prev, raw) {
+				t.Errorf("%s and %s share a key but send different hellos", owner[k], p.ID)
+			}
+			continue
+		}
+		for k2, prev := range byKey {
+			if bytes.Equal(prev, raw) {
+				// Allowed: their follow-ups may differ (the key is the offer
+				// as configured, before what the hello cannot carry is dropped).
+				t.Logf("%s and %s send the same first hello under different keys", owner[k2], p.ID)
+			}
+		}
+		byKey[k], owner[k] = raw, p.ID
+	}
+	if len(byKey) == len(profile.All()) {
+		t.Logf("every profile sends its own hello")
+	}
+	if HelloKey(target, Options{Profile: profile.All()[0]}) == HelloKey(target, Options{Profile: profile.All()[0], NoSNI: true}) {
+		t.Error("--no-sni does not change the key")
 	}
 }

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -125,8 +126,21 @@ func (s *scanner) version(v uint16) evidence.VersionScan {
 	if v == wire.VersionTLS13 {
 		remaining = wire.TLS13Suites()
 	}
+	// TLS 1.3 suites are read from the server's HelloRetryRequest (no key
+	// exchange, no signature), unless the server refuses a hello without
+	// a key share, as a few do: then from full ServerHellos.
+	choiceOnly := v == wire.VersionTLS13
+	spec := func(name string, suites []uint16) helloSpec {
+		sp := s.spec(name, []uint16{v}, suites, allGroups, s.sni)
+		sp.choiceOnly = choiceOnly
+		return sp
+	}
 	for i := 0; i < 64 && len(remaining) > 0; i++ {
-		h := s.hello(s.spec("scan", []uint16{v}, remaining, allGroups, s.sni))
+		h := s.hello(spec("scan", remaining))
+		if i == 0 && choiceOnly && !h.Accepted() && h.Outcome != "skipped" {
+			choiceOnly = false
+			h = s.hello(spec("scan", remaining))
+		}
 		if !h.Accepted() || h.ServerHello == nil {
 			break
 		}
@@ -141,13 +155,18 @@ func (s *scanner) version(v uint16) evidence.VersionScan {
 	if len(vs.Suites) >= 2 {
 		rev := slices.Clone(vs.Suites)
 		slices.Reverse(rev)
-		h := s.hello(s.spec("order", []uint16{v}, rev, allGroups, s.sni))
+		h := s.hello(spec("order", rev))
 		vs.ServerOrder = h.Accepted() && h.ServerHello != nil && h.ServerHello.CipherSuite == vs.Suites[0]
 	}
 	return vs
 }
 
-// groups offers each group alone.
+// groups finds the groups the server accepts at v, in its order of
+// preference, by offering all the candidates and removing each one it
+// chooses: in TLS 1.3 from the group its HelloRetryRequest names (the
+// hellos carry no key share), in TLS 1.2 from the curve of its
+// ServerKeyExchange. A server that refuses TLS 1.3 hellos without a key
+// share gets each group offered alone, with the share it asks for sent.
 func (s *scanner) groups(v uint16) []uint16 {
 	cands := append([]uint16{wire.GroupX25519MLKEM768, wire.GroupSecP256MLKEM, wire.GroupSecP384MLKEM}, allGroups...)
 	suites := wire.TLS13Suites()
@@ -164,15 +183,38 @@ func (s *scanner) groups(v uint16) []uint16 {
 			}
 		}
 	}
-	return each(cands, func(g uint16) bool {
-		h := s.hello(s.spec("group", []uint16{v}, suites, []uint16{g}, s.sni))
+	chosen := func(h *evidence.Hello) uint16 {
 		switch {
 		case !h.Accepted() || h.ServerHello == nil:
-			return false
+			return 0
 		case v == wire.VersionTLS13:
-			return h.ServerHello.KeyShareGroup == g
+			return h.ServerHello.KeyShareGroup
+		case h.ServerKeyExchange != nil:
+			return h.ServerKeyExchange.Curve
 		}
-		return h.ServerKeyExchange != nil && h.ServerKeyExchange.Curve == g
+		return 0
+	}
+	var out []uint16
+	remaining := slices.Clone(cands)
+	for i := 0; i < len(cands) && len(remaining) > 0; i++ {
+		spec := s.spec("group", []uint16{v}, suites, remaining, s.sni)
+		spec.choiceOnly = v == wire.VersionTLS13
+		h := s.hello(spec)
+		g := chosen(&h)
+		if !slices.Contains(remaining, g) {
+			break // refused, or a group it was not offered: stop
+		}
+		out = append(out, g)
+		remaining = slices.DeleteFunc(remaining, func(x uint16) bool { return x == g })
+	}
+	if len(out) > 0 || v != wire.VersionTLS13 {
+		return out
+	}
+	return each(cands, func(g uint16) bool {
+		spec := s.spec("group", []uint16{v}, suites, []uint16{g}, s.sni)
+		spec.keyShares = []uint16{g}
+		h := s.hello(spec)
+		return chosen(&h) == g
 	})
 }
 
@@ -195,9 +237,12 @@ func each(cands []uint16, test func(uint16) bool) []uint16 {
 	return out
 }
 
-// sigalgs offers each signature scheme alone, at the highest version the
-// server accepts: a server that cannot sign with it refuses the hello. In
-// TLS 1.2 the ServerKeyExchange must also name it.
+// sigalgs finds the signature schemes the server signs with, at the
+// highest version it accepts: a server that cannot sign with any scheme
+// offered refuses the hello. Schemes are first offered by family (ECDSA,
+// RSA-PSS, PKCS#1, EdDSA, RSA-PSS with a PSS key): a family refused is
+// refused whole, and each scheme of a family accepted is then offered
+// alone. In TLS 1.2 the ServerKeyExchange must also name a scheme offered.
 func (s *scanner) sigalgs(out *evidence.Scan) []uint16 {
 	v := uint16(0)
 	for _, vs := range out.Versions {
@@ -217,12 +262,57 @@ func (s *scanner) sigalgs(out *evidence.Scan) []uint16 {
 			}
 		}
 	}
-	return each(allSigAlgs, func(alg uint16) bool {
+	signs := func(algs []uint16) bool {
 		spec := s.spec("sigalg", []uint16{v}, suites, allGroups, s.sni)
-		spec.sigalgs = []uint16{alg}
+		spec.sigalgs = algs
 		h := s.hello(spec)
 		// In TLS 1.2 the ServerHello comes before the server finds it
-		// cannot sign: only a ServerKeyExchange naming alg proves it.
-		return h.Accepted() && (v == wire.VersionTLS13 || h.ServerKeyExchange != nil && h.ServerKeyExchange.SigAlg == alg)
-	})
+		// cannot sign: only a ServerKeyExchange naming one proves it.
+		return h.Accepted() && (v == wire.VersionTLS13 || h.ServerKeyExchange != nil && slices.Contains(algs, h.ServerKeyExchange.SigAlg))
+	}
+	families := sigFamilies(allSigAlgs)
+	idx := make([]uint16, len(families))
+	for i := range idx {
+		idx[i] = uint16(i)
+	}
+	var cands []uint16
+	for _, i := range each(idx, func(i uint16) bool { return signs(families[i]) }) {
+		cands = append(cands, families[i]...)
+	}
+	found := each(cands, func(alg uint16) bool { return signs([]uint16{alg}) })
+	// In the order of allSigAlgs.
+	return slices.DeleteFunc(slices.Clone(allSigAlgs), func(a uint16) bool { return !slices.Contains(found, a) })
+}
+
+// sigFamilies splits algs by the kind of key that signs with them, in the
+// order of their first member.
+func sigFamilies(algs []uint16) [][]uint16 {
+	family := func(a uint16) string {
+		switch a {
+		case wire.SigECDSAP256, wire.SigECDSAP384, wire.SigECDSAP521, wire.SigECDSASHA1:
+			return "ecdsa"
+		case wire.SigRSAPSSSHA256, wire.SigRSAPSSSHA384, wire.SigRSAPSSSHA512:
+			return "rsa-pss-rsae"
+		case wire.SigRSAPKCS1SHA256, wire.SigRSAPKCS1SHA384, wire.SigRSAPKCS1SHA512, wire.SigRSAPKCS1SHA1:
+			return "rsa-pkcs1"
+		case wire.SigEd25519, wire.SigEd448:
+			return "eddsa"
+		case wire.SigRSAPSSPSSSHA256, wire.SigRSAPSSPSSSHA384, wire.SigRSAPSSPSSSHA512:
+			return "rsa-pss-pss"
+		}
+		return fmt.Sprintf("%#04x", a) // a family of its own
+	}
+	var out [][]uint16
+	at := map[string]int{}
+	for _, a := range algs {
+		f := family(a)
+		i, ok := at[f]
+		if !ok {
+			i = len(out)
+			at[f] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], a)
+	}
+	return out
 }

@@ -19,6 +19,7 @@ type policy struct {
 	groups12    []uint16        // TLS 1.2 ECDHE curves, in the server's order
 	sigalgs     []uint16        // schemes it can sign with
 	name        string          // when set, a hello without this SNI is refused
+	needShare   bool            // a TLS 1.3 hello without a key share is refused
 }
 
 // serve answers hellos on p as the policy says, after a HelloRetryRequest
@@ -68,13 +69,16 @@ func (pol *policy) answer(ch *wire.ClientHello, retried bool) ([]byte, bool) {
 		return alertRecord(wire.AlertHandshakeFailure), false
 	}
 	if v == wire.VersionTLS13 {
+		if pol.needShare && len(ch.KeyShares) == 0 {
+			return alertRecord(wire.AlertIllegalParameter), false
+		}
 		for _, ks := range ch.KeyShares {
 			if slices.Contains(pol.groups13, ks.Group) {
 				return hello13(ch, suite, ks.Group), false
 			}
 		}
 		if g := pickFirst(pol.groups13, ch.SupportedGroups, false); g != 0 && !retried {
-			return retryRequest(ch, g, nil), true
+			return retryRequestFor(ch, suite, g, nil), true
 		}
 		return alertRecord(wire.AlertHandshakeFailure), false
 	}
@@ -138,12 +142,14 @@ func TestScan(t *testing.T) {
 			t.Errorf("%s: got %+v, want %+v", wire.VersionName(got.Version), got, w)
 		}
 	}
-	// TLS 1.3 groups through a ServerHello, a HelloRetryRequest answered,
-	// and one for a group no share can be made for.
+	// TLS 1.3 groups from the HelloRetryRequests the share-less hellos get,
+	// a group no share can be made for among them; in the order chosen
+	// (this server follows the client's).
 	if want := []uint16{wire.GroupX25519, wire.GroupP256, wire.GroupFFDHE2048}; !slices.Equal(sc.Groups13, want) {
 		t.Errorf("TLS 1.3 groups %v, want %v", sc.Groups13, want)
 	}
-	if want := []uint16{wire.GroupP256, wire.GroupP384}; !slices.Equal(sc.Groups12, want) {
+	// In the server's order: it chooses by its own preference.
+	if want := []uint16{wire.GroupP384, wire.GroupP256}; !slices.Equal(sc.Groups12, want) {
 		t.Errorf("TLS 1.2 curves %v, want %v", sc.Groups12, want)
 	}
 	if want := []uint16{wire.SigECDSAP256, wire.SigEd25519}; !slices.Equal(sc.SigAlgs, want) {
@@ -260,5 +266,50 @@ func TestScanRefused(t *testing.T) {
 	sc := Scan(context.Background(), addr, testName, &opts)
 	if sc.NoSNI.Outcome != "dial_failed" || sc.NoSNI.Err.Kind != KindRefused || sc.Versions[0].Accepted || sc.Stopped != "" {
 		t.Fatalf("%+v %+v", sc, sc.NoSNI)
+	}
+}
+
+// A server that refuses TLS 1.3 hellos without a key share (as a few do)
+// is still seen to speak TLS 1.3, with its suites and the groups a share
+// can be sent for.
+func TestScanServerWantsAKeyShare(t *testing.T) {
+	pol := &policy{
+		suites:    map[uint16][]uint16{wire.VersionTLS13: {0x1301, 0x1302}},
+		groups13:  []uint16{wire.GroupP256, wire.GroupX25519, wire.GroupFFDHE2048},
+		sigalgs:   []uint16{wire.SigECDSAP256},
+		needShare: true,
+	}
+	srv := startServer(t, pol.serve)
+	opts := testOptions(testProfile(true), srv.addr())
+	sc := Scan(context.Background(), srv.addr(), testName, &opts)
+	if got := sc.Versions[0]; !got.Accepted || !slices.Equal(got.Suites, []uint16{0x1301, 0x1302}) {
+		t.Errorf("TLS 1.3: %+v", got)
+	}
+	if want := []uint16{wire.GroupX25519, wire.GroupP256}; !slices.Equal(sc.Groups13, want) {
+		t.Errorf("TLS 1.3 groups %v, want %v", sc.Groups13, want)
+	}
+	if sc.Connections != srv.conns() {
+		t.Errorf("%d connections counted, server saw %d", sc.Connections, srv.conns())
+	}
+}
+
+// Every scheme the scan asks about is in exactly one family, and a family
+// holds one kind of key.
+func TestSigFamilies(t *testing.T) {
+	fams := sigFamilies(allSigAlgs)
+	var all []uint16
+	for _, f := range fams {
+		all = append(all, f...)
+	}
+	slices.Sort(all)
+	want := slices.Sorted(slices.Values(allSigAlgs))
+	if !slices.Equal(all, want) {
+		t.Errorf("families %v do not partition %v", fams, allSigAlgs)
+	}
+	if len(fams) != 5 {
+		t.Errorf("%d families, want 5 (ECDSA, RSA-PSS, PKCS#1, EdDSA, RSA-PSS-PSS): %v", len(fams), fams)
+	}
+	if got := sigFamilies([]uint16{0xfe01, wire.SigEd25519, 0xfe02}); len(got) != 3 {
+		t.Errorf("unknown schemes are families of their own: %v", got)
 	}
 }

@@ -265,7 +265,12 @@ func hello13(ch *wire.ClientHello, suite, group uint16) []byte {
 // retryRequest is a HelloRetryRequest asking for group, with a cookie when
 // one is given.
 func retryRequest(ch *wire.ClientHello, group uint16, cookie []byte) []byte {
-	sh := &wire.ServerHello{Version: wire.VersionTLS12, HelloRetry: true, CipherSuite: 0x1301,
+	return retryRequestFor(ch, 0x1301, group, cookie)
+}
+
+// retryRequestFor is a HelloRetryRequest that names the suite chosen.
+func retryRequestFor(ch *wire.ClientHello, suite, group uint16, cookie []byte) []byte {
+	sh := &wire.ServerHello{Version: wire.VersionTLS12, HelloRetry: true, CipherSuite: suite,
 		SupportedVersion: wire.VersionTLS13, KeyShareGroup: group}
 	if cookie != nil {
 		sh.Extra = []wire.Extension{{Type: wire.ExtCookie, Data: append([]byte{0, byte(len(cookie))}, cookie...)}}
