@@ -173,7 +173,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(160 << 20))
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(112 << 20))
 	}
 	if f.shard != "" {
 		i, n, err := parseShard(f.shard)
@@ -432,15 +432,17 @@ func (s *scanRun) badLine(w inventory.Warning) {
 // another shard, already done, or unusable: then a warning says why).
 func (s *scanRun) job(t inventory.Target) *fleet.Job {
 	h := t.Hash()
+	// Another shard's target (and every duplicate of it, which hashes
+	// alike) is not remembered: a shard's memory is its share.
+	if s.f.shardSize > 1 && int(h%uint64(s.f.shardSize)) != s.f.shardIndex {
+		s.otherShard++
+		return nil
+	}
 	if _, dup := s.seen[h]; dup {
 		s.dups++
 		return nil
 	}
 	s.seen[h] = struct{}{}
-	if s.f.shardSize > 1 && int(h%uint64(s.f.shardSize)) != s.f.shardIndex {
-		s.otherShard++
-		return nil
-	}
 	if _, ok := s.done[h]; ok {
 		s.resumed++
 		return nil
