@@ -277,7 +277,7 @@ func (r *Report) fastTrust(opts Options) bool {
 	if opts.TrustKey == nil {
 		chains = verify()
 	} else {
-		chains = verifyMemo.do(verifyKeyOf(r.Served, opts), verify)
+		chains = verifyMemo.Do(verifyKeyOf(r.Served, opts), verify)
 		chains = r.own(chains, opts)
 	}
 	if len(chains) == 0 {

@@ -5,9 +5,8 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/binary"
-	"sync"
 
+	"github.com/tlsdoctor/tlsdoctor/internal/memo"
 	"github.com/tlsdoctor/tlsdoctor/signature"
 )
 
@@ -50,14 +49,8 @@ func certAlgorithm(a x509.SignatureAlgorithm) signature.Algorithm {
 // many servers sharing a CA checks the CA's signatures once, not once per
 // server (a scan of thousands of targets spent most of its time here). The
 // key is a hash of everything the check depends on, so a certificate with a
-// copied signature but another body is checked afresh. Bounded: cleared
-// when full.
-var sigMemo struct {
-	sync.Mutex
-	m map[[32]byte]error
-}
-
-const sigMemoSize = 4096
+// copied signature but another body is checked afresh.
+var sigMemo = memo.New[[32]byte, error](4096)
 
 // checkSignature checks that parent's key signed child. Unlike
 // x509.Certificate.CheckSignatureFrom it accepts MD5 and SHA-1 signatures,
@@ -65,23 +58,16 @@ const sigMemoSize = 4096
 // would refuse it. It returns nil or a *signature.Error with its reason,
 // computed once per (child, parent) pair (sigMemo).
 func checkSignature(child, parent *x509.Certificate) error {
-	key := sigKey(child, parent)
-	sigMemo.Lock()
-	err, seen := sigMemo.m[key]
-	sigMemo.Unlock()
-	if seen {
-		return err
-	}
-	err = signature.Verify(parent.PublicKey, certAlgorithm(child.SignatureAlgorithm), child.RawTBSCertificate, child.Signature)
-	rememberSignature(key, err)
-	return err
+	return sigMemo.Do(sigKey(child, parent), func() error {
+		return signature.Verify(parent.PublicKey, certAlgorithm(child.SignatureAlgorithm), child.RawTBSCertificate, child.Signature)
+	})
 }
 
 // verified records that parent's signature on child was checked and holds:
 // x509.Verify checked every link of a chain it returns, so the findings
 // that follow (the served order) need not check them again.
 func verified(child, parent *x509.Certificate) {
-	rememberSignature(sigKey(child, parent), nil)
+	sigMemo.Put(sigKey(child, parent), nil)
 }
 
 func sigKey(child, parent *x509.Certificate) [32]byte {
@@ -93,15 +79,6 @@ func sigKey(child, parent *x509.Certificate) [32]byte {
 	var key [32]byte
 	h.Sum(key[:0])
 	return key
-}
-
-func rememberSignature(key [32]byte, err error) {
-	sigMemo.Lock()
-	if sigMemo.m == nil || len(sigMemo.m) >= sigMemoSize {
-		sigMemo.m = make(map[[32]byte]error, sigMemoSize)
-	}
-	sigMemo.m[key] = err
-	sigMemo.Unlock()
 }
 
 // link says whether parent issued child: the names (and key identifiers,
@@ -152,8 +129,7 @@ func weakSignature(c *x509.Certificate) bool {
 
 // verifyMemo remembers the chains x509.Verify returned (none: it failed)
 // for a served chain, its AIA issuers and a trust (Options.TrustKey).
-// Bounded: cleared when full.
-var verifyMemo = memo[verifyKey, [][]*x509.Certificate]{size: 1024}
+var verifyMemo = memo.New[verifyKey, [][]*x509.Certificate](1024)
 
 type verifyKey struct {
 	certs [32]byte // the served chain and the AIA issuers
@@ -161,19 +137,7 @@ type verifyKey struct {
 }
 
 func verifyKeyOf(served []*x509.Certificate, opts Options) verifyKey {
-	h := sha256.New()
-	for _, list := range [][]*x509.Certificate{served, opts.Extra} {
-		for _, c := range list {
-			var n [8]byte
-			binary.BigEndian.PutUint64(n[:], uint64(len(c.Raw)))
-			h.Write(n[:])
-			h.Write(c.Raw)
-		}
-		h.Write([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}) // no length is this
-	}
-	k := verifyKey{trust: opts.TrustKey}
-	h.Sum(k.certs[:0])
-	return k
+	return verifyKey{certs: memo.Certs(served, opts.Extra), trust: opts.TrustKey}
 }
 
 // own maps remembered chains onto this call's certificates (those served,
@@ -198,29 +162,4 @@ func (r *Report) own(chains [][]*x509.Certificate, opts Options) [][]*x509.Certi
 		}
 	}
 	return out
-}
-
-// memo is a bounded map from a key to a value computed once (cleared when
-// full); safe for concurrent use.
-type memo[K comparable, V any] struct {
-	mu   sync.Mutex
-	m    map[K]V
-	size int
-}
-
-func (m *memo[K, V]) do(k K, compute func() V) V {
-	m.mu.Lock()
-	v, ok := m.m[k]
-	m.mu.Unlock()
-	if ok {
-		return v
-	}
-	v = compute()
-	m.mu.Lock()
-	if m.m == nil || len(m.m) >= m.size {
-		m.m = make(map[K]V, m.size)
-	}
-	m.m[k] = v
-	m.mu.Unlock()
-	return v
 }

@@ -2,15 +2,14 @@ package diagnose
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/binary"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
 	"github.com/tlsdoctor/tlsdoctor/evidence"
+	"github.com/tlsdoctor/tlsdoctor/internal/memo"
 	"github.com/tlsdoctor/tlsdoctor/profile"
 )
 
@@ -111,12 +110,12 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 	// alive by the key) and the hash of the other certificates they hold.
 	c.trustKeyFn = sync.OnceValue(func() any {
 		sc := systemCerts()
-		k := trustKey{kind: p.Trust, sys: system(), sysCount: len(sc), extra: certsHash(extra)}
+		k := trustKey{kind: p.Trust, sys: system(), sysCount: len(sc), extra: memo.Certs(extra)}
 		if len(sc) > 0 {
 			k.sysCerts = &sc[0] // the list's backing array
 		}
 		if p.Trust == profile.TrustAnyRoot {
-			k.served = certsHash(c.servedRoots())
+			k.served = memo.Certs(c.servedRoots())
 		}
 		return k
 	})
@@ -174,19 +173,6 @@ type trustKey struct {
 	sysCerts      **x509.Certificate
 	sysCount      int
 	extra, served [32]byte
-}
-
-func certsHash(certs []*x509.Certificate) [32]byte {
-	h := sha256.New()
-	for _, c := range certs {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(len(c.Raw)))
-		h.Write(n[:])
-		h.Write(c.Raw)
-	}
-	var out [32]byte
-	h.Sum(out[:0])
-	return out
 }
 
 func (c *ctx) servedRoots() []*x509.Certificate {

@@ -5,12 +5,12 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
+
+	"github.com/tlsdoctor/tlsdoctor/internal/memo"
 )
 
 // How a match was made, strongest first.
@@ -40,42 +40,19 @@ func (m Match) Proved() bool { return m.By != ByName }
 // Results are remembered per chain (matchMemo): a diagnosis per client
 // profile of the same server asks about the same chain again.
 func MatchChain(chain []*x509.Certificate) []Match {
-	h := sha256.New()
-	for _, c := range chain {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(len(c.Raw)))
-		h.Write(n[:])
-		h.Write(c.Raw)
-	}
-	var key [32]byte
-	h.Sum(key[:0])
-	matchMemo.Lock()
-	out, seen := matchMemo.m[key]
-	matchMemo.Unlock()
-	if seen {
-		return slices.Clone(out)
-	}
-	for _, p := range catalog {
-		if m, ok := matchProduct(p, chain); ok {
-			out = append(out, m)
+	return slices.Clone(matchMemo.Do(memo.Certs(chain), func() []Match {
+		var out []Match
+		for _, p := range catalog {
+			if m, ok := matchProduct(p, chain); ok {
+				out = append(out, m)
+			}
 		}
-	}
-	matchMemo.Lock()
-	if matchMemo.m == nil || len(matchMemo.m) >= matchMemoSize {
-		matchMemo.m = make(map[[32]byte][]Match, matchMemoSize)
-	}
-	matchMemo.m[key] = out
-	matchMemo.Unlock()
-	return slices.Clone(out)
+		return out
+	}))
 }
 
-// matchMemo holds the matches of the chains seen last (cleared when full).
-var matchMemo struct {
-	sync.Mutex
-	m map[[32]byte][]Match
-}
-
-const matchMemoSize = 1024
+// matchMemo holds the matches of the chains seen last.
+var matchMemo = memo.New[[32]byte, []Match](1024)
 
 func matchProduct(p Product, chain []*x509.Certificate) (Match, bool) {
 	for i, c := range chain {
