@@ -3,6 +3,7 @@ package fleet_test
 import (
 	"context"
 	"crypto/x509"
+	"net"
 	"testing"
 	"time"
 
@@ -51,4 +52,36 @@ func mustProfile(t *testing.T, id string) *profile.Profile {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// A scan interrupted while targets are being checked emits none of them:
+// a check cut short is no verdict (it would read as the network failing).
+func TestScanInterruptedEmitsNoCutShortVerdict(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // accepts and never answers
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	target, _ := probe.ParseTarget(ln.Addr().String())
+	jobs := make(chan *fleet.Job, 4)
+	for range 4 {
+		jobs <- &fleet.Job{Target: target, Options: probe.Options{Profile: mustProfile(t, "default"), Timeout: 30 * time.Second, NoSystem: true}}
+	}
+	close(jobs)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	var emitted []*fleet.Result
+	fleet.Scan(ctx, jobs, fleet.ScanOptions{Mode: fleet.ModeCert, Concurrency: 4}, func(r *fleet.Result) { emitted = append(emitted, r) })
+	for _, r := range emitted {
+		t.Errorf("emitted after the interruption: %+v %v", r.Diagnosis.Cause, r.Err)
+	}
 }

@@ -83,7 +83,9 @@ type ScanOptions struct {
 
 // Scan checks every job received from jobs until it is closed (or ctx is
 // done) and calls emit once per job, from one goroutine at a time, as
-// results arrive. Nothing is kept per job after emit returns.
+// results arrive. Nothing is kept per job after emit returns. A job still
+// being checked when ctx ends (an interrupted scan) is not emitted: what
+// was cut short is no verdict, and a resumed scan checks it again.
 func Scan(ctx context.Context, jobs <-chan *Job, o ScanOptions, emit func(*Result)) {
 	if o.Mode == "" {
 		o.Mode = ModeCheck
@@ -116,6 +118,9 @@ func Scan(ctx context.Context, jobs <-chan *Job, o ScanOptions, emit func(*Resul
 					j = x
 				}
 				r := scanOne(ctx, j, o, lim)
+				if ctx.Err() != nil {
+					return
+				}
 				mu.Lock()
 				emit(r)
 				mu.Unlock()

@@ -48,11 +48,14 @@ func RecordOf(r *Result, id, source string, mode Mode) *Record {
 	case r.Err != nil:
 		rec.Cause, rec.Error = "ERROR", r.Err.Error()
 	case r.Clients != nil:
+		// The record's cause is the first failing client's, and so is its
+		// profile: "default: PROTOCOL_VERSION_MISMATCH" when the default
+		// client passes would mislead.
 		rec.Clients = r.Clients.Clients
 		rec.Cause = cause.OK
 		for _, v := range r.Clients.Clients {
 			if v.Cause != cause.OK {
-				rec.Cause = v.Cause
+				rec.Cause, rec.Profile, rec.Summary = v.Cause, v.Profile, v.Summary
 				break
 			}
 		}
@@ -114,6 +117,9 @@ type Summary struct {
 type Group struct {
 	Count    int      `json:"count"`
 	Examples []string `json:"examples,omitempty"`
+	// Clients counts, per client profile, the targets in the group that
+	// fail for it with this cause (ModeFull).
+	Clients map[string]int `json:"clients,omitempty"`
 }
 
 func (g *Group) add(example string) {
@@ -146,30 +152,36 @@ func (s *Summary) Add(r *Record) {
 	} else {
 		s.OK++
 	}
-	causes := []cause.Code{r.Cause}
-	if len(r.Clients) > 0 {
-		seen := map[cause.Code]bool{}
-		causes = causes[:0]
-		for _, v := range r.Clients {
-			if v.Cause != cause.OK {
-				s.Clients[v.Profile]++
-				if !seen[v.Cause] {
-					seen[v.Cause] = true
-					causes = append(causes, v.Cause)
-				}
-			}
-		}
-		if len(causes) == 0 {
-			causes = append(causes, cause.OK)
-		}
-	}
-	for _, c := range causes {
+	group := func(c cause.Code) *Group {
 		g := s.Causes[c]
 		if g == nil {
 			g = &Group{}
 			s.Causes[c] = g
 		}
-		g.add(example)
+		return g
+	}
+	if len(r.Clients) == 0 {
+		group(r.Cause).add(example)
+	} else {
+		seen := map[cause.Code]bool{}
+		for _, v := range r.Clients {
+			if v.Cause == cause.OK {
+				continue
+			}
+			s.Clients[v.Profile]++
+			g := group(v.Cause)
+			if !seen[v.Cause] {
+				seen[v.Cause] = true
+				g.add(example)
+			}
+			if g.Clients == nil {
+				g.Clients = map[string]int{}
+			}
+			g.Clients[v.Profile]++
+		}
+		if len(seen) == 0 {
+			group(cause.OK).add(example)
+		}
 	}
 	seenIssuer := map[string]bool{}
 	for _, a := range r.Addresses {

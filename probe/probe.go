@@ -293,6 +293,14 @@ func addresses(ctx context.Context, t evidence.Target, opts *Options, run *evide
 	return out, nil
 }
 
+// CheckConnect reports whether c is an address --connect can dial (IP,
+// IP:port, host or host:port), so that a bad one is refused before a
+// check or a scan starts.
+func CheckConnect(c string) error {
+	_, err := connectAddr(c, 443)
+	return err
+}
+
 func connectAddr(c string, port int) (string, error) {
 	if a, err := netip.ParseAddr(c); err == nil {
 		return HostPort(a.String(), port), nil

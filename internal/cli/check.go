@@ -322,6 +322,13 @@ func (e *env) probeSetup(f *checkFlags) (probe.Options, *profile.Profile, int) {
 	for _, c := range f.connect {
 		for _, x := range strings.Split(c, ",") {
 			if x = strings.TrimSpace(x); x != "" {
+				if err := probe.CheckConnect(x); err != nil {
+					reason := err.Error()
+					if te := (*probe.TargetError)(nil); errors.As(err, &te) {
+						reason = te.Reason
+					}
+					return probe.Options{}, nil, e.fail(ExitUsage, "--connect 10.0.0.5 or --connect 10.0.0.5:8443,10.0.0.6:8443", "--connect %q: %s", x, reason)
+				}
 				connect = append(connect, x)
 			}
 		}

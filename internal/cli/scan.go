@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -321,6 +322,21 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		s.out.clearBar()
 		return e.fail(ExitFailure, "", "interrupted")
 	}
+	s.interrupted = ctx.Err() != nil
+	if s.out.summary.Targets == 0 && s.otherShard == 0 && !s.interrupted {
+		// An empty list (or one of bad lines only, or a configuration
+		// without a TLS back end) must not pass as "all OK".
+		s.out.clearBar()
+		var names []string
+		for _, n := range append(append([]string{}, f.targets...), f.configs...) {
+			if n == "-" {
+				n = "standard input"
+			}
+			names = append(names, n)
+		}
+		what := strings.Join(names, ", ")
+		return e.fail(ExitUsage, "a target file has one https://host[:port]/path or host:port a line; a configuration needs an https:// back end", "nothing to scan: no target in %s", what)
+	}
 	s.out.finish(s, time.Since(start))
 	if s.out.summary.Failed > 0 || ctx.Err() != nil {
 		return ExitFailure
@@ -394,11 +410,12 @@ type scanRun struct {
 	profiles map[string]*profile.Profile    // profiles as configured, by ID and settings
 	warned   map[string]bool
 	seen     map[uint64]struct{}
-	done     map[uint64]struct{} // --resume
+	done     map[uint64]int64 // --resume: where each target's line begins
 	out      *scanOutput
 
 	resumeFile                                 *os.File
 	bad, dups, otherShard, resumed, suppressed int
+	interrupted                                bool // by a signal: the counts are partial
 }
 
 // maxWarnings bounds the distinct warnings printed (and remembered).
@@ -443,8 +460,9 @@ func (s *scanRun) job(t inventory.Target) *fleet.Job {
 		return nil
 	}
 	s.seen[h] = struct{}{}
-	if _, ok := s.done[h]; ok {
+	if off, ok := s.done[h]; ok {
 		s.resumed++
+		s.resumedRecord(off)
 		return nil
 	}
 	target, err := probe.ParseTarget(t.Input)
@@ -483,12 +501,17 @@ func (s *scanRun) job(t inventory.Target) *fleet.Job {
 	}
 	extra := opts.ExtraRoots
 	for _, file := range t.CAFiles {
+		orig := file
 		if mapped, ok := s.caMap[file]; ok {
 			file = mapped // a path on the gateway, mapped to a local copy
 		}
 		certs, err := s.loadCA(file)
 		if err != nil {
-			s.warnOnce(fmt.Sprintf("%s: CA file %s: %v; checked without it", t.Source, file, err))
+			hint := ""
+			if _, mapped := s.caMap[orig]; !mapped && errors.Is(err, fs.ErrNotExist) {
+				hint = fmt.Sprintf(" (a path on the gateway? give a local copy: --ca-bundle %s=FILE)", orig)
+			}
+			s.warnOnce(fmt.Sprintf("%s: CA file %s: %v; checked without it%s", t.Source, file, err, hint))
 			continue
 		}
 		extra = append(extra, certs...)
@@ -589,26 +612,35 @@ func scanLine(r *fleet.Result, m *scanMeta, mode fleet.Mode) []byte {
 // counted in the summary; new lines are appended to it. A line cut short by
 // a killed scan is dropped.
 func (s *scanRun) openResume() int {
-	s.done = map[uint64]struct{}{}
+	s.done = map[uint64]int64{}
 	fh, err := os.OpenFile(s.f.resume, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return s.e.fail(ExitUsage, "", "--resume %s: %v", s.f.resume, errors.Unwrap(err))
 	}
 	var keep int64
-	err = readNDJSON(fh, s.f.resume, func(rec *fleet.Record, _ []byte, end int64) {
+	otherMode, otherLine, n := "", 0, 0
+	err = readNDJSON(fh, s.f.resume, func(rec *fleet.Record, line []byte, end int64) {
+		n++
+		if rec.Mode != "" && rec.Mode != string(s.mode) && otherMode == "" {
+			otherMode, otherLine = rec.Mode, n
+		}
 		keep = end
 		id, err := strconv.ParseUint(rec.ID, 16, 64)
 		if err != nil {
 			return
 		}
 		if _, dup := s.done[id]; !dup {
-			s.done[id] = struct{}{}
-			s.out.summary.Add(rec)
+			s.done[id] = end - int64(len(line)) // where its line begins
 		}
 	})
 	if err != nil {
 		fh.Close()
 		return s.e.fail(ExitUsage, "the file is the NDJSON output of an earlier scan (--json)", "--resume %s: %v", s.f.resume, err)
+	}
+	if otherMode != "" {
+		fh.Close()
+		return s.e.fail(ExitUsage, fmt.Sprintf("resume with --mode %s, or give this scan a file of its own", otherMode),
+			"--resume %s holds --mode %s results (line %d); this scan is --mode %s", s.f.resume, otherMode, otherLine, s.mode)
 	}
 	if err := fh.Truncate(keep); err != nil {
 		fh.Close()
@@ -617,6 +649,40 @@ func (s *scanRun) openResume() int {
 	fh.Seek(keep, io.SeekStart)
 	s.resumeFile = fh
 	return 0
+}
+
+// resumedRecord counts in the summary a target of this scan whose verdict
+// is in the --resume file, at offset off: only the targets of this scan
+// are counted, whatever else the file holds.
+func (s *scanRun) resumedRecord(off int64) {
+	line, err := readLineAt(s.resumeFile, off)
+	if err != nil {
+		return
+	}
+	var rec fleet.Record
+	if json.Unmarshal(line, &rec) != nil {
+		return
+	}
+	s.out.mu.Lock()
+	s.out.summary.Add(&rec)
+	s.out.mu.Unlock()
+}
+
+// readLineAt reads the line that begins at off (at most maxLineNDJSON).
+func readLineAt(r io.ReaderAt, off int64) ([]byte, error) {
+	var line []byte
+	buf := make([]byte, 4096)
+	for len(line) <= maxLineNDJSON {
+		n, err := r.ReadAt(buf, off+int64(len(line)))
+		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
+			return append(line, buf[:i]...), nil
+		}
+		line = append(line, buf[:n]...)
+		if err != nil {
+			return line, err
+		}
+	}
+	return nil, fmt.Errorf("line longer than %d MiB", maxLineNDJSON>>20)
 }
 
 // maxLineNDJSON bounds one line of a scan's output.
@@ -674,6 +740,13 @@ func (s *scanRun) counts() []string {
 	}
 	if s.suppressed > 0 {
 		out = append(out, fmt.Sprintf("%d more warnings not shown", s.suppressed))
+	}
+	if s.interrupted {
+		how := "run it again"
+		if s.f.resume != "" {
+			how = "run it again with the same --resume " + s.f.resume
+		}
+		out = append(out, fmt.Sprintf("interrupted: the other targets were not checked; %s to go on", how))
 	}
 	return out
 }
@@ -895,7 +968,11 @@ func (o *scanOutput) finish(s *scanRun, took time.Duration) {
 	case "sarif":
 		o.sarif.close()
 	case "text":
-		writeSummary(o.e.stdout, o.summary, o.mode, took, notes, o.color)
+		checked := o.summary.Targets
+		if s != nil {
+			checked -= s.resumed
+		}
+		writeSummary(o.e.stdout, o.summary, o.mode, took, checked, notes, o.color)
 		return
 	}
 	if len(notes) > 0 {

@@ -16,7 +16,9 @@ import (
 )
 
 // writeSummary prints the grouped summary of a scan.
-func writeSummary(w io.Writer, s *fleet.Summary, mode fleet.Mode, took time.Duration, notes []string, color bool) {
+// checked is how many targets were checked in took (the rest came from a
+// --resume file), for the rate.
+func writeSummary(w io.Writer, s *fleet.Summary, mode fleet.Mode, took time.Duration, checked int, notes []string, color bool) {
 	paint := func(code, text string) string {
 		if !color {
 			return text
@@ -25,7 +27,7 @@ func writeSummary(w io.Writer, s *fleet.Summary, mode fleet.Mode, took time.Dura
 	}
 	head := fmt.Sprintf("\nScanned %d targets", s.Targets)
 	if took > 0 {
-		head += fmt.Sprintf(" in %s (%.0f/s)", took.Round(10*time.Millisecond), float64(s.Targets)/took.Seconds())
+		head += fmt.Sprintf(" in %s (%.0f/s)", took.Round(10*time.Millisecond), float64(checked)/took.Seconds())
 	}
 	if mode != "" {
 		head += ", mode " + string(mode)
@@ -45,6 +47,9 @@ func writeSummary(w io.Writer, s *fleet.Summary, mode fleet.Mode, took time.Dura
 			if info, ok := cause.Lookup(c); ok {
 				fmt.Fprintf(w, "  %s\n", info.Summary)
 			}
+		}
+		if len(g.Clients) > 0 {
+			fmt.Fprintf(w, "  for %s\n", clientCounts(g.Clients, g.Count))
 		}
 		for _, ex := range g.Examples {
 			fmt.Fprintf(w, "  e.g. %s\n", ex)
@@ -85,7 +90,7 @@ func writeSummary(w io.Writer, s *fleet.Summary, mode fleet.Mode, took time.Dura
 		}
 	}
 	if s.Failed > 0 {
-		fmt.Fprintf(w, "\nOne target in full: tlsdoctor check TARGET (with its --profile); every target: --json\n")
+		fmt.Fprintf(w, "\nOne target in full: tlsdoctor check TARGET with its --profile and this scan's --connect, --ca-bundle and\n--no-system-roots; every target: --json\n")
 	}
 }
 
@@ -255,4 +260,27 @@ func splitSource(src string) (file string, line, col int, ok bool) {
 		col, _ = strconv.Atoi(parts[len(parts)-1])
 	}
 	return file, line, col, true
+}
+
+// clientCounts lists the clients of a cause group, most targets first; the
+// count is shown when a client fails on fewer than all of the group's.
+func clientCounts(clients map[string]int, total int) string {
+	ids := make([]string, 0, len(clients))
+	for id := range clients {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if clients[ids[i]] != clients[ids[j]] {
+			return clients[ids[i]] > clients[ids[j]]
+		}
+		return ids[i] < ids[j]
+	})
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = id
+		if clients[id] < total {
+			parts[i] += fmt.Sprintf(" (%d)", clients[id])
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -394,6 +394,34 @@ func TestResume(t *testing.T) {
 	}
 }
 
+// A --resume file counts only for the targets of this scan (not the rest of
+// what it holds), and a file from another --mode is refused, not taken as
+// this mode's verdicts.
+func TestResumeOtherListOrMode(t *testing.T) {
+	targets, n := labTargets(t)
+	resume := filepath.Join(t.TempDir(), "out.ndjson")
+	if code, _, errs := runScan(t, "", scanArgs("--targets", targets, "--json", "--resume", resume)...); code != ExitFailure {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, _ := os.ReadFile(targets)
+	var first []string
+	for _, l := range strings.SplitAfter(string(data), "\n") {
+		if strings.HasPrefix(l, "https://") && len(first) < 2 {
+			first = append(first, l)
+		}
+	}
+	two := filepath.Join(t.TempDir(), "two.txt")
+	os.WriteFile(two, []byte(strings.Join(first, "")), 0o644)
+	code, text, errs := runScan(t, "", scanArgs("--targets", two, "--resume", resume)...)
+	if !strings.Contains(text, "Scanned 2 targets") || !strings.Contains(text, "2 already in") {
+		t.Errorf("exit %d; summary of 2 targets resumed from a file of %d:\n%s%s", code, n, text, errs)
+	}
+	code, _, errs = runScan(t, "", scanArgs("--targets", two, "--mode", "cert", "--resume", resume)...)
+	if code != ExitUsage || !strings.Contains(errs, "holds --mode check results") || !strings.Contains(errs, "--mode check") {
+		t.Errorf("another mode's file: exit %d: %s", code, errs)
+	}
+}
+
 // The three modes on the same targets: cert decides healthy targets from
 // one handshake and checks the others in full; full reports every client.
 func TestScanModes(t *testing.T) {
@@ -616,5 +644,27 @@ func TestScanNameWithManyAddresses(t *testing.T) {
 	}
 	if d.Cause != "TCP_REFUSED" || len(d.Addresses) != 16 {
 		t.Errorf("cause %s, %d addresses", d.Cause, len(d.Addresses))
+	}
+}
+
+// Nothing to scan is an input error, not "all OK": an empty list, one of
+// comments or bad lines only; and a --connect that cannot be dialled is
+// refused before the scan starts.
+func TestScanNothingToScanAndBadConnect(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{"empty": "", "comments": "# a list\n\n   # more\n", "bad": "ftp://x.example/\nhttps://x.test:99999/\n"} {
+		f := filepath.Join(dir, name)
+		os.WriteFile(f, []byte(content), 0o644)
+		if code, out, errs := runScan(t, "", "--targets", f); code != ExitUsage || !strings.Contains(errs, "nothing to scan") {
+			t.Errorf("%s: exit %d\n%s%s", name, code, out, errs)
+		}
+	}
+	if code, _, errs := runScan(t, "", "--targets", "-"); code != ExitUsage || !strings.Contains(errs, "no target in standard input") {
+		t.Errorf("empty standard input: exit %d: %s", code, errs)
+	}
+	for _, c := range []string{"notanaddr:xx", "127.0.0.1:0", "[::1"} {
+		if code, _, errs := runScan(t, "https://x.test/\n", "--targets", "-", "--connect", c); code != ExitUsage || !strings.Contains(errs, "--connect") {
+			t.Errorf("--connect %s: exit %d: %s", c, code, errs)
+		}
 	}
 }
