@@ -83,6 +83,10 @@ func (r *reader) haproxyServer(where, addr string, opts []string, verifyNone boo
 			verifyNone = arg == "none"
 			i++
 		case "ca-file":
+			if arg == "" {
+				r.warn(line, col, "%s: ca-file names no file (HAProxy refuses the line); checked without it", where)
+				break
+			}
 			t.CAFiles = append(t.CAFiles, relTo(r.file, arg))
 			t.Settings = append(t.Settings, "ca-file "+arg)
 			i++
@@ -121,6 +125,9 @@ func (r *reader) haproxyServer(where, addr string, opts []string, verifyNone boo
 	if verifyNone {
 		t.Verify = boolPtr(false)
 		t.Settings = append(t.Settings, "verify none")
+	}
+	if t.SNI == nil {
+		r.warn(line, col, "%s: no sni: checked as HAProxy 3.3+ sends it (sni-auto, the name of the request); before 3.3 HAProxy sends no SNI (Debian 12 ships 2.6): add 'sni req.hdr(host)' or 'sni str(NAME)', or check it as sent with tlsdoctor check --profile haproxy --no-sni", where)
 	}
 	if lo != 0 || hi != 0 {
 		if lo == 0 {

@@ -218,3 +218,49 @@ func mustGet(id string) *profile.Profile {
 	p, _ := profile.Get(id)
 	return p
 }
+
+// nginx refuses ('nginx -t') a directive missing its ';' or '{' and a '}'
+// too many; so does the reader, at the line, instead of losing or garbling
+// a back end (at the line where the directive ends, as nginx reports it).
+// What nginx accepts still reads.
+func TestNginxShape(t *testing.T) {
+	dir := t.TempDir()
+	valid := `http {
+  map $host $tenant { default "a"; ~^(?<t>[a-z]+)\. $t; }
+  server {
+    location ~ "^/api/(v[0-9]{1,2})/" { proxy_pass https://a.example; }
+    location = /exact { proxy_pass https://b.example; proxy_ssl_protocols TLSv1.2 TLSv1.3; }
+    location @named { proxy_pass https://c.example; }
+    location / {
+      set $x "${host}-{literal}"; # a brace } in a comment
+      if ($x) { return 403; }
+      proxy_pass https://d.example;
+    }
+  }
+}
+`
+	p := filepath.Join(dir, "nginx.conf")
+	os.WriteFile(p, []byte(valid), 0o644)
+	ts, _, err := ReadConfig(p)
+	if err != nil || len(ts) != 4 {
+		t.Fatalf("a valid configuration: %d targets, %v", len(ts), err)
+	}
+	for _, tc := range []struct {
+		name, data string
+		line       int
+		reason     string
+	}{
+		{"missing-semicolon", "http { server { location / {\n  proxy_pass https://a.example\n  proxy_ssl_name a.example;\n} } }\n", 3, `missing before "proxy_ssl_name"`},
+		{"missing-brace", "http { server {\n  location /x\n    proxy_pass https://a.example;\n  }\n} }\n", 3, "'{' missing"},
+		{"extra-brace", "http { server { location / { proxy_pass https://a.example; } } }\n}\n", 2, "closes no block"},
+		{"no-argument", "http { server { location / { proxy_pass; } } }\n", 1, "takes 1 argument, got 0"},
+	} {
+		f := filepath.Join(dir, tc.name+".conf")
+		os.WriteFile(f, []byte(tc.data), 0o644)
+		_, _, err := ReadConfig(f)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Source.Line != tc.line || !strings.Contains(pe.Reason, tc.reason) {
+			t.Errorf("%s: %v (want line %d, %q)", tc.name, err, tc.line, tc.reason)
+		}
+	}
+}

@@ -78,7 +78,14 @@ func (nr *nginxReader) parse(file string, data []byte, depth int) ([]*nginxDirec
 		}
 		return nil, &ParseError{Source: src, Reason: "does not parse: " + msg}
 	}
-	return nr.convert(file, c.GetDirectives(), depth)
+	ds, err := nr.convert(file, c.GetDirectives(), depth)
+	if err != nil {
+		return nil, err
+	}
+	if err := nginxBraces(file, data); err != nil {
+		return nil, err
+	}
+	return ds, nil
 }
 
 func (nr *nginxReader) convert(file string, ds []config.IDirective, depth int) ([]*nginxDirective, error) {
@@ -87,6 +94,9 @@ func (nr *nginxReader) convert(file string, ds []config.IDirective, depth int) (
 		nd := &nginxDirective{name: d.GetName(), file: file, line: d.GetLine()}
 		for _, p := range d.GetParameters() {
 			nd.args = append(nd.args, unquote(p.GetValue()))
+		}
+		if err := nginxShape(nd, d.GetBlock() != nil); err != nil {
+			return nil, err
 		}
 		if nd.name == "include" && len(nd.args) == 1 {
 			inc, err := nr.include(nd, depth)
@@ -359,4 +369,102 @@ func nginxVersions(args []string) []uint16 {
 		}
 	}
 	return out
+}
+
+// nginxArgs is how many arguments the directives this reader acts on take
+// (at least, at most; -1: no bound) and whether they open a block, as
+// nginx's documentation gives them: a directive that does not fit means a
+// missing ';' or '{', which nginx itself refuses ('nginx -t') and which
+// would otherwise lose or garble a back end without a word.
+var nginxArgs = map[string]struct {
+	min, max int
+	block    bool
+}{
+	"proxy_pass": {1, 1, false}, "proxy_ssl_name": {1, 1, false}, "proxy_ssl_server_name": {1, 1, false},
+	"proxy_ssl_verify": {1, 1, false}, "proxy_ssl_trusted_certificate": {1, 1, false},
+	"proxy_ssl_verify_depth": {1, 1, false}, "proxy_ssl_protocols": {1, -1, false}, "proxy_ssl_ciphers": {1, 1, false},
+	"proxy_ssl_certificate": {1, 1, false}, "proxy_ssl_certificate_key": {1, 1, false},
+	"location": {1, 2, true}, "upstream": {1, 1, true}, "http": {0, 0, true},
+}
+
+func nginxShape(d *nginxDirective, hasBlock bool) error {
+	want, ok := nginxArgs[d.name]
+	if !ok {
+		return nil
+	}
+	src := Source{File: d.file, Line: d.line}
+	if want.max >= 0 && len(d.args) > want.max {
+		reason := fmt.Sprintf("%q takes %s, got %d", d.name, plural(want.max, "argument"), len(d.args))
+		missing := "';'"
+		if want.block && !hasBlock {
+			missing = "'{'"
+		}
+		for _, a := range d.args[min(1, len(d.args)):] {
+			if _, known := nginxArgs[a]; known || strings.HasPrefix(a, "proxy_") {
+				return &ParseError{Source: src, Reason: fmt.Sprintf("%s: is a %s missing before %q?", reason, missing, a)}
+			}
+		}
+		return &ParseError{Source: src, Reason: fmt.Sprintf("%s: is a %s missing?", reason, missing)}
+	}
+	switch {
+	case len(d.args) < want.min:
+		return &ParseError{Source: src, Reason: fmt.Sprintf("%q takes %s, got %d", d.name, plural(want.min, "argument"), len(d.args))}
+	case want.block && !hasBlock:
+		return &ParseError{Source: src, Reason: fmt.Sprintf("%q needs a block: is a '{' missing?", d.name)}
+	case !want.block && hasBlock:
+		return &ParseError{Source: src, Reason: fmt.Sprintf("%q takes no block: is a ';' missing?", d.name)}
+	}
+	return nil
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// nginxBraces checks that braces pair up, outside comments and quotes,
+// as nginx reads them: the parser accepts a '}' too many.
+func nginxBraces(file string, data []byte) error {
+	line, depth := 1, 0
+	var opened []int // the lines of the open braces
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '\n':
+			line++
+		case '#':
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			i-- // the newline is counted above
+		case '"', '\'':
+			for i++; i < len(data) && data[i] != c; i++ {
+				if data[i] == '\\' {
+					i++
+				} else if data[i] == '\n' {
+					line++
+				}
+			}
+		case '$':
+			if i+1 < len(data) && data[i+1] == '{' { // ${variable}
+				for i < len(data) && data[i] != '}' && data[i] != '\n' {
+					i++
+				}
+			}
+		case '{':
+			depth++
+			opened = append(opened, line)
+		case '}':
+			if depth == 0 {
+				return &ParseError{Source: Source{File: file, Line: line}, Reason: "a '}' that closes no block"}
+			}
+			depth--
+			opened = opened[:len(opened)-1]
+		}
+	}
+	if depth > 0 {
+		return &ParseError{Source: Source{File: file, Line: opened[len(opened)-1]}, Reason: "a '{' that is never closed"}
+	}
+	return nil
 }
