@@ -146,6 +146,9 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		return e.fail(ExitUsage, "--mode is cert, check or full", "--mode %q", f.mode)
 	}
 	if f.json {
+		if f.format != "text" && f.format != "ndjson" {
+			return e.fail(ExitUsage, "--json is --format ndjson; give one of them", "--json and --format %s contradict each other", f.format)
+		}
 		f.format = "ndjson"
 	}
 	switch f.format {
@@ -781,6 +784,9 @@ Exit status: 0 every target OK; 1 at least one failure; 2 usage or input error.
 	default:
 		return e.fail(ExitUsage, "--format is text, ndjson, csv or sarif", "--format %q", *format)
 	}
+	if *asJSON && *format != "text" {
+		return e.fail(ExitUsage, "--json prints the summary as JSON; --format converts the lines: give one of them", "--json and --format %s contradict each other", *format)
+	}
 	out := newScanOutput(e, *format, "", false)
 	out.bar = nil
 	if *asJSON {
@@ -792,17 +798,27 @@ Exit status: 0 every target OK; 1 at least one failure; 2 usage or input error.
 		if err != nil {
 			return e.fail(ExitUsage, "", "%s: %v", file, errors.Unwrap(err))
 		}
-		err = readNDJSON(fh, file, func(rec *fleet.Record, line []byte, _ int64) {
+		var end int64
+		err = readNDJSON(fh, file, func(rec *fleet.Record, line []byte, off int64) {
+			end = off
 			if _, dup := seen[rec.ID]; dup {
 				return
 			}
 			seen[rec.ID] = struct{}{}
 			out.record(rec, line)
 		})
+		if st, serr := fh.Stat(); err == nil && serr == nil && st.Size() > end {
+			if rest, _ := readLineAt(fh, end); len(bytes.TrimSpace(rest)) > 0 {
+				fmt.Fprintf(e.stderr, "warning: %s: the last line is cut short (a scan stopped while writing it): not counted\n", file)
+			}
+		}
 		fh.Close()
 		if err != nil {
 			return e.fail(ExitUsage, "scan merge reads the output of 'tlsdoctor scan --json'", "%v", err)
 		}
+	}
+	if out.summary.Targets == 0 {
+		return e.fail(ExitUsage, "scan merge reads the output of 'tlsdoctor scan --json'", "no scan results in %s", strings.Join(pos, ", "))
 	}
 	if *asJSON {
 		json.NewEncoder(e.stdout).Encode(out.summary)

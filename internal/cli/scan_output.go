@@ -25,7 +25,10 @@ func writeSummary(w io.Writer, s *fleet.Summary, mode fleet.Mode, took time.Dura
 		}
 		return "\x1b[" + code + "m" + text + "\x1b[0m"
 	}
-	head := fmt.Sprintf("\nScanned %d targets", s.Targets)
+	head := fmt.Sprintf("\nScanned %d target", s.Targets)
+	if s.Targets != 1 {
+		head += "s"
+	}
 	if took > 0 {
 		head += fmt.Sprintf(" in %s (%.0f/s)", took.Round(10*time.Millisecond), float64(checked)/took.Seconds())
 	}

@@ -668,3 +668,32 @@ func TestScanNothingToScanAndBadConnect(t *testing.T) {
 		}
 	}
 }
+
+// scan merge: nothing to merge is an input error, a line cut short is
+// named, and --json with --format is a contradiction.
+func TestScanMergeInputs(t *testing.T) {
+	dir := t.TempDir()
+	merge := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		e := &env{stdout: &out, stderr: &errb}
+		return e.scanMerge(args), out.String(), errb.String()
+	}
+	empty := filepath.Join(dir, "empty.ndjson")
+	os.WriteFile(empty, nil, 0o644)
+	if code, _, errs := merge(empty); code != ExitUsage || !strings.Contains(errs, "no scan results") {
+		t.Errorf("empty file: exit %d: %s", code, errs)
+	}
+	targets, _ := labTargets(t)
+	_, out, _ := runScan(t, "", scanArgs("--targets", targets, "--json")...)
+	cut := filepath.Join(dir, "cut.ndjson")
+	os.WriteFile(cut, []byte(out[:len(out)-40]), 0o644)
+	if code, _, errs := merge(cut); code == ExitUsage || !strings.Contains(errs, "the last line is cut short") {
+		t.Errorf("cut file: exit %d: %s", code, errs)
+	}
+	if code, _, errs := merge(cut, "--json", "--format", "csv"); code != ExitUsage || !strings.Contains(errs, "contradict") {
+		t.Errorf("--json --format csv: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runScan(t, "https://x.test/\n", "--targets", "-", "--json", "--format", "csv"); code != ExitUsage || !strings.Contains(errs, "contradict") {
+		t.Errorf("scan --json --format csv: exit %d: %s", code, errs)
+	}
+}
