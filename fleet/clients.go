@@ -20,7 +20,14 @@ import (
 // server sends with and without SNI, the HTTP reply, and the AIA issuers.
 // With base.Server, one scan of each address runs beside them.
 func Clients(ctx context.Context, t evidence.Target, base probe.Options, trust Trust) *diagnose.ClientMatrix {
-	profiles := profile.All()
+	return ClientsOf(ctx, t, base, trust, profile.All())
+}
+
+// ClientsOf is Clients for the profiles given (all of them when none).
+func ClientsOf(ctx context.Context, t evidence.Target, base probe.Options, trust Trust, profiles []*profile.Profile) *diagnose.ClientMatrix {
+	if len(profiles) == 0 {
+		profiles = profile.All()
+	}
 	verdicts := make([]diagnose.ClientVerdict, len(profiles))
 	var server map[string]*diagnose.ServerReport
 	scan := base.Server

@@ -10,6 +10,7 @@ import (
 	"github.com/tlsdoctor/tlsdoctor/diagnose"
 	"github.com/tlsdoctor/tlsdoctor/evidence"
 	"github.com/tlsdoctor/tlsdoctor/probe"
+	"github.com/tlsdoctor/tlsdoctor/profile"
 )
 
 // Mode is how much a scan checks per target.
@@ -79,6 +80,8 @@ type ScanOptions struct {
 	// TargetTime bounds the time spent on one target (DefaultTargetTime).
 	TargetTime time.Duration
 	Trust      Trust
+	// Clients are the client profiles ModeFull judges (all when empty).
+	Clients []*profile.Profile
 }
 
 // Scan checks every job received from jobs until it is closed (or ctx is
@@ -146,7 +149,7 @@ func scanOne(ctx context.Context, j *Job, o ScanOptions, lim *limiter) *Result {
 	switch o.Mode {
 	case ModeFull:
 		opts.Server = true
-		r.Clients = Clients(tctx, j.Target, opts, o.Trust)
+		r.Clients = ClientsOf(tctx, j.Target, opts, o.Trust, o.Clients)
 	case ModeCert:
 		opts.NoHTTP = true
 		if opts.Revocation {

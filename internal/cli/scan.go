@@ -40,6 +40,7 @@ Examples:
   tlsdoctor scan --targets names.txt --connect 10.0.0.5   # every name through one address (a VIP)
   tlsdoctor scan --targets hosts.txt --json --shard 3/16 > shard-3.ndjson
   tlsdoctor scan --targets hosts.txt --resume out.ndjson  # skip what out.ndjson holds; append the rest
+  tlsdoctor scan --targets hosts.txt --mode full --clients java-8,android-7   # which hosts break these clients
   tlsdoctor scan merge shard-*.ndjson                     # one summary of many outputs
 
 Target files: one target a line,
@@ -64,7 +65,8 @@ Modes (--mode):
          names, expiry, version, suite; a target that is not OK is checked again
          in full, so every failure gets its cause (TLS only, no HTTP request)
   check  the full 'tlsdoctor check' of each target (the default)
-  full   'tlsdoctor check --server --clients' of each target
+  full   'tlsdoctor check --server --clients' of each target; a target fails
+         when any client fails (--clients ID,ID to judge only those)
 
 Output: on a terminal, a progress bar on stderr; on stdout one line per failing
 target, then the summary: causes with counts and examples, issuers, the expiry
@@ -89,6 +91,8 @@ type scanFlags struct {
 	targetTime            time.Duration
 	showOK                bool
 	shardIndex, shardSize int
+	clientList            string // --mode full: the clients judged
+	clientProfiles        []*profile.Profile
 }
 
 // scanMeta is what a job carries to its output line.
@@ -107,6 +111,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	fs.Var(&f.targets, "targets", "read targets from `FILE` ('-': standard input), one a line (repeatable)")
 	fs.Var(&f.configs, "config", "read the back ends of a gateway configuration `FILE` (repeatable)")
 	fs.StringVar(&f.mode, "mode", "check", "cert, check or full (see above)")
+	fs.StringVar(&f.clientList, "clients", "", "with --mode full, judge only these client profiles: `ID[,ID...]` (default: all; 'tlsdoctor profiles' lists them)")
 	fs.IntVar(&f.concurrency, "concurrency", fleet.DefaultConcurrency, "targets checked at once")
 	fs.IntVar(&f.perAddr, "per-address", fleet.DefaultPerAddress, "connections open at once to one address (ip:port)")
 	fs.Float64Var(&f.rate, "rate", 0, "at most `N` new connections a second in all (0: no limit)")
@@ -144,6 +149,18 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	mode := fleet.Mode(f.mode)
 	if mode != fleet.ModeCert && mode != fleet.ModeCheck && mode != fleet.ModeFull {
 		return e.fail(ExitUsage, "--mode is cert, check or full", "--mode %q", f.mode)
+	}
+	if f.clientList != "" {
+		if mode != fleet.ModeFull {
+			return e.fail(ExitUsage, "tlsdoctor scan --mode full --clients java-8,nginx-proxy-verify ...", "--clients chooses the clients of --mode full")
+		}
+		for _, id := range strings.Split(f.clientList, ",") {
+			p, err := profile.Get(strings.TrimSpace(id))
+			if err != nil {
+				return e.fail(ExitUsage, "'tlsdoctor profiles' lists the client profiles", "--clients: %v", err)
+			}
+			f.clientProfiles = append(f.clientProfiles, p)
+		}
 	}
 	if f.json {
 		if f.format != "text" && f.format != "ndjson" {
@@ -309,7 +326,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	}()
 	start := time.Now()
 	s.out.start(start)
-	fleet.Scan(ctx, jobs, fleet.ScanOptions{Mode: mode, Concurrency: f.concurrency, PerAddress: f.perAddr,
+	fleet.Scan(ctx, jobs, fleet.ScanOptions{Mode: mode, Clients: f.clientProfiles, Concurrency: f.concurrency, PerAddress: f.perAddr,
 		Rate: f.rate, TargetTime: f.targetTime, Trust: fleet.SystemTrust}, s.result)
 	if ctx.Err() == nil {
 		<-produced // all jobs were taken: the reader has finished

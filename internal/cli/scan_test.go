@@ -458,6 +458,21 @@ func TestScanModes(t *testing.T) {
 		t.Errorf("full mode: %v %s", err, out)
 	}
 	_ = code
+	// --clients: only those are judged, and a target fails for them alone.
+	code, out, errs = runScan(t, tls10.URL()+" connect="+tls10.Addrs[0]+"\n", scanArgs("--targets", "-", "--json", "--mode", "full", "--clients", "java-6,default")...)
+	m.Clients = nil
+	json.Unmarshal([]byte(out), &m)
+	if len(m.Clients) != 2 || m.Clients[0].Profile != "java-6" || m.Clients[1].Profile != "default" || code != ExitFailure {
+		t.Fatalf("--clients java-6,default: exit %d, clients %+v: %s", code, m.Clients, errs)
+	}
+	if m.Clients[0].Cause != "CIPHER_MISMATCH" || m.Clients[1].Cause != "PROTOCOL_VERSION_MISMATCH" {
+		t.Errorf("a TLS 1.0-only server: %+v", m.Clients)
+	}
+	// A CSV row names the first failing client with its cause.
+	_, out, _ = runScan(t, tls10.URL()+" connect="+tls10.Addrs[0]+"\n", scanArgs("--targets", "-", "--format", "csv", "--mode", "full", "--clients", "java-6,default")...)
+	if !strings.Contains(out, ",java-6,CIPHER_MISMATCH,") {
+		t.Errorf("CSV of a full scan:\n%s", out)
+	}
 }
 
 // Text, CSV and SARIF outputs; SARIF results sit at the configuration line.
