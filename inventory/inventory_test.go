@@ -264,3 +264,29 @@ func TestNginxShape(t *testing.T) {
 		}
 	}
 }
+
+// A Secret or ConfigMap in the input whose ca.crt holds no certificate (the
+// fixture's placeholders) is named, and the CA stays a reference that
+// --ca-bundle NAME=FILE can supply.
+func TestKubernetesPlaceholderCA(t *testing.T) {
+	ts, warns, err := ReadConfig(filepath.Join("testdata", "kubernetes.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, w := range warns {
+		if strings.Contains(w.Message, "holds no PEM certificate") {
+			n++
+		}
+	}
+	refs := 0
+	for _, tg := range ts {
+		refs += len(tg.CARefs)
+		if len(tg.CAPEM) > 0 {
+			t.Errorf("%s: a placeholder taken as a CA", tg.Input)
+		}
+	}
+	if n != 2 || refs == 0 {
+		t.Errorf("%d placeholder warnings (want 2), %d CA references: %v", n, refs, warns)
+	}
+}

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -63,19 +64,28 @@ func (r *reader) kubernetes(docs []*node) {
 	}
 }
 
-// caFrom returns the ca.crt of a Secret (base64) or ConfigMap (text).
-func (objs kubeObjects) caFrom(kind, key string) []byte {
+// caFrom returns the ca.crt of a Secret (base64) or ConfigMap (text) in
+// the input, when it holds a PEM certificate; present says the object is
+// there, so that one holding something else (a placeholder) is named.
+func (objs kubeObjects) caFrom(kind, key string) (pem []byte, present bool) {
 	o := objs.data[kind+"/"+key]
 	if o == nil {
-		return nil
+		return nil, false
 	}
+	var data []byte
 	if kind == "Secret" {
 		if b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(o.get("data").get("ca.crt").str())); err == nil && len(b) > 0 {
-			return b
+			data = b
+		} else {
+			data = []byte(o.get("stringData").get("ca.crt").str())
 		}
-		return []byte(o.get("stringData").get("ca.crt").str())
+	} else {
+		data = []byte(o.get("data").get("ca.crt").str())
 	}
-	return []byte(o.get("data").get("ca.crt").str())
+	if !bytes.Contains(data, []byte("-----BEGIN CERTIFICATE-----")) {
+		return nil, true
+	}
+	return data, true
 }
 
 // servicePorts returns the ports of a Service backend: the port given by
@@ -142,9 +152,13 @@ func (r *reader) ingress(o *node, objs kubeObjects) {
 		if !ok {
 			sns, sname = ns, s
 		}
-		if pem := objs.caFrom("Secret", kubeKey(sns, sname)); len(pem) > 0 {
+		if pem, present := objs.caFrom("Secret", kubeKey(sns, sname)); len(pem) > 0 {
 			base.CAPEM = pem
 		} else {
+			if present {
+				line, col := ann.get(annot + "proxy-ssl-secret").pos()
+				r.warn(line, col, "%s: the Secret %s in the input holds no PEM certificate in ca.crt (a placeholder?)", where, kubeKey(sns, sname))
+			}
 			base.CARefs = []string{kubeKey(sns, sname)}
 		}
 		base.Settings = append(base.Settings, "proxy-ssl-secret: "+s)
@@ -208,9 +222,13 @@ func (r *reader) backendTLSPolicy(o *node, objs kubeObjects) {
 		if kind == "" {
 			kind = "ConfigMap"
 		}
-		if pem := objs.caFrom(kind, kubeKey(ns, rname)); len(pem) > 0 {
+		if pem, present := objs.caFrom(kind, kubeKey(ns, rname)); len(pem) > 0 {
 			base.CAPEM = append(base.CAPEM, pem...)
 		} else {
+			if present {
+				line, col := ref.get("name").pos()
+				r.warn(line, col, "%s: the %s %s in the input holds no PEM certificate in ca.crt (a placeholder?)", where, kind, kubeKey(ns, rname))
+			}
 			base.CARefs = append(base.CARefs, kubeKey(ns, rname))
 		}
 		base.OnlyCAs = true

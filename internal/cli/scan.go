@@ -550,7 +550,11 @@ func (s *scanRun) job(t inventory.Target) *fleet.Job {
 		extra = append(extra, certs...)
 	}
 	if len(t.CAPEM) > 0 {
-		extra = append(extra, parsePEMCerts(t.CAPEM)...)
+		certs := parsePEMCerts(t.CAPEM)
+		if len(certs) == 0 {
+			s.warnOnce(fmt.Sprintf("%s: the CA the configuration holds (a Secret's or ConfigMap's ca.crt, an inline PEM) has no certificate (a placeholder?); checked without it", t.Source))
+		}
+		extra = append(extra, certs...)
 	}
 	opts.ExtraRoots = extra
 	return &fleet.Job{Target: target, Options: opts, Meta: &scanMeta{t: t, id: t.ID(), settings: t.Settings}}
