@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -259,7 +260,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	for _, c := range f.configs {
 		ts, warns, err := inventory.ReadConfig(c)
 		if err != nil {
-			return e.fail(ExitUsage, "tlsdoctor scan --help lists the configurations it reads", "--config %v", err)
+			return e.fail(ExitUsage, configHint(c), "--config %v", err)
 		}
 		for _, w := range warns {
 			s.out.warn(w.String())
@@ -362,6 +363,28 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		return ExitFailure
 	}
 	return ExitOK
+}
+
+// configHint is the hint for a --config that cannot be read: a directory
+// wants its main file, a list of hosts goes to --targets.
+func configHint(path string) string {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Sprintf("give the main file, e.g. --config %s (the files it includes are read too)", filepath.Join(path, "nginx.conf"))
+	}
+	if data, err := os.ReadFile(path); err == nil && len(data) < 1<<20 {
+		for _, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			f0 := strings.Fields(line)[0]
+			if _, err := probe.ParseTarget(f0); err == nil && (strings.Contains(f0, "://") || strings.Contains(f0, ":") && !strings.HasSuffix(f0, ":")) {
+				return "this looks like a list of targets: tlsdoctor scan --targets " + path
+			}
+			break
+		}
+	}
+	return "tlsdoctor scan --help lists the configurations it reads"
 }
 
 type namedReader struct {

@@ -712,3 +712,16 @@ func TestScanMergeInputs(t *testing.T) {
 		t.Errorf("scan --json --format csv: exit %d: %s", code, errs)
 	}
 }
+
+// A --config that is a directory or a list of hosts gets the hint that
+// helps: the main file, or --targets.
+func TestScanConfigHints(t *testing.T) {
+	dir := t.TempDir()
+	hosts := filepath.Join(dir, "hosts.txt")
+	os.WriteFile(hosts, []byte("# hosts\nhttps://a.test/\napi.test:8443\n"), 0o644)
+	for path, hint := range map[string]string{dir: "nginx.conf", hosts: "--targets " + hosts} {
+		if code, _, errs := runScan(t, "", "--config", path); code != ExitUsage || !strings.Contains(errs, hint) {
+			t.Errorf("--config %s: exit %d: %s", path, code, errs)
+		}
+	}
+}
