@@ -10,12 +10,14 @@ import (
 
 // ServerReport is a scan (check --server) in names.
 type ServerReport struct {
-	Versions   []VersionReport `json:"versions"`
-	Groups13   []string        `json:"groups_tls13,omitempty"`
-	Groups12   []string        `json:"groups_tls12,omitempty"`
-	SigAlgs    []string        `json:"sig_algs,omitempty"`
-	NoSNI      string          `json:"no_sni"`
-	UnknownSNI string          `json:"unknown_sni"`
+	Versions []VersionReport `json:"versions"`
+	Groups13 []string        `json:"groups_tls13,omitempty"`
+	Groups12 []string        `json:"groups_tls12,omitempty"`
+	SigAlgs  []string        `json:"sig_algs,omitempty"`
+	// SigAlgsVersion is the version the signature schemes were asked at.
+	SigAlgsVersion string `json:"sig_algs_version,omitempty"`
+	NoSNI          string `json:"no_sni"`
+	UnknownSNI     string `json:"unknown_sni"`
 	// Weak lists what the server accepts that it should not: versions,
 	// suites and signature schemes, each with why.
 	Weak        []Weakness `json:"weak,omitempty"`
@@ -63,6 +65,9 @@ func serverReport(s *evidence.Scan) *ServerReport {
 	}
 	for _, g := range s.Groups12 {
 		r.Groups12 = append(r.Groups12, wire.GroupName(g))
+	}
+	if s.SigAlgsVersion != 0 {
+		r.SigAlgsVersion = wire.VersionName(s.SigAlgsVersion)
 	}
 	for _, a := range s.SigAlgs {
 		r.SigAlgs = append(r.SigAlgs, wire.SignatureName(a))

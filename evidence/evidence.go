@@ -145,13 +145,17 @@ type Scan struct {
 	// TLS 1.2 ServerKeyExchanges, each in the order it chose them while
 	// the others were still offered: its preference, unless it follows
 	// the client's.
-	Groups13    []uint16      `json:"groups_tls13,omitempty"`
-	Groups12    []uint16      `json:"groups_tls12,omitempty"`
-	SigAlgs     []uint16      `json:"sig_algs,omitempty"`    // signature schemes the server signs with when offered alone
-	NoSNI       *Hello        `json:"no_sni,omitempty"`      // the answer to a hello without SNI
-	UnknownSNI  *Hello        `json:"unknown_sni,omitempty"` // the answer to a hello for a name the server cannot know
-	Connections int           `json:"connections"`
-	Duration    time.Duration `json:"duration_ns"`
+	Groups13 []uint16 `json:"groups_tls13,omitempty"`
+	Groups12 []uint16 `json:"groups_tls12,omitempty"`
+	// SigAlgs are the signature schemes the server signs with when offered
+	// alone, at SigAlgsVersion: the highest of TLS 1.3 and 1.2 it speaks
+	// (a server that speaks both may sign otherwise in TLS 1.2).
+	SigAlgs        []uint16      `json:"sig_algs,omitempty"`
+	SigAlgsVersion uint16        `json:"sig_algs_version,omitempty"`
+	NoSNI          *Hello        `json:"no_sni,omitempty"`      // the answer to a hello without SNI
+	UnknownSNI     *Hello        `json:"unknown_sni,omitempty"` // the answer to a hello for a name the server cannot know
+	Connections    int           `json:"connections"`
+	Duration       time.Duration `json:"duration_ns"`
 	// Stopped says why the scan stopped early (a server that answers
 	// nothing, the check's deadline); empty when it ran to the end.
 	Stopped string `json:"stopped,omitempty"`

@@ -207,6 +207,22 @@ func (s *scanner) groups(v uint16) []uint16 {
 		out = append(out, g)
 		remaining = slices.DeleteFunc(remaining, func(x uint16) bool { return x == g })
 	}
+	if v == wire.VersionTLS12 && len(out) > 0 && len(remaining) > 0 {
+		// In TLS 1.2 an ECDSA certificate's curve must be among the
+		// client's groups (RFC 8422 5.1; OpenSSL holds to it), so once it
+		// is removed the server refuses, though it may still speak the
+		// other curves. Offer the rest with the curves found last: a curve
+		// is found only when the server chooses it over them.
+		for i := 0; i < len(cands) && len(remaining) > 0; i++ {
+			h := s.hello(s.spec("group", []uint16{v}, suites, append(slices.Clone(remaining), out...), s.sni))
+			g := chosen(&h)
+			if !slices.Contains(remaining, g) {
+				break
+			}
+			out = append(out, g)
+			remaining = slices.DeleteFunc(remaining, func(x uint16) bool { return x == g })
+		}
+	}
 	if len(out) > 0 || v != wire.VersionTLS13 {
 		return out
 	}
@@ -270,18 +286,23 @@ func (s *scanner) sigalgs(out *evidence.Scan) []uint16 {
 		// cannot sign: only a ServerKeyExchange naming one proves it.
 		return h.Accepted() && (v == wire.VersionTLS13 || h.ServerKeyExchange != nil && slices.Contains(algs, h.ServerKeyExchange.SigAlg))
 	}
-	families := sigFamilies(allSigAlgs)
+	cands := allSigAlgs
+	if v == wire.VersionTLS12 {
+		cands = append(slices.Clone(allSigAlgs), wire.SigRSAPKCS1SHA224, wire.SigECDSASHA224) // not defined for TLS 1.3
+	}
+	out.SigAlgsVersion = v
+	families := sigFamilies(cands)
 	idx := make([]uint16, len(families))
 	for i := range idx {
 		idx[i] = uint16(i)
 	}
-	var cands []uint16
+	var alone []uint16
 	for _, i := range each(idx, func(i uint16) bool { return signs(families[i]) }) {
-		cands = append(cands, families[i]...)
+		alone = append(alone, families[i]...)
 	}
-	found := each(cands, func(alg uint16) bool { return signs([]uint16{alg}) })
-	// In the order of allSigAlgs.
-	return slices.DeleteFunc(slices.Clone(allSigAlgs), func(a uint16) bool { return !slices.Contains(found, a) })
+	found := each(alone, func(alg uint16) bool { return signs([]uint16{alg}) })
+	// In the order of the candidates.
+	return slices.DeleteFunc(slices.Clone(cands), func(a uint16) bool { return !slices.Contains(found, a) })
 }
 
 // sigFamilies splits algs by the kind of key that signs with them, in the
@@ -289,11 +310,11 @@ func (s *scanner) sigalgs(out *evidence.Scan) []uint16 {
 func sigFamilies(algs []uint16) [][]uint16 {
 	family := func(a uint16) string {
 		switch a {
-		case wire.SigECDSAP256, wire.SigECDSAP384, wire.SigECDSAP521, wire.SigECDSASHA1:
+		case wire.SigECDSAP256, wire.SigECDSAP384, wire.SigECDSAP521, wire.SigECDSASHA1, wire.SigECDSASHA224:
 			return "ecdsa"
 		case wire.SigRSAPSSSHA256, wire.SigRSAPSSSHA384, wire.SigRSAPSSSHA512:
 			return "rsa-pss-rsae"
-		case wire.SigRSAPKCS1SHA256, wire.SigRSAPKCS1SHA384, wire.SigRSAPKCS1SHA512, wire.SigRSAPKCS1SHA1:
+		case wire.SigRSAPKCS1SHA256, wire.SigRSAPKCS1SHA384, wire.SigRSAPKCS1SHA512, wire.SigRSAPKCS1SHA1, wire.SigRSAPKCS1SHA224:
 			return "rsa-pkcs1"
 		case wire.SigEd25519, wire.SigEd448:
 			return "eddsa"

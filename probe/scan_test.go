@@ -20,6 +20,8 @@ type policy struct {
 	sigalgs     []uint16        // schemes it can sign with
 	name        string          // when set, a hello without this SNI is refused
 	needShare   bool            // a TLS 1.3 hello without a key share is refused
+	certCurve   uint16          // TLS 1.2: refused unless offered (an ECDSA certificate's curve)
+	clientCurve bool            // TLS 1.2 curves are chosen in the client's order
 }
 
 // serve answers hellos on p as the policy says, after a HelloRetryRequest
@@ -82,7 +84,10 @@ func (pol *policy) answer(ch *wire.ClientHello, retried bool) ([]byte, bool) {
 		}
 		return alertRecord(wire.AlertHandshakeFailure), false
 	}
-	curve := pickFirst(pol.groups12, ch.SupportedGroups, true)
+	curve := pickFirst(pol.groups12, ch.SupportedGroups, !pol.clientCurve)
+	if pol.certCurve != 0 && !slices.Contains(ch.SupportedGroups, pol.certCurve) {
+		curve = 0
+	}
 	if curve == 0 {
 		return alertRecord(wire.AlertHandshakeFailure), false
 	}
@@ -311,5 +316,43 @@ func TestSigFamilies(t *testing.T) {
 	}
 	if got := sigFamilies([]uint16{0xfe01, wire.SigEd25519, 0xfe02}); len(got) != 3 {
 		t.Errorf("unknown schemes are families of their own: %v", got)
+	}
+}
+
+// A TLS 1.2 server with an ECDSA certificate refuses a client that does not
+// offer the certificate's curve (OpenSSL, RFC 8422 5.1): the curves after
+// it are still found, offered with the curves found so far last.
+func TestScanCurvesBehindTheCertificateCurve(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		clientOrder bool
+		want        []uint16
+	}{
+		// The client's order decides: every curve the server has is usable.
+		{"client-order", true, []uint16{wire.GroupX25519, wire.GroupP256, wire.GroupP384, wire.GroupP521}},
+		// The server prefers P-256 to X25519: a client offering X25519 must
+		// offer P-256 too and gets P-256, so X25519 is of no use; P-384,
+		// preferred to P-256, is found.
+		{"server-order", false, []uint16{wire.GroupP384, wire.GroupP256}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			groups := []uint16{wire.GroupP384, wire.GroupP256, wire.GroupX25519}
+			if tc.clientOrder {
+				groups = []uint16{wire.GroupX25519, wire.GroupP256, wire.GroupP384, wire.GroupP521}
+			}
+			pol := &policy{
+				suites:      map[uint16][]uint16{wire.VersionTLS12: {0xc02b}},
+				groups12:    groups,
+				sigalgs:     []uint16{wire.SigECDSAP256},
+				certCurve:   wire.GroupP256,
+				clientCurve: tc.clientOrder,
+			}
+			srv := startServer(t, pol.serve)
+			opts := testOptions(testProfile(true), srv.addr())
+			sc := Scan(context.Background(), srv.addr(), testName, &opts)
+			if !slices.Equal(sc.Groups12, tc.want) {
+				t.Errorf("TLS 1.2 curves %v, want %v", sc.Groups12, tc.want)
+			}
+		})
 	}
 }

@@ -276,7 +276,11 @@ func writeServer(w io.Writer, s Style, addr string, r *diagnose.ServerReport) {
 		fmt.Fprintf(w, "  groups (TLS 1.2): %s\n", strings.Join(r.Groups12, ", "))
 	}
 	if len(r.SigAlgs) > 0 {
-		fmt.Fprintf(w, "  signatures: %s\n", strings.Join(r.SigAlgs, ", "))
+		at := ""
+		if r.SigAlgsVersion != "" {
+			at = " (" + r.SigAlgsVersion + ")"
+		}
+		fmt.Fprintf(w, "  signatures%s: %s\n", at, strings.Join(r.SigAlgs, ", "))
 	}
 	fmt.Fprintf(w, "  without SNI: %s\n", r.NoSNI)
 	fmt.Fprintf(w, "  unknown SNI: %s\n", r.UnknownSNI)

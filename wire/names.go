@@ -171,6 +171,8 @@ func GroupName(g uint16) string {
 const (
 	SigRSAPKCS1SHA1    uint16 = 0x0201
 	SigECDSASHA1       uint16 = 0x0203
+	SigRSAPKCS1SHA224  uint16 = 0x0301 // TLS 1.2 only (RFC 5246's sha224 with rsa)
+	SigECDSASHA224     uint16 = 0x0303 // TLS 1.2 only
 	SigRSAPKCS1SHA256  uint16 = 0x0401
 	SigECDSAP256       uint16 = 0x0403
 	SigRSAPKCS1SHA384  uint16 = 0x0501
@@ -188,7 +190,8 @@ const (
 )
 
 var sigNames = map[uint16]string{
-	SigRSAPKCS1SHA1: "rsa_pkcs1_sha1", SigECDSASHA1: "ecdsa_sha1", SigRSAPKCS1SHA256: "rsa_pkcs1_sha256",
+	SigRSAPKCS1SHA1: "rsa_pkcs1_sha1", SigECDSASHA1: "ecdsa_sha1", SigRSAPKCS1SHA224: "rsa_pkcs1_sha224",
+	SigECDSASHA224: "ecdsa_sha224", SigRSAPKCS1SHA256: "rsa_pkcs1_sha256",
 	SigECDSAP256: "ecdsa_secp256r1_sha256", SigRSAPKCS1SHA384: "rsa_pkcs1_sha384",
 	SigECDSAP384: "ecdsa_secp384r1_sha384", SigRSAPKCS1SHA512: "rsa_pkcs1_sha512",
 	SigECDSAP521: "ecdsa_secp521r1_sha512", SigRSAPSSSHA256: "rsa_pss_rsae_sha256",
