@@ -161,8 +161,8 @@ func (s *scanner) version(v uint16) evidence.VersionScan {
 	return vs
 }
 
-// groups finds the groups the server accepts at v, in its order of
-// preference, by offering all the candidates and removing each one it
+// groups finds the groups the server accepts at v, in the order it
+// chooses them, by offering all the candidates and removing each one it
 // chooses: in TLS 1.3 from the group its HelloRetryRequest names (the
 // hellos carry no key share), in TLS 1.2 from the curve of its
 // ServerKeyExchange. A server that refuses TLS 1.3 hellos without a key
@@ -196,32 +196,29 @@ func (s *scanner) groups(v uint16) []uint16 {
 	}
 	var out []uint16
 	remaining := slices.Clone(cands)
-	for i := 0; i < len(cands) && len(remaining) > 0; i++ {
-		spec := s.spec("group", []uint16{v}, suites, remaining, s.sni)
-		spec.choiceOnly = v == wire.VersionTLS13
-		h := s.hello(spec)
-		g := chosen(&h)
-		if !slices.Contains(remaining, g) {
-			break // refused, or a group it was not offered: stop
+	// take offers what offer returns and moves the group chosen from
+	// remaining to out, until the server refuses or chooses another.
+	take := func(offer func() []uint16, choiceOnly bool) {
+		for len(remaining) > 0 {
+			spec := s.spec("group", []uint16{v}, suites, offer(), s.sni)
+			spec.choiceOnly = choiceOnly
+			h := s.hello(spec)
+			g := chosen(&h)
+			if !slices.Contains(remaining, g) {
+				return
+			}
+			out = append(out, g)
+			remaining = slices.DeleteFunc(remaining, func(x uint16) bool { return x == g })
 		}
-		out = append(out, g)
-		remaining = slices.DeleteFunc(remaining, func(x uint16) bool { return x == g })
 	}
+	take(func() []uint16 { return remaining }, v == wire.VersionTLS13)
 	if v == wire.VersionTLS12 && len(out) > 0 && len(remaining) > 0 {
 		// In TLS 1.2 an ECDSA certificate's curve must be among the
 		// client's groups (RFC 8422 5.1; OpenSSL holds to it), so once it
 		// is removed the server refuses, though it may still speak the
 		// other curves. Offer the rest with the curves found last: a curve
 		// is found only when the server chooses it over them.
-		for i := 0; i < len(cands) && len(remaining) > 0; i++ {
-			h := s.hello(s.spec("group", []uint16{v}, suites, append(slices.Clone(remaining), out...), s.sni))
-			g := chosen(&h)
-			if !slices.Contains(remaining, g) {
-				break
-			}
-			out = append(out, g)
-			remaining = slices.DeleteFunc(remaining, func(x uint16) bool { return x == g })
-		}
+		take(func() []uint16 { return append(slices.Clone(remaining), out...) }, false)
 	}
 	if len(out) > 0 || v != wire.VersionTLS13 {
 		return out
