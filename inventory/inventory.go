@@ -46,6 +46,10 @@ type Target struct {
 	CAFiles []string
 	CARefs  []string
 	CAPEM   []byte
+	// Scope is what a scan adds to every target (its flags: the default
+	// profile, --connect, --ca-bundle, ...), as text; part of the key, so
+	// that a verdict reached with other flags is not taken for this one's.
+	Scope string
 	// SNI, when set, says whether the client sends SNI.
 	SNI *bool
 	// Verify, when set, says whether the client verifies the certificate.
@@ -85,6 +89,7 @@ func (t *Target) Key() string {
 		}
 	}
 	field("profile", t.Profile)
+	field("scope", t.Scope)
 	field("connect", strings.Join(t.Connect, ","))
 	field("servername", t.ServerName)
 	cas := append(append([]string{}, t.CAFiles...), t.CARefs...)

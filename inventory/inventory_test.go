@@ -290,3 +290,23 @@ func TestKubernetesPlaceholderCA(t *testing.T) {
 		t.Errorf("%d placeholder warnings (want 2), %d CA references: %v", n, refs, warns)
 	}
 }
+
+// The other breaks nginx refuses: a ';' missing in an upstream's server
+// line, after an include, after server_name, or before a '}'.
+func TestNginxShapeMore(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, data, reason string }{
+		{"upstream-server", "http { upstream be {\n  server a.example:8443\n  server b.example:8443;\n}\n server { location / { proxy_pass https://be; } } }\n", `missing before "server"`},
+		{"include", "http {\n  include other.conf\n  server { location / { proxy_pass https://a.example; } }\n}\n", `"include" takes 1 argument`},
+		{"server_name", "http { server {\n  server_name a.example\n  location / { proxy_pass https://a.example; } } }\n", `"server_name" takes no block`},
+		{"before-brace", "http { server { location / {\n  proxy_pass https://a.example\n} } }\n", "no ';'"},
+	} {
+		f := filepath.Join(dir, tc.name+".conf")
+		os.WriteFile(f, []byte(tc.data), 0o644)
+		_, _, err := ReadConfig(f)
+		var pe *ParseError
+		if !errors.As(err, &pe) || !strings.Contains(pe.Reason, tc.reason) {
+			t.Errorf("%s: %v (want %q)", tc.name, err, tc.reason)
+		}
+	}
+}

@@ -76,6 +76,9 @@ func (nr *nginxReader) parse(file string, data []byte, depth int) ([]*nginxDirec
 		} else {
 			src.Line = 1 + strings.Count(string(data), "\n")
 		}
+		if strings.Contains(msg, "unexpected token BlockEnd") {
+			msg = "a '}' ends a block whose last directive has no ';'"
+		}
 		return nil, &ParseError{Source: src, Reason: "does not parse: " + msg}
 	}
 	ds, err := nr.convert(file, c.GetDirectives(), depth)
@@ -385,16 +388,31 @@ var nginxArgs = map[string]struct {
 	"proxy_ssl_verify_depth": {1, 1, false}, "proxy_ssl_protocols": {1, -1, false}, "proxy_ssl_ciphers": {1, 1, false},
 	"proxy_ssl_certificate": {1, 1, false}, "proxy_ssl_certificate_key": {1, 1, false},
 	"location": {1, 2, true}, "upstream": {1, 1, true}, "http": {0, 0, true},
+	"include": {1, 1, false}, "server_name": {0, -1, false}, "listen": {1, -1, false},
 }
 
 func nginxShape(d *nginxDirective, hasBlock bool) error {
+	src := Source{File: d.file, Line: d.line}
+	if d.name == "server" && !hasBlock {
+		// An upstream's server: an address and parameters, never a
+		// directive's name.
+		for _, a := range d.args {
+			if _, known := nginxArgs[a]; known || a == "server" {
+				return &ParseError{Source: src, Reason: fmt.Sprintf("%q without a block (an upstream's server) takes an address and parameters: is a ';' (or a server block's '{') missing before %q?", d.name, a)}
+			}
+		}
+		return nil
+	}
 	want, ok := nginxArgs[d.name]
 	if !ok {
 		return nil
 	}
-	src := Source{File: d.file, Line: d.line}
 	if want.max >= 0 && len(d.args) > want.max {
-		reason := fmt.Sprintf("%q takes %s, got %d", d.name, plural(want.max, "argument"), len(d.args))
+		takes := plural(want.max, "argument")
+		if want.min != want.max {
+			takes = fmt.Sprintf("%d to %d arguments", want.min, want.max)
+		}
+		reason := fmt.Sprintf("%q takes %s, got %d", d.name, takes, len(d.args))
 		missing := "';'"
 		if want.block && !hasBlock {
 			missing = "'{'"

@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -247,6 +249,8 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	s := &scanRun{e: e, f: &f, mode: mode, base: base, caMap: caMap, cas: map[string][]*x509.Certificate{},
 		profiles: map[string]*profile.Profile{}, warned: map[string]bool{}, seen: map[uint64]struct{}{}}
 	s.out = newScanOutput(e, f.format, mode, f.showOK)
+	s.scope = scanScope(&f, caMap)
+	s.caUsed = map[string]bool{}
 	if f.resume != "" {
 		if code := s.openResume(); code != 0 {
 			return code
@@ -344,6 +348,13 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		return e.fail(ExitFailure, "", "interrupted")
 	}
 	s.interrupted = ctx.Err() != nil
+	if !s.interrupted && s.otherShard == 0 && s.resumed == 0 { // else the names may be another run's
+		for _, name := range slices.Sorted(maps.Keys(caMap)) {
+			if !s.caUsed[name] {
+				s.out.warn(fmt.Sprintf("--ca-bundle %s=%s: no target names %q (misspelled?)", name, caMap[name], name))
+			}
+		}
+	}
 	if s.out.summary.Targets == 0 && s.otherShard == 0 && !s.interrupted {
 		// An empty list (or one of bad lines only, or a configuration
 		// without a TLS back end) must not pass as "all OK".
@@ -365,6 +376,45 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	return ExitOK
 }
 
+// scanScope is the text of the scan-wide flags that change a verdict, in
+// a fixed order; empty with the defaults, so that a default scan's ids do
+// not depend on it.
+func scanScope(f *scanFlags, caMap map[string]string) string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	flag := func(k string, on bool) {
+		if on {
+			parts = append(parts, k)
+		}
+	}
+	if f.profile != "default" {
+		add("profile", f.profile)
+	}
+	add("servername", f.servername)
+	add("connect", strings.Join(f.connect, ","))
+	cas := slices.Clone(f.caBundles)
+	for name, file := range caMap {
+		cas = append(cas, name+"="+file)
+	}
+	slices.Sort(cas)
+	add("ca-bundle", strings.Join(cas, ","))
+	flag("no-system-roots", f.noSystem)
+	flag("no-sni", f.noSNI)
+	flag("sni", f.sni)
+	flag("no-http", f.noHTTP)
+	flag("no-aia", f.noAIA)
+	flag("revocation", f.revocation)
+	add("at", f.at)
+	add("proxy", f.proxy)
+	add("cert", f.cert)
+	add("clients", f.clientList)
+	return strings.Join(parts, " ")
+}
+
 // configHint is the hint for a --config that cannot be read: a directory
 // wants its main file, a list of hosts goes to --targets.
 func configHint(path string) string {
@@ -384,7 +434,7 @@ func configHint(path string) string {
 			break
 		}
 	}
-	return "tlsdoctor scan --help lists the configurations it reads"
+	return "tlsdoctor scan --help lists the configurations it reads (a file the product itself refuses is refused here too)"
 }
 
 type namedReader struct {
@@ -458,7 +508,9 @@ type scanRun struct {
 
 	resumeFile                                 *os.File
 	bad, dups, otherShard, resumed, suppressed int
-	interrupted                                bool // by a signal: the counts are partial
+	interrupted                                bool            // by a signal: the counts are partial
+	scope                                      string          // the flags that change a verdict (inventory.Target.Scope)
+	caUsed                                     map[string]bool // the --ca-bundle NAME=FILE names a target used
 }
 
 // maxWarnings bounds the distinct warnings printed (and remembered).
@@ -491,6 +543,7 @@ func (s *scanRun) badLine(w inventory.Warning) {
 // job makes the job of one target, or nil when it is skipped (a duplicate,
 // another shard, already done, or unusable: then a warning says why).
 func (s *scanRun) job(t inventory.Target) *fleet.Job {
+	t.Scope = s.scope
 	h := t.Hash()
 	// Another shard's target (and every duplicate of it, which hashes
 	// alike) is not remembered: a shard's memory is its share.
@@ -546,6 +599,7 @@ func (s *scanRun) job(t inventory.Target) *fleet.Job {
 	for _, file := range t.CAFiles {
 		orig := file
 		if mapped, ok := s.caMap[file]; ok {
+			s.caUsed[file] = true
 			file = mapped // a path on the gateway, mapped to a local copy
 		}
 		certs, err := s.loadCA(file)
@@ -561,6 +615,7 @@ func (s *scanRun) job(t inventory.Target) *fleet.Job {
 	}
 	for _, ref := range t.CARefs {
 		file, ok := s.caMap[ref]
+		s.caUsed[ref] = ok
 		if !ok {
 			s.warnOnce(fmt.Sprintf("%s: the CA %q is not given: add --ca-bundle %s=FILE; checked without it", t.Source, ref, ref))
 			continue
@@ -780,7 +835,7 @@ func (s *scanRun) counts() []string {
 		out = append(out, fmt.Sprintf("%d duplicates merged", s.dups))
 	}
 	if s.otherShard > 0 {
-		out = append(out, fmt.Sprintf("%d targets left to other shards", s.otherShard))
+		out = append(out, plural(s.otherShard, "target", "targets")+" left to other shards")
 	}
 	if s.resumed > 0 {
 		out = append(out, fmt.Sprintf("%d already in %s", s.resumed, s.f.resume))
@@ -789,11 +844,11 @@ func (s *scanRun) counts() []string {
 		out = append(out, fmt.Sprintf("%d more warnings not shown", s.suppressed))
 	}
 	if s.interrupted {
-		how := "run it again"
+		how := "with --resume FILE (the --json output of this run, if it was saved) to go on where it stopped"
 		if s.f.resume != "" {
-			how = "run it again with the same --resume " + s.f.resume
+			how = "with the same --resume " + s.f.resume + " to go on"
 		}
-		out = append(out, fmt.Sprintf("interrupted: the other targets were not checked; %s to go on", how))
+		out = append(out, fmt.Sprintf("interrupted: the other targets were not checked; run it again %s", how))
 	}
 	return out
 }

@@ -30,7 +30,11 @@ func writeSummary(w io.Writer, s *fleet.Summary, mode fleet.Mode, took time.Dura
 		head += "s"
 	}
 	if took > 0 {
-		head += fmt.Sprintf(" in %s (%.0f/s)", took.Round(10*time.Millisecond), float64(checked)/took.Seconds())
+		round := 10 * time.Millisecond
+		if took < time.Second {
+			round = time.Millisecond
+		}
+		head += fmt.Sprintf(" in %s (%.0f/s)", took.Round(round), float64(checked)/took.Seconds())
 	}
 	if mode != "" {
 		head += ", mode " + string(mode)

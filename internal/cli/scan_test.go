@@ -725,3 +725,31 @@ func TestScanConfigHints(t *testing.T) {
 		}
 	}
 }
+
+// A --resume file written with other scan-wide flags (another default
+// profile, here) holds other verdicts: its targets are checked again.
+func TestResumeOtherFlags(t *testing.T) {
+	ok := testLab.Endpoint("ok")
+	in := ok.URL() + " connect=" + ok.Addrs[0] + "\n"
+	resume := filepath.Join(t.TempDir(), "out.ndjson")
+	if code, _, errs := runScan(t, in, scanArgs("--targets", "-", "--json", "--resume", resume)...); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	_, out, _ := runScan(t, in, scanArgs("--targets", "-", "--json", "--resume", resume)...)
+	if out != "" {
+		t.Errorf("the same flags checked again: %s", out)
+	}
+	_, out, _ = runScan(t, in, scanArgs("--targets", "-", "--json", "--resume", resume, "--profile", "java-8")...)
+	if docs := parseNDJSON(t, out); len(docs) != 1 || docs[0].Profile != "java-8" {
+		t.Errorf("another --profile reused the old verdict: %s", out)
+	}
+}
+
+// A --ca-bundle NAME=FILE that no target names is said (a misspelling).
+func TestScanUnusedCAMapping(t *testing.T) {
+	ok := testLab.Endpoint("ok")
+	_, _, errs := runScan(t, ok.URL()+" connect="+ok.Addrs[0]+"\n", scanArgs("--targets", "-", "--ca-bundle", "shop/backend-cax="+rootFile)...)
+	if !strings.Contains(errs, `no target names "shop/backend-cax"`) {
+		t.Errorf("stderr: %s", errs)
+	}
+}
