@@ -22,6 +22,10 @@ type ClientMatrix struct {
 	ByCause       map[cause.Code][]string `json:"by_cause"`
 	// Server is the scan of each address (with --server).
 	Server map[string]*ServerReport `json:"server,omitempty"`
+	// First is the whole diagnosis of the first client, whose check
+	// captured the chain the others share: a scan's summary takes the
+	// certificates and what was negotiated from it. Not serialized.
+	First *Diagnosis `json:"-"`
 }
 
 // NewClientMatrix groups verdicts by cause.

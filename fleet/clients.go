@@ -83,10 +83,15 @@ func ClientsOf(ctx context.Context, t evidence.Target, base probe.Options, trust
 		}
 	}
 	sem := make(chan struct{}, 6)
+	var firstDiag *diagnose.Diagnosis
 	for i, p := range profiles {
 		sameRoute := route(p) == firstRoute
 		if err == nil && (i == 0 || indep && sameRoute) {
-			verdicts[i] = verdict(p, Diagnose(first, p, trust))
+			d := Diagnose(first, p, trust)
+			if i == 0 {
+				firstDiag = d
+			}
+			verdicts[i] = verdict(p, d)
 			continue
 		}
 		wg.Add(1)
@@ -135,7 +140,7 @@ func ClientsOf(ctx context.Context, t evidence.Target, base probe.Options, trust
 	}
 	wg.Wait()
 	m := diagnose.NewClientMatrix(t.Input, verdicts)
-	m.Server = server
+	m.Server, m.First = server, firstDiag
 	return m
 }
 

@@ -55,22 +55,36 @@ func RecordOf(r *Result, id, source string, mode Mode) *Record {
 		rec.Cause = cause.OK
 		for _, v := range r.Clients.Clients {
 			if v.Cause != cause.OK {
-				rec.Cause, rec.Profile, rec.Summary = v.Cause, v.Profile, v.Summary
+				rec.Cause, rec.Profile, rec.Summary, rec.Confidence = v.Cause, v.Profile, v.Summary, string(v.Confidence)
 				break
+			}
+		}
+		if d := r.Clients.First; d != nil {
+			// The certificates and what was negotiated, from the check
+			// whose capture every client shared.
+			rec.Addresses = recordAddresses(d)
+			if rec.Cause == cause.OK {
+				rec.Summary, rec.Confidence = d.Summary, string(d.Confidence)
 			}
 		}
 	case r.Diagnosis != nil:
 		d := r.Diagnosis
 		rec.Cause, rec.Summary, rec.Confidence = d.Cause, d.Summary, string(d.Confidence)
-		for _, a := range d.Addresses {
-			x := RecordAddress{Addr: a.Addr, Negotiated: a.Negotiated}
-			if len(a.Certificates) > 0 {
-				x.Certificates = []RecordCert{{a.Certificates[0].Issuer, a.Certificates[0].NotAfter}}
-			}
-			rec.Addresses = append(rec.Addresses, x)
-		}
+		rec.Addresses = recordAddresses(d)
 	}
 	return rec
+}
+
+func recordAddresses(d *diagnose.Diagnosis) []RecordAddress {
+	var out []RecordAddress
+	for _, a := range d.Addresses {
+		x := RecordAddress{Addr: a.Addr, Negotiated: a.Negotiated}
+		if len(a.Certificates) > 0 {
+			x.Certificates = []RecordCert{{a.Certificates[0].Issuer, a.Certificates[0].NotAfter}}
+		}
+		out = append(out, x)
+	}
+	return out
 }
 
 // Failed reports whether the record is a failure (ModeFull: for a client).
@@ -118,8 +132,11 @@ type Group struct {
 	Count    int      `json:"count"`
 	Examples []string `json:"examples,omitempty"`
 	// Clients counts, per client profile, the targets in the group that
-	// fail for it with this cause (ModeFull).
+	// fail for it with this cause (ModeFull), and Detail is the verdict of
+	// the first of them ("java-8: ..."), which says more than the cause's
+	// general description.
 	Clients map[string]int `json:"clients,omitempty"`
+	Detail  string         `json:"detail,omitempty"`
 }
 
 func (g *Group) add(example string) {
@@ -176,6 +193,7 @@ func (s *Summary) Add(r *Record) {
 			}
 			if g.Clients == nil {
 				g.Clients = map[string]int{}
+				g.Detail = v.Profile + ": " + v.Summary
 			}
 			g.Clients[v.Profile]++
 		}

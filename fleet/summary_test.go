@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ func TestSummaryOfClientMatrices(t *testing.T) {
 		t.Fatalf("targets %d, failed %d, OK %d", s.Targets, s.Failed, s.OK)
 	}
 	pv := s.Causes[cause.ProtocolVersionMismatch]
-	if pv == nil || pv.Count != 2 || pv.Clients["java-6"] != 2 || pv.Clients["java-7"] != 1 || len(pv.Clients) != 2 {
+	if pv == nil || pv.Count != 2 || pv.Clients["java-6"] != 2 || pv.Clients["java-7"] != 1 || len(pv.Clients) != 2 || !strings.HasPrefix(pv.Detail, "java-6: ") {
 		t.Errorf("PROTOCOL_VERSION_MISMATCH group %+v", pv)
 	}
 	if ur := s.Causes[cause.UntrustedRoot]; ur == nil || ur.Count != 1 || ur.Clients["android-7"] != 1 {

@@ -695,16 +695,24 @@ func scanLine(r *fleet.Result, m *scanMeta, mode fleet.Mode) []byte {
 	if err != nil {
 		doc = []byte(fmt.Sprintf(`{"target":%q,"cause":"ERROR","error":%q}`, r.Job.Target.Input, err.Error()))
 	}
+	// In full mode the line also carries each address's leaf and what was
+	// negotiated (from the check whose capture the clients shared), as a
+	// check's line does, for the summary of a merge or a resume.
+	var addrs []fleet.RecordAddress
+	if r.Err == nil && r.Clients != nil {
+		addrs = fleet.RecordOf(r, m.id, "", mode).Addresses
+	}
 	extra, _ := json.Marshal(struct {
-		ID         string   `json:"id"`
-		Source     string   `json:"source"`
-		Mode       string   `json:"mode"`
-		Gateway    string   `json:"gateway,omitempty"`
-		Where      string   `json:"where,omitempty"`
-		Settings   []string `json:"settings,omitempty"`
-		FastPath   bool     `json:"fast_path,omitempty"`
-		DurationMS float64  `json:"duration_ms"`
-	}{m.id, m.t.Source.String(), string(mode), m.t.Gateway, m.t.Where, m.settings, r.FastPath, float64(r.Duration.Microseconds()) / 1000})
+		ID         string                `json:"id"`
+		Source     string                `json:"source"`
+		Mode       string                `json:"mode"`
+		Gateway    string                `json:"gateway,omitempty"`
+		Where      string                `json:"where,omitempty"`
+		Settings   []string              `json:"settings,omitempty"`
+		FastPath   bool                  `json:"fast_path,omitempty"`
+		DurationMS float64               `json:"duration_ms"`
+		Addresses  []fleet.RecordAddress `json:"addresses,omitempty"`
+	}{m.id, m.t.Source.String(), string(mode), m.t.Gateway, m.t.Where, m.settings, r.FastPath, float64(r.Duration.Microseconds()) / 1000, addrs})
 	line := append(doc[:len(doc)-1], ',')
 	line = append(line, extra[1:]...)
 	return append(line, '\n')

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tlsdoctor/tlsdoctor/cause"
+	"github.com/tlsdoctor/tlsdoctor/explain"
 	"github.com/tlsdoctor/tlsdoctor/fleet"
 )
 
@@ -50,7 +51,10 @@ func writeSummary(w io.Writer, s *fleet.Summary, mode fleet.Mode, took time.Dura
 			label = paint("1;32", "OK")
 		}
 		fmt.Fprintf(w, "\n%s (%d)\n", label, g.Count)
-		if c != cause.OK {
+		switch {
+		case g.Detail != "":
+			fmt.Fprintf(w, "  %s\n", explain.Clip(g.Detail, 300))
+		case c != cause.OK:
 			if info, ok := cause.Lookup(c); ok {
 				fmt.Fprintf(w, "  %s\n", info.Summary)
 			}
