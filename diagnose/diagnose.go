@@ -161,7 +161,6 @@ func Run(run *evidence.Run, opts Options) *Diagnosis {
 	return d
 }
 
-// servedRoots are the self-signed CA certificates the server sent.
 // noRoots is the system pool of a run without system roots. It is never
 // added to (the pools that add to it are clones).
 var noRoots = x509.NewCertPool()
@@ -175,6 +174,7 @@ type trustKey struct {
 	extra, served [32]byte
 }
 
+// servedRoots are the self-signed CA certificates the server sent.
 func (c *ctx) servedRoots() []*x509.Certificate {
 	var out []*x509.Certificate
 	for _, a := range c.run.Addresses {
