@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"time"
 
@@ -45,6 +46,12 @@ func fullHandshake(ctx context.Context, addr, sni string, maxVersion uint16, htt
 		CipherSuites:       goSuites,
 		CurvePreferences:   []tls.CurveID{tls.X25519, tls.CurveP256, tls.CurveP384, tls.CurveP521},
 		Rand:               opts.Rand,
+		// A cache of its own, so that the hello offers tickets
+		// (psk_key_exchange_modes), as OpenSSL's and browsers' do: a
+		// server that asks for a client certificate then sends one once it
+		// has accepted it, which ends readAlert's wait. Nothing is resumed:
+		// the cache lives for this one handshake.
+		ClientSessionCache: tls.NewLRUClientSessionCache(1),
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			verified = true
 			h.Certificates, h.Parsed = nil, cs.PeerCertificates
@@ -93,11 +100,13 @@ func fullHandshake(ctx context.Context, addr, sni string, maxVersion uint16, htt
 	return h, tc
 }
 
-// rawConn keeps the first bytes read (up to 1 MiB).
+// rawConn keeps the first bytes read (up to 1 MiB). Once stopped, it
+// signals arrived (when set) each time bytes come in.
 type rawConn struct {
 	net.Conn
-	buf  bytes.Buffer
-	stop bool
+	buf     bytes.Buffer
+	stop    bool
+	arrived chan struct{}
 }
 
 func (c *rawConn) Read(p []byte) (int, error) {
@@ -105,14 +114,75 @@ func (c *rawConn) Read(p []byte) (int, error) {
 	if !c.stop && c.buf.Len() < 1<<20 {
 		c.buf.Write(p[:n])
 	}
+	if c.stop && n > 0 && c.arrived != nil {
+		select {
+		case c.arrived <- struct{}{}:
+		default:
+		}
+	}
 	return n, err
 }
 
+// ticketGrace is how long a read goes on after a record arrived before the
+// record is taken for a NewSessionTicket rather than an alert (which ends
+// the read at once).
+const ticketGrace = 150 * time.Millisecond
+
 // readAlert waits briefly for the server's verdict on a missing client
-// certificate, which TLS 1.3 delivers after the handshake.
-func readAlert(tc *tls.Conn, opts *Options) *wire.Alert {
+// certificate, which TLS 1.3 delivers after the handshake (in TLS 1.2 it
+// came inside the handshake). A server that asked for a certificate sends
+// its session tickets only after it has accepted the client's
+// (RFC 8446 4.6.1), so a record that arrives and is not an alert ends the
+// wait: the read goes on past it, where an alert would end it at once.
+func readAlert(tc *tls.Conn, hs *evidence.Handshake, opts *Options) *wire.Alert {
+	a, _ := waitAlert(tc, hs, opts)
+	return a
+}
+
+// waitAlert is readAlert, also saying what ended the wait: "alert" (or
+// another end of the read: "read"), "record" (one that is not an alert),
+// "timeout", or "tls1.2" (nothing to wait for).
+func waitAlert(tc *tls.Conn, hs *evidence.Handshake, opts *Options) (*wire.Alert, string) {
+	ended := func(err error) (*wire.Alert, string) {
+		if a := alertOf(err); a != nil {
+			return a, "alert"
+		}
+		if isTimeout(err) {
+			return nil, "timeout"
+		}
+		return nil, "read"
+	}
+	if hs.Version < wire.VersionTLS13 {
+		return nil, "tls1.2"
+	}
 	tc.SetReadDeadline(time.Now().Add(min(opts.timeout(), 2*time.Second)))
-	var b [1]byte
-	_, err := tc.Read(b[:])
-	return alertOf(err)
+	var arrived chan struct{}
+	if rc, ok := tc.NetConn().(*rawConn); ok {
+		arrived = make(chan struct{}, 1)
+		rc.arrived = arrived
+	}
+	done := make(chan error, 1)
+	go func() {
+		var b [1]byte
+		_, err := tc.Read(b[:])
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return ended(err)
+	case <-arrived:
+	}
+	select {
+	case err := <-done:
+		return ended(err)
+	case <-time.After(ticketGrace):
+		tc.SetReadDeadline(time.Now())
+		<-done
+		return nil, "record"
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

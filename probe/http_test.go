@@ -398,3 +398,37 @@ func TestExchangeHTTPWriteFails(t *testing.T) {
 		t.Fatalf("%+v %+v", h, h.Err)
 	}
 }
+
+// A server that asks for a client certificate and takes none: the wait
+// for its verdict ends at its session ticket, which it sends only once it
+// has accepted; one that sends no ticket is waited for to the end.
+func TestPostHandshakeWaitEndsAtTicket(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		noTickets bool
+		how       string
+	}{
+		{"ticket", false, "record"},
+		{"no-ticket", true, "timeout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := &tls.Config{Certificates: []tls.Certificate{testCert()}, ClientAuth: tls.RequestClientCert, SessionTicketsDisabled: tc.noTickets}
+			srv := startServer(t, func(p *peer) {
+				if c := p.serveTLS(cfg); c != nil {
+					p.hold()
+				}
+			})
+			opts := testOptions(testProfile(true), srv.addr())
+			opts.Timeout = 500 * time.Millisecond
+			opts.defaults()
+			hs, conn := fullHandshake(context.Background(), srv.addr(), testName, wire.VersionTLS13, false, &opts)
+			if conn == nil || !hs.CertificateRequested {
+				t.Fatalf("handshake %+v", hs)
+			}
+			defer conn.Close()
+			if a, how := waitAlert(conn, hs, &opts); a != nil || how != tc.how {
+				t.Errorf("alert %v, ended by %q; want none, %q", a, how, tc.how)
+			}
+		})
+	}
+}

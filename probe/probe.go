@@ -398,7 +398,7 @@ func probeAddress(ctx context.Context, addr string, t evidence.Target, opts *Opt
 				hs.PostHandshakeAlert = a.HTTP.Alert
 			}
 		} else if hs.CertificateRequested {
-			hs.PostHandshakeAlert = readAlert(tc, opts)
+			hs.PostHandshakeAlert = readAlert(tc, hs, opts)
 		}
 		tc.Close()
 	}
