@@ -831,7 +831,15 @@ func submatches(s string, loc []int) []string {
 	return out
 }
 
+// The extractors of endpoint, compiled on first use (not at start-up: most
+// runs of the command never explain a message).
 var (
+	reURL              gated
+	reHostPort, reName []gated
+	reOnce             sync.Once
+)
+
+func compileExtractors() {
 	reURL = gate(`https?://(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?[^\s"'<>)\]},;|]*`)
 	// Where the message names the server rather than a URL.
 	reHostPort = []gated{
@@ -867,7 +875,7 @@ var (
 		gate(`The hostname ([^\s]+) could not be verified`),                 // pgjdbc
 		gate(`Host name verification failed for host : ([^\s]+)`),           // WSO2
 	}
-)
+}
 
 // docHost lists the hosts of documentation links that error messages
 // carry ("More details here: https://curl.se/docs/sslcerts.html"): never
@@ -891,6 +899,7 @@ var (
 
 // extractors returns which of reHostPort+reName may match msg.
 func extractors(msg string) []bool {
+	reOnce.Do(compileExtractors)
 	epOnce.Do(func() {
 		var lits []string
 		var owners []int

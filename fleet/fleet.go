@@ -26,17 +26,40 @@ type Trust struct {
 }
 
 // SystemTrust is the system trust store as Go loads it (SSL_CERT_FILE and
-// SSL_CERT_DIR honoured); when the system has none, Go returns the embedded
-// Mozilla roots that cmd/tlsdoctor registers.
+// SSL_CERT_DIR honoured); when the system has none, the Fallback roots.
 var SystemTrust = Trust{Roots: systemRoots, RootCerts: systemRootCerts}
+
+// Fallback gives the roots trusted when the system has none, as a pool and
+// as certificates (cmd/tlsdoctor sets it to the embedded Mozilla roots). It
+// is called only then, so that a process that never judges a chain
+// against the system store does not parse it.
+var Fallback func() (*x509.CertPool, []*x509.Certificate)
+
+var fallback = sync.OnceValues(func() (*x509.CertPool, []*x509.Certificate) {
+	if Fallback == nil {
+		return nil, nil
+	}
+	return Fallback()
+})
 
 var systemRoots = sync.OnceValue(func() *x509.CertPool {
 	p, err := x509.SystemCertPool()
-	if err != nil || p == nil {
+	return chooseRoots(p, err, fallback)
+})
+
+// chooseRoots is the system pool when it holds roots, else the fallback's.
+func chooseRoots(p *x509.CertPool, err error, fallback func() (*x509.CertPool, []*x509.Certificate)) *x509.CertPool {
+	if err == nil && p != nil && !p.Equal(x509.NewCertPool()) {
+		return p
+	}
+	if fp, _ := fallback(); fp != nil {
+		return fp
+	}
+	if p == nil {
 		return x509.NewCertPool()
 	}
 	return p
-})
+}
 
 // systemRootCerts lists the system roots from the bundle files Go reads
 // (SSL_CERT_FILE, else the usual Linux locations), for path building only.
@@ -49,6 +72,9 @@ var systemRootCerts = sync.OnceValue(func() []*x509.Certificate {
 		if certs, err := LoadCertificates(f); err == nil {
 			return certs
 		}
+	}
+	if fp, certs := fallback(); fp != nil && systemRoots() == fp {
+		return certs
 	}
 	return nil
 })
