@@ -160,7 +160,9 @@ var patterns = []Pattern{
 	p("openssl", "verify-self-signed", `(?:depth 0: )?self[- ]signed certificate(?:$|[^ ]| [^i])|DEPTH_ZERO_SELF_SIGNED_CERT|\bnum=18\b`,
 		"the server's certificate is self-signed: it is its own issuer, and the client does not trust it",
 		dChain, selfSigned, untrusted, intercepted).alone(),
-	p("openssl", "verify-expired", `certificate has expired|CERT_HAS_EXPIRED|\bnum=10\b`,
+	// Not "certificate has expired or is not yet valid": that is Go's,
+	// which says which of the two further on.
+	p("openssl", "verify-expired", `certificate has expired(?:$|[^ ]| \()|CERT_HAS_EXPIRED|\bnum=10\b`,
 		"a certificate in the chain is past its notAfter date (or the client's clock is ahead)", dDates, expired).alone(),
 	p("openssl", "verify-not-yet-valid", `certificate is not yet valid|CERT_NOT_YET_VALID|\bnum=9\b`,
 		"a certificate in the chain is not valid yet: its notBefore is in the future, usually because the client's clock is behind", dDates, notYet).alone(),
@@ -415,6 +417,10 @@ var patterns = []Pattern{
 		"the whole request timed out: connecting, the handshake, or waiting for the reply", dNet, tcpTimeout, hsTimeout, httpNone),
 	p("go", "eof", `: EOF$|: EOF\b|unexpected EOF(?:$|[^ ])`,
 		"the server closed the connection without a TLS alert", dClosed, closed, sni, version, httpNone),
+	// A TLS record where the HTTP reply should be (Go quotes its first
+	// bytes): the back end answered in TLS inside the TLS connection.
+	p("go", "http-tls-record", `malformed HTTP response "\\x1[4-7]\\x03\\x0[0-4]`,
+		"the reply after the handshake is a TLS record, not HTTP: the back end expects TLS inside the TLS connection (TLS twice), or a proxy in front of it passes TLS through to a TLS port", dHTTP, doubleTLS).alone(),
 	p("go", "http-no-response", `server closed idle connection|transport connection broken|malformed HTTP response|net/http: HTTP/1\.x transport connection broken`,
 		"after the handshake, the reply was missing or was not HTTP", dHTTP, httpBad, httpNone),
 

@@ -7,7 +7,6 @@ package realclient_test
 // may be the one recorded.
 var knownExplainGaps = map[string]string{
 	"observed/chromium/bad-eku":                            "BAD_KEY_USAGE is not among the candidates [CERT_INVALID INTERCEPTED] of chrome/invalid",
-	"observed/chromium/client-cert":                        "not recognised",
 	"observed/chromium/dh-1024":                            "WEAK_KEY is not among the candidates [PROTOCOL_VERSION_MISMATCH CIPHER_MISMATCH GROUP_MISMATCH SNI_REQUIRED] of chrome/version-or-cipher",
 	"observed/chromium/double-tls":                         "not recognised",
 	"observed/chromium/dup-extension":                      "HANDSHAKE_MALFORMED is not among the candidates [NOT_TLS CLOSED_DURING_HANDSHAKE SERVER_ALERT CLIENT_CERT_REQUIRED PROTOCOL_VERSION_MISMATCH] of chrome/protocol-error",
@@ -39,10 +38,8 @@ var knownExplainGaps = map[string]string{
 	"observed/gnutls-cli/small-key":                        "WEAK_KEY is not among the candidates [WEAK_SIGNATURE] of gnutls/insecure-algorithm",
 	"observed/gnutls-cli/unoffered-suite":                  "HANDSHAKE_MALFORMED is not among the candidates [CIPHER_MISMATCH GROUP_MISMATCH] of gnutls/no-cipher",
 	"observed/go/dh-1024":                                  "WEAK_KEY is not among the candidates [CIPHER_MISMATCH GROUP_MISMATCH SNI_REQUIRED PROTOCOL_VERSION_MISMATCH CLIENT_CERT_REQUIRED SERVER_ALERT] of go/remote-handshake-failure",
-	"observed/go/double-tls":                               "DOUBLE_TLS is not among the candidates [HTTP_INVALID_RESPONSE HTTP_NO_RESPONSE] of go/http-no-response",
 	"observed/go/dup-extension":                            "not recognised",
 	"observed/go/huge-cert":                                "not recognised",
-	"observed/go/not-yet-valid":                            "pattern openssl/verify-expired claims to decide CERT_EXPIRED",
 	"observed/go/record-overflow":                          "HANDSHAKE_MALFORMED is not among the candidates [NOT_TLS] of go/first-record",
 	"observed/go/retry-loop":                               "not recognised",
 	"observed/go/small-key":                                "WEAK_KEY is not among the candidates [KEY_MISMATCH] of go/bad-signature",
@@ -145,7 +142,5 @@ var knownExplainGaps = map[string]string{
 	"observed/wget/client-cert":                            "one of its wordings may not be recognised (the client's message races the server)",
 	"observed/java-17/client-cert":                         "one of its wordings may not be recognised (the client's message races the server)",
 	"observed/java-17/mtls-expired":                        "one of its wordings may not be recognised (the client's message races the server)",
-	"observed/java-17/garbage":                             "one of its wordings may not be recognised (the client's message races the server)",
 	"observed/chromium/mtls-wrong-ca":                      "not recognised (one of the wordings of the racing TLS 1.3 alert)",
-	"observed/java-17/mtls-key-mismatch":                   "not recognised",
 }
