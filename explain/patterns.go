@@ -414,11 +414,11 @@ var patterns = []Pattern{
 		"the server rejected the handshake with an alert", dAlert, alert),
 	// The reason after the colon decides: a verification failure is a key
 	// that is not the certificate's; a key Go refuses for its size is weak.
-	p("go", "bad-signature-verify", `tls: invalid signature by the server certificate: (?:ECDSA verification failure|crypto/rsa: verification error|crypto/ecdsa: verification error|ed25519 verification failure)`,
+	p("go", "bad-signature-verify", `tls: invalid signature by the server certificate: (?:ECDSA verification failure|crypto/rsa: verification error|crypto/ecdsa: verification error|ed25519 verification failure)|Cannot verify ECDH ServerKeyExchange signature|ServerKeyExchange signature`,
 		"the server's handshake signature does not verify with the key in its certificate: the key and certificate do not belong together", dKey, keyMismatch).alone(),
 	p("go", "insecure-key", `crypto/rsa: \d+-bit keys are insecure`,
 		"the server's RSA key is shorter than Go accepts (1024 bits; GODEBUG=rsa1024min=0 lowers it): a key to replace", dWeak, weakKey).alone(),
-	p("go", "bad-signature", `tls: invalid signature by the server certificate|Cannot verify ECDH ServerKeyExchange signature|ServerKeyExchange signature`,
+	p("go", "bad-signature", `tls: invalid signature by the server certificate`,
 		"the server's handshake signature does not verify with the key in its certificate (the key and certificate do not belong together), or uses a key Go refuses", dKey, keyMismatch, weakKey),
 	p("go", "key-pair", `tls: private key does not match public key`, "logged when the server loads its pair: the key is not the certificate's", dKey, keyMismatch).alone(),
 	p("go", "handshake-timeout", `net/http: TLS handshake timeout|tls: handshake timeout`,
