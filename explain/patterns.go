@@ -52,6 +52,7 @@ const (
 	dNego       = "which versions, cipher suites and groups the server accepts, and whether it needs SNI or a client certificate: the check retries with one change at a time (add --server to enumerate them)"
 	dClosed     = "a ClientHello with and without SNI and with other versions: a server that closes only without SNI needs it; one that drops every hello is a middlebox or a crashing server"
 	dNotTLS     = "what the port answers to a ClientHello: the check shows the first bytes (an HTTP status line means plain HTTP)"
+	dMalformed  = "the server's first flight as sent: the check names the message and the byte that break the protocol"
 	dNet        = "whether the name resolves and the port answers: the check tells DNS, refused, dropped and unreachable apart"
 	dHTTP       = "the HTTP exchange after the handshake: the check sends a request and shows the reply"
 	dCert       = "the served chain judged as this client judges it: dates, names, intermediates, trust anchor, key sizes, signatures"
@@ -212,7 +213,15 @@ var patterns = []Pattern{
 	p("openssl", "unknown-protocol", `SSL23_GET_SERVER_HELLO:unknown protocol|:unknown protocol`,
 		"OpenSSL 1.0 could not read the server's reply as TLS: the port speaks plain HTTP or another protocol", dNotTLS, notTLS, version),
 	p("openssl", "packet-length-too-long", `packet[ _]length[ _]too[ _]long|record[ _]length[ _]mismatch`,
-		"the server's reply is not a TLS record (its 'length' is plain text)", dNotTLS, notTLS),
+		"the server's reply is not a TLS record (its 'length' is plain text), or a TLS server sent a record over the limit", dNotTLS, notTLS, malformed),
+	p("openssl", "bad-extension", `tls_collect_extensions:bad extension|\[SSL: BAD_EXTENSION\]|SSL routines::bad extension`,
+		"the server's hello carries an extension twice or one it may not send: a server that breaks the protocol", dMalformed, malformed).alone(),
+	p("openssl", "wrong-cipher-returned", `wrong cipher returned|WRONG_CIPHER_RETURNED`,
+		"the server chose a cipher suite the client did not offer: a server that breaks the protocol", dMalformed, malformed).alone(),
+	p("openssl", "unexpected-message-python", `\[SSL: UNEXPECTED_MESSAGE\] unexpected message|SSL routines::unexpected message`,
+		"a handshake message arrived out of turn (a second HelloRetryRequest, say): a broken TLS implementation on one side, or a middlebox that rewrites the stream", dAlert, malformed, alert, intercepted),
+	p("openssl", "unhandled-critical-extension", `unhandled critical extension|num=34\b`,
+		"a certificate carries a critical extension the client does not know, so it refuses the certificate (RFC 5280 4.2)", dCert, certInvalid).alone(),
 	p("openssl", "http-request", `SSL routines[^ ]*:HTTP_REQUEST|:http request\b|OPENSSL_internal:HTTP_REQUEST`,
 		"logged by the TLS server: the client sent a plain HTTP request to the TLS port", dNotTLS, notTLS).alone().serverLog(),
 	p("openssl", "alert-protocol-version", `tlsv1[ _]alert[ _]protocol[ _]version|TLSV1_ALERT_PROTOCOL_VERSION`,
@@ -318,6 +327,8 @@ var patterns = []Pattern{
 		"curl could not load the client certificate or key it was given", dClientCert, clientCert),
 
 	// ---- GnuTLS (gnutls-cli, and git/curl/wget built with it on Debian and Ubuntu).
+	p("curl", "large-headers", `Too large response headers`,
+		"the reply's HTTP header block is larger than curl reads", dHTTP, httpBad).alone(),
 	env("gnutls", "envelope", `gnutls_handshake\(\) failed|GnuTLS[: ]|gnutls-cli|\*\*\* Fatal error|\*\*\* Handshake has failed|- The certificate is NOT trusted`, "GnuTLS"),
 	p("gnutls", "cafile-none", `server certificate verification failed\. CAfile: none`,
 		"the client (git/curl with GnuTLS) has no CA file at all: it trusts nothing", dChain, untrusted).alone(),
@@ -351,6 +362,18 @@ var patterns = []Pattern{
 		"no cipher suite in common", dNego, cipher, group),
 
 	// ---- Go crypto/tls and net (also Kubernetes, Docker, Traefik, Terraform, Prometheus ...).
+	p("gnutls", "handshake-too-large", `The handshake data size is too large`,
+		"a handshake message (the certificate chain, in practice) is larger than GnuTLS reads", dCert, tooLarge, malformed),
+	p("gnutls", "signature-failed", `Public key signature verification has failed`,
+		"the server's handshake signature does not verify with its certificate's key: the key and certificate do not belong together", dKey, keyMismatch),
+	p("gnutls", "record-length", `A TLS record packet with invalid length was received`,
+		"a record longer than TLS allows: bytes that are not TLS, or a server that breaks the limit", dNotTLS, malformed, notTLS),
+	p("gnutls", "purpose", `The certificate chain does not match the intended purpose`,
+		"the certificate's extended key usage does not allow a TLS server (serverAuth)", dCert, keyUsage).alone(),
+	p("gnutls", "unknown-critical", `The certificate contains an unknown critical extension`,
+		"a certificate carries a critical extension GnuTLS does not know, so it refuses the certificate (RFC 5280 4.2)", dCert, certInvalid).alone(),
+	p("gnutls", "ocsp-required", `requires the server to include an OCSP status in its response, but the OCSP response is missing`,
+		"the certificate is must-staple (TLS feature extension) and the server staples no OCSP response", dCert, revocUnav).alone(),
 	ps("go", "unknown-authority", `x509: certificate signed by unknown authority`,
 		"Go found no path from the server's certificate to a root it trusts; Go never fetches missing intermediates",
 		dChain, []cause.Code{untrusted, chainInc, selfSigned, intercepted}),
@@ -421,6 +444,14 @@ var patterns = []Pattern{
 	p("go", "bad-signature", `tls: invalid signature by the server certificate`,
 		"the server's handshake signature does not verify with the key in its certificate (the key and certificate do not belong together), or uses a key Go refuses", dKey, keyMismatch, weakKey),
 	p("go", "key-pair", `tls: private key does not match public key`, "logged when the server loads its pair: the key is not the certificate's", dKey, keyMismatch).alone(),
+	p("go", "two-hrr", `tls: server sent two HelloRetryRequest messages`,
+		"the server answered the second ClientHello with another HelloRetryRequest (RFC 8446 allows one)", dMalformed, malformed).alone(),
+	p("go", "echoed-session-id", `tls: server echoed TLS 1\.3 compatibility session ID in TLS 1\.2`,
+		"the server answered in TLS 1.2 but echoed the session ID the client sent for TLS 1.3 compatibility: a server that breaks the protocol (here by choosing a suite the client did not offer)", dMalformed, malformed).alone(),
+	p("go", "message-too-large", `tls: handshake message of length \d+ bytes exceeds maximum of \d+ bytes`,
+		"a handshake message (the certificate chain, in practice) is larger than Go reads (256 KiB)", dCert, tooLarge, malformed),
+	p("go", "decoding", `local error: tls: error decoding message`,
+		"Go could not decode a handshake message from the server (an extension sent twice, a length that does not add up)", dMalformed, malformed),
 	p("go", "handshake-timeout", `net/http: TLS handshake timeout|tls: handshake timeout`,
 		"the server accepted TCP but the handshake did not finish in time", dNet, hsTimeout, tcpTimeout).about(`TLS handshake timeout`),
 	p("go", "client-timeout", `context deadline exceeded \(Client\.Timeout exceeded while awaiting headers\)`,
@@ -514,6 +545,18 @@ var patterns = []Pattern{
 	p("java", "no-trusted-certificate", `No trusted certificate found`, "none of the server's certificates leads to a trusted root", dChain, untrusted, chainInc, selfSigned, intercepted),
 
 	// Apache HttpClient and OkHttp.
+	p("java", "illegal-hrr", `Illegal HelloRetryRequest selected group`,
+		"the server's HelloRetryRequest asks for a group the client already sent a share for, or never offered (RFC 8446 4.1.4)", dMalformed, malformed).alone(),
+	p("java", "improper-suite", `Server selected improper ciphersuite`,
+		"the server chose a cipher suite the client did not offer: a server that breaks the protocol", dMalformed, malformed).alone(),
+	p("java", "record-size", `Bad input record size, TLSCiphertext\.length`,
+		"a record longer than TLS allows: bytes that are not TLS, or a server that breaks the limit", dNotTLS, malformed, notTLS),
+	p("java", "critical-extension", `unrecognized critical extension`,
+		"a certificate carries a critical extension Java does not know, so it refuses the certificate (RFC 5280 4.2)", dCert, certInvalid).alone(),
+	p("java", "header-too-big", `ProtocolException: Header size too big`,
+		"the reply's HTTP header block is larger than the client reads", dHTTP, httpBad).alone(),
+	p("java", "invalid-http", `IOException: Invalid Http response`,
+		"the reply after the handshake is not HTTP", dHTTP, httpBad, doubleTLS),
 	env("apache-httpclient", "envelope", `org\.apache\.http\.|org\.apache\.hc\.|SSLConnectionSocketFactory`, "Apache HttpClient"),
 	p("apache-httpclient", "host-name", `Host name '[^']*' does not match the certificate subject provided by the peer`,
 		"the certificate does not cover the host name in the request URL", dName, hostname).alone(),
@@ -556,6 +599,8 @@ var patterns = []Pattern{
 	p("python", "bad-status-line", `BadStatusLine|http\.client\.BadStatusLine`, "the reply after the handshake is not HTTP", dHTTP, httpBad, doubleTLS),
 
 	// ---- Node.js.
+	p("python", "too-many-headers", `got more than 100 headers`,
+		"the reply carries more header lines than Python's http.client reads (100)", dHTTP, httpBad).alone(),
 	env("node", "envelope", `node:_tls_wrap|_tls_wrap\.js|TLSSocket\.|deps/openssl/openssl|code: '[A-Z_]+'|FetchError|AxiosError|UND_ERR_|node:internal|npm ERR!|npm error|write EPROTO|\b(?:SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\b`, "Node.js (OpenSSL)"),
 	p("node", "altname", `ERR_TLS_CERT_ALTNAME_INVALID|Hostname/IP does(?:n't| not) match certificate's altnames|is not in the cert's altnames|is not in the cert's list`,
 		"the certificate does not cover the host name (or IP) requested", dName, hostname).alone(),
@@ -564,6 +609,10 @@ var patterns = []Pattern{
 	p("node", "leaf-signature", `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, "the server sent its certificate without the issuing intermediate (or the issuer is private)", dChain, chainInc, untrusted),
 
 	// ---- .NET, PowerShell, Schannel.
+	p("node", "header-overflow", `HPE_HEADER_OVERFLOW`,
+		"the reply's HTTP header block is larger than Node reads", dHTTP, httpBad).alone(),
+	p("node", "invalid-constant", `Expected HTTP/, RTSP/ or ICE/|HPE_INVALID_CONSTANT`,
+		"the reply after the handshake is not HTTP: garbage, or TLS again inside the TLS connection", dHTTP, httpBad, doubleTLS),
 	env("dotnet", "envelope", `System\.Net\.Http\.HttpRequestException|System\.Security\.Authentication\.AuthenticationException|The SSL connection could not be established|System\.Net\.WebException|SslStream|System\.Net\.Security|Interop\+OpenSsl|Interop\+Crypto|OpenSslCryptographicException|SSL Handshake failed with OpenSSL error`,
 		".NET (SslStream: Schannel on Windows, OpenSSL on Linux)"),
 	p("dotnet", "name-and-chain", `RemoteCertificateNameMismatch, RemoteCertificateChainErrors|RemoteCertificateChainErrors, RemoteCertificateNameMismatch`,
