@@ -218,6 +218,8 @@ var patterns = []Pattern{
 		"the server's hello carries an extension twice or one it may not send: a server that breaks the protocol", dMalformed, malformed).alone(),
 	p("openssl", "wrong-cipher-returned", `wrong cipher returned|WRONG_CIPHER_RETURNED`,
 		"the server chose a cipher suite the client did not offer: a server that breaks the protocol", dMalformed, malformed).alone(),
+	p("openssl", "unsolicited-extension", `unsolicited extension|UNSOLICITED_EXTENSION`,
+		"the server sent an extension the client did not ask for (in a HelloRetryRequest, say): a server that breaks the protocol", dMalformed, malformed).alone(),
 	p("openssl", "unexpected-message-python", `\[SSL: UNEXPECTED_MESSAGE\] unexpected message|SSL routines::unexpected message`,
 		"a handshake message arrived out of turn (a second HelloRetryRequest, say): a broken TLS implementation on one side, or a middlebox that rewrites the stream", dAlert, malformed, alert, intercepted),
 	p("openssl", "unhandled-critical-extension", `unhandled critical extension|num=34\b`,
@@ -308,7 +310,7 @@ var patterns = []Pattern{
 		"the TLS handshake failed before any certificate check: see the library's reason", dNego,
 		[]cause.Code{closed, reset, version, cipher, sni, notTLS, clientCert, group, alert}).envelope(),
 	p("curl", "connect-reset", `SSL_connect: Connection reset by peer|Recv failure: Connection reset by peer`,
-		"the connection was reset (TCP RST) during the exchange", dClosed, reset, closed, sni, intercepted),
+		"the connection was reset (TCP RST) during the handshake, or after it while the reply was awaited", dClosed, reset, closed, sni, intercepted, httpNone),
 	// curl's code 56 only says receiving failed: the text after it says why.
 	p("curl", "56-recv", `curl: \(56\)`, "curl failed to receive data; the text after the code says why", dClosed, reset, closed, clientCert, intercepted).envelope(),
 	ps("curl", "60-certificate", `SSL certificate problem|curl: \(60\)|Peer certificate cannot be authenticated|SSL peer certificate or SSH remote key was not OK|curl: \(51\)`,
@@ -468,7 +470,11 @@ var patterns = []Pattern{
 	// ---- Socket-level errors, worded by the OS and relayed by every stack.
 	p("os", "refused", `[Cc]onnection refused|ECONNREFUSED|errno 111\b|\(111: |WSAECONNREFUSED|actively refused`, "nothing listens on that port (the SYN was answered with a reset)", dNet, refused).alone(),
 	p("os", "reset", `[Cc]onnection reset by peer|ECONNRESET|errno 104\b|\(104: |forcibly closed by the remote host|Connection was reset|socket hang up`,
-		"the connection was reset (TCP RST): by the server, or by a firewall or load balancer on the way", dClosed, reset, closed, sni, version, intercepted),
+		"the connection was reset (TCP RST): by the server, or by a firewall or load balancer on the way; during the handshake, or after it instead of a reply", dClosed, reset, closed, sni, version, intercepted, httpNone),
+	p("os", "errno-104", `(?:read|write):errno=104`,
+		"OpenSSL's s_client saw the connection reset (ECONNRESET): during the handshake, or after it", dClosed, reset, closed, httpNone),
+	p("os", "timed-out", `TimeoutError: timed out|socket\.timeout: timed out`,
+		"the connection or the handshake was not answered in time", dNet, tcpTimeout, hsTimeout),
 	p("os", "timeout", `[Cc]onnection timed out|connect timed out|ETIMEDOUT|i/o timeout|errno 110\b|\(110: |connect: operation timed out`,
 		"the connection was not answered in time: a firewall drops it, or the server is stalled", dNet, tcpTimeout, hsTimeout),
 	p("os", "unreachable", `[Nn]o route to host|EHOSTUNREACH|[Nn]etwork is unreachable|ENETUNREACH`, "there is no route to the server", dNet, unreachable).alone(),
@@ -557,6 +563,8 @@ var patterns = []Pattern{
 		"the reply's HTTP header block is larger than the client reads", dHTTP, httpBad).alone(),
 	p("java", "invalid-http", `IOException: Invalid Http response`,
 		"the reply after the handshake is not HTTP", dHTTP, httpBad, doubleTLS),
+	p("java", "eof-from-server", `Unexpected end of file from server`,
+		"the server closed after the handshake without an HTTP reply (or with TLS again, which Java reads as nothing)", dHTTP, httpNone, doubleTLS),
 	env("apache-httpclient", "envelope", `org\.apache\.http\.|org\.apache\.hc\.|SSLConnectionSocketFactory`, "Apache HttpClient"),
 	p("apache-httpclient", "host-name", `Host name '[^']*' does not match the certificate subject provided by the peer`,
 		"the certificate does not cover the host name in the request URL", dName, hostname).alone(),
@@ -771,6 +779,9 @@ var patterns = []Pattern{
 	p("nginx", "connect-refused", `connect\(\) failed \(111: Connection refused\) while connecting to upstream`, "nothing listens on the upstream port", dNet, refused).alone(),
 	p("nginx", "connect-timeout", `upstream timed out \(110: Connection timed out\) while connecting to upstream`, "the upstream port does not answer: a firewall drops the SYN", dNet, tcpTimeout).alone(),
 	p("nginx", "prematurely-closed", `upstream prematurely closed connection while reading response header from upstream`, "the upstream closed after the handshake without an HTTP reply", dHTTP, httpNone).alone(),
+	p("nginx", "too-big-header", `upstream sent too big header while reading response header from upstream`,
+		"the upstream's header block is larger than proxy_buffer_size", dHTTP, httpBad).alone().
+		fixing("shorten the upstream's headers, or raise proxy_buffer_size (and proxy_buffers) in nginx"),
 	p("nginx", "invalid-header", `upstream sent (?:invalid header|no valid HTTP/1\.0 header|invalid status)`, "the upstream's reply is not valid HTTP: garbage, or TLS again inside the TLS connection (an upstream that expects TLS twice)", dHTTP, httpBad, doubleTLS),
 	p("nginx", "plain-http-to-https", `The plain HTTP request was sent to HTTPS port|client sent plain HTTP request to HTTPS port`,
 		"a client spoke plain HTTP to a TLS port (e.g. an AWS HTTP API private integration without tlsConfig.serverNameToVerify)", dNotTLS, notTLS).alone(),
@@ -805,6 +816,13 @@ var patterns = []Pattern{
 	p("haproxy", "closed-during", `Connection closed during SSL handshake`, "the server closed during the handshake (before 3.3 HAProxy sends no SNI unless 'sni' is set)", dClosed, closed, sni, version, cipher).
 		onServer(View{Causes: []cause.Code{closed, selfSigned, untrusted, version, cipher}, Meaning: "logged by HAProxy's frontend: the connecting client closed during the handshake (it refused the certificate, found nothing in common, or gave up)"}),
 	p("haproxy", "error-during", `Connection error during SSL handshake`, "a socket error (reset) during the handshake", dClosed, reset, closed, sni),
+	// HAProxy's termination state (its log's "session state at disconnection");
+	// messages are read without case, so "sC" (a timeout) and "SC" (a
+	// refusal, or any handshake failure) cannot be told apart and are not read.
+	p("haproxy", "state-PH", `\b502 PH--`,
+		"HAProxy's termination state PH: HAProxy rejected the server's reply headers (not HTTP, or too large)", dHTTP, httpBad, doubleTLS),
+	p("haproxy", "state-SH", `\b502 SH--`,
+		"HAProxy's termination state SH: the server ended the connection after the handshake before its reply headers (closed, reset, or a TLS 1.3 alert such as certificate_required)", dHTTP, httpNone, clientCert),
 	p("haproxy", "timeout-during", `Timeout during SSL handshake|Layer6 timeout`, "the server never finished the handshake", dNet, hsTimeout),
 	p("haproxy", "different-certificate", `Server presented an SSL certificate different from the (?:expected|configured) one`, "the server's certificate does not match the name HAProxy checks (verifyhost or SNI)", dName, hostname),
 	p("haproxy", "no-ca-file", `verify is enabled by default but no CA file specified`, "HAProxy verifies servers by default and has no CA file to verify with", dChain, untrusted).alone(),
