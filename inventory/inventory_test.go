@@ -227,6 +227,8 @@ func TestNginxShape(t *testing.T) {
 	dir := t.TempDir()
 	valid := `http {
   map $host $tenant { default "a"; ~^(?<t>[a-z]+)\. $t; }
+  map $http_x_forwarded_proto $fwd { http http; https https; default $scheme; }
+  types { text/html html; }
   server {
     location ~ "^/api/(v[0-9]{1,2})/" { proxy_pass https://a.example; }
     location = /exact { proxy_pass https://b.example; proxy_ssl_protocols TLSv1.2 TLSv1.3; }
@@ -236,6 +238,8 @@ func TestNginxShape(t *testing.T) {
       if ($x) { return 403; }
       proxy_pass https://d.example;
     }
+    location = /login { return 302 /#/login; }
+    location = /apostrophe { return 200 it's; }
   }
 }
 `

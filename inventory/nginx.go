@@ -81,7 +81,7 @@ func (nr *nginxReader) parse(file string, data []byte, depth int) ([]*nginxDirec
 		}
 		return nil, &ParseError{Source: src, Reason: "does not parse: " + msg}
 	}
-	ds, err := nr.convert(file, c.GetDirectives(), depth)
+	ds, err := nr.convert(file, c.GetDirectives(), depth, "")
 	if err != nil {
 		return nil, err
 	}
@@ -91,15 +91,22 @@ func (nr *nginxReader) parse(file string, data []byte, depth int) ([]*nginxDirec
 	return ds, nil
 }
 
-func (nr *nginxReader) convert(file string, ds []config.IDirective, depth int) ([]*nginxDirective, error) {
+// convert turns the parser's directives into the reader's, checking the
+// shape of those in blocks of directives (parent names the block; "" the
+// top of a file). The entries of value blocks (map, geo, types, ...) and
+// the code of *_by_lua_block are not directives and are not checked.
+func (nr *nginxReader) convert(file string, ds []config.IDirective, depth int, parent string) ([]*nginxDirective, error) {
 	var out []*nginxDirective
+	values := nginxValueBlocks[parent] || strings.HasSuffix(parent, "_by_lua_block")
 	for _, d := range ds {
 		nd := &nginxDirective{name: d.GetName(), file: file, line: d.GetLine()}
 		for _, p := range d.GetParameters() {
 			nd.args = append(nd.args, unquote(p.GetValue()))
 		}
-		if err := nginxShape(nd, d.GetBlock() != nil); err != nil {
-			return nil, err
+		if !values {
+			if err := nginxShape(nd, d.GetBlock() != nil); err != nil {
+				return nil, err
+			}
 		}
 		if nd.name == "include" && len(nd.args) == 1 {
 			inc, err := nr.include(nd, depth)
@@ -111,7 +118,7 @@ func (nr *nginxReader) convert(file string, ds []config.IDirective, depth int) (
 		}
 		if b := d.GetBlock(); b != nil {
 			nd.hasBlk = true
-			inner, err := nr.convert(file, b.GetDirectives(), depth)
+			inner, err := nr.convert(file, b.GetDirectives(), depth, nd.name)
 			if err != nil {
 				return nil, err
 			}
@@ -442,21 +449,29 @@ func plural(n int, unit string) string {
 	return fmt.Sprintf("%d %ss", n, unit)
 }
 
+// nginxValueBlocks hold values, not directives: their entries may carry
+// any name ("http http;" in a map).
+var nginxValueBlocks = map[string]bool{"map": true, "geo": true, "split_clients": true, "types": true,
+	"charset_map": true, "match": true}
+
 // nginxBraces checks that braces pair up, outside comments and quotes,
-// as nginx reads them: the parser accepts a '}' too many.
+// as nginx reads them: the parser accepts a '}' too many. As in nginx, a
+// comment or a quoted string starts only where a word starts ("/#/login"
+// and "it's" are plain words).
 func nginxBraces(file string, data []byte) error {
 	line, depth := 1, 0
 	var opened []int // the lines of the open braces
 	for i := 0; i < len(data); i++ {
-		switch c := data[i]; c {
-		case '\n':
+		wordStart := i == 0 || strings.IndexByte(" \t\r\n;{}", data[i-1]) >= 0
+		switch c := data[i]; {
+		case c == '\n':
 			line++
-		case '#':
+		case c == '#' && wordStart:
 			for i < len(data) && data[i] != '\n' {
 				i++
 			}
 			i-- // the newline is counted above
-		case '"', '\'':
+		case (c == '"' || c == '\'') && wordStart:
 			for i++; i < len(data) && data[i] != c; i++ {
 				if data[i] == '\\' {
 					i++
@@ -464,16 +479,16 @@ func nginxBraces(file string, data []byte) error {
 					line++
 				}
 			}
-		case '$':
+		case c == '$':
 			if i+1 < len(data) && data[i+1] == '{' { // ${variable}
 				for i < len(data) && data[i] != '}' && data[i] != '\n' {
 					i++
 				}
 			}
-		case '{':
+		case c == '{':
 			depth++
 			opened = append(opened, line)
-		case '}':
+		case c == '}':
 			if depth == 0 {
 				return &ParseError{Source: Source{File: file, Line: line}, Reason: "a '}' that closes no block"}
 			}
