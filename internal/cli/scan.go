@@ -249,7 +249,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 	s := &scanRun{e: e, f: &f, mode: mode, base: base, caMap: caMap, cas: map[string][]*x509.Certificate{},
 		profiles: map[string]*profile.Profile{}, warned: map[string]bool{}, seen: map[uint64]struct{}{}}
 	s.out = newScanOutput(e, f.format, mode, f.showOK)
-	s.scope = scanScope(&f, caMap)
+	s.scope = scanScope(&f, noSystem, caMap)
 	s.caUsed = map[string]bool{}
 	if f.resume != "" {
 		if code := s.openResume(); code != 0 {
@@ -306,6 +306,9 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		defer close(produced)
 		defer close(jobs)
 		send := func(t inventory.Target) error {
+			if ctx.Err() != nil {
+				return ctx.Err() // interrupted: nothing more is counted
+			}
 			if j := s.job(t); j != nil {
 				select {
 				case jobs <- j:
@@ -322,7 +325,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		}
 		for _, r := range readers {
 			err := inventory.ReadTargets(r.r, r.name, send, func(w inventory.Warning) { s.badLine(w) })
-			if err != nil && !errors.Is(err, context.Canceled) {
+			if err != nil && ctx.Err() == nil { // not the interruption
 				inputErr = err
 				cancel()
 				return
@@ -335,6 +338,13 @@ func (e *env) scan(ctx context.Context, args []string) int {
 		Rate: f.rate, TargetTime: f.targetTime, Trust: fleet.SystemTrust}, s.result)
 	if ctx.Err() == nil {
 		<-produced // all jobs were taken: the reader has finished
+	} else {
+		// Interrupted: the reader stops at its next target, unless it
+		// waits on standard input; the counts are read once it stopped.
+		select {
+		case <-produced:
+		case <-time.After(2 * time.Second):
+		}
 	}
 	if inputErr != nil {
 		s.out.clearBar()
@@ -379,7 +389,7 @@ func (e *env) scan(ctx context.Context, args []string) int {
 // scanScope is the text of the scan-wide flags that change a verdict, in
 // a fixed order; empty with the defaults, so that a default scan's ids do
 // not depend on it.
-func scanScope(f *scanFlags, caMap map[string]string) string {
+func scanScope(f *scanFlags, noSystem bool, caMap map[string]string) string {
 	var parts []string
 	add := func(k, v string) {
 		if v != "" {
@@ -402,7 +412,13 @@ func scanScope(f *scanFlags, caMap map[string]string) string {
 	}
 	slices.Sort(cas)
 	add("ca-bundle", strings.Join(cas, ","))
-	flag("no-system-roots", f.noSystem)
+	flag("no-system-roots", noSystem) // as given: probeSetup may have cleared it
+	if f.timeout != probe.DefaultTimeout {
+		add("timeout", f.timeout.String())
+	}
+	if f.targetTime != fleet.DefaultTargetTime {
+		add("target-timeout", f.targetTime.String())
+	}
 	flag("no-sni", f.noSNI)
 	flag("sni", f.sni)
 	flag("no-http", f.noHTTP)
@@ -556,9 +572,8 @@ func (s *scanRun) job(t inventory.Target) *fleet.Job {
 		return nil
 	}
 	s.seen[h] = struct{}{}
-	if off, ok := s.done[h]; ok {
+	if off, ok := s.done[h]; ok && s.resumedRecord(off) {
 		s.resumed++
-		s.resumedRecord(off)
 		return nil
 	}
 	target, err := probe.ParseTarget(t.Input)
@@ -764,18 +779,21 @@ func (s *scanRun) openResume() int {
 // resumedRecord counts in the summary a target of this scan whose verdict
 // is in the --resume file, at offset off: only the targets of this scan
 // are counted, whatever else the file holds.
-func (s *scanRun) resumedRecord(off int64) {
+// It reports false when the line cannot be read back: the target is then
+// checked again.
+func (s *scanRun) resumedRecord(off int64) bool {
 	line, err := readLineAt(s.resumeFile, off)
 	if err != nil {
-		return
+		return false
 	}
 	var rec fleet.Record
 	if json.Unmarshal(line, &rec) != nil {
-		return
+		return false
 	}
 	s.out.mu.Lock()
 	s.out.summary.Add(&rec)
 	s.out.mu.Unlock()
+	return true
 }
 
 // readLineAt reads the line that begins at off (at most maxLineNDJSON).
@@ -1093,7 +1111,7 @@ func (o *scanOutput) finish(s *scanRun, took time.Duration) {
 	case "text":
 		checked := o.summary.Targets
 		if s != nil {
-			checked -= s.resumed
+			checked = max(checked-s.resumed, 0)
 		}
 		writeSummary(o.e.stdout, o.summary, o.mode, took, checked, notes, o.color)
 		return

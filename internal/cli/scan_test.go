@@ -6,7 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"github.com/goccy/go-yaml"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
 )
 
 // scanResolver resolves lab names, and the Kubernetes Service names of the
@@ -752,4 +754,55 @@ func TestScanUnusedCAMapping(t *testing.T) {
 	if !strings.Contains(errs, `no target names "shop/backend-cax"`) {
 		t.Errorf("stderr: %s", errs)
 	}
+}
+
+// Interrupting a scan whose targets are all in its --resume file: the
+// reader stops counting, and the summary's counts agree (every target
+// counted is one already in the file). The interruption comes while the
+// targets are read (standard input that cancels after 1,000 lines).
+func TestResumeInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 6000 {
+		fmt.Fprintf(&b, "https://h%d.invalid/\n", i)
+	}
+	targets := filepath.Join(dir, "t.txt")
+	os.WriteFile(targets, []byte(b.String()), 0o644)
+	resume := filepath.Join(dir, "out.ndjson")
+	runScan(t, "", "--targets", targets, "--json", "--resume", resume, "--concurrency", "64")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb bytes.Buffer
+	in := &cancelAfter{r: strings.NewReader(b.String()), lines: 1000, cancel: cancel}
+	e := &env{stdin: in, stdout: &out, stderr: &errb, resolver: scanResolver{}}
+	e.scan(ctx, []string{"--targets", "-", "--resume", resume})
+	i := strings.Index(out.String(), "Scanned")
+	if i < 0 {
+		t.Fatalf("no summary: %s", errb.String())
+	}
+	var scanned, already int
+	fmt.Sscanf(out.String()[i:], "Scanned %d", &scanned)
+	if i := strings.Index(out.String(), " already in "); i >= 0 {
+		j := strings.LastIndexAny(out.String()[:i], "(; ")
+		fmt.Sscan(out.String()[j+1:i], &already)
+	}
+	if scanned == 0 || scanned != already || scanned >= 6000 || !strings.Contains(out.String(), "interrupted") {
+		t.Errorf("scanned %d, %d already in the file:\n%s", scanned, already, out.String())
+	}
+}
+
+// cancelAfter reads r and calls cancel once lines newlines have been read.
+type cancelAfter struct {
+	r      io.Reader
+	lines  int
+	cancel func()
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p[:min(len(p), 512)])
+	c.lines -= bytes.Count(p[:n], []byte("\n"))
+	if c.lines <= 0 {
+		c.cancel()
+	}
+	return n, err
 }
