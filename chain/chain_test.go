@@ -203,3 +203,22 @@ func TestVerifyRemembersPerTrust(t *testing.T) {
 		}
 	}
 }
+
+// A remembered verification hands each call its own anchor, parsed from
+// its own bundle, not an earlier call's (which the memo would keep alive).
+func TestVerifyRememberedAnchorIsTheCallsOwn(t *testing.T) {
+	root := must(pki.NewRoot(pki.Spec{CN: "Bundle Root"}))
+	inter := must(root.Intermediate(pki.Spec{CN: "Bundle Intermediate"}))
+	leaf := must(inter.Leaf(pki.Spec{CN: "a.test", DNS: []string{"a.test"}}, root.Cert))
+	type key struct{ bundle string }
+	for i := range 2 {
+		r := must(x509.ParseCertificate(root.Cert.Raw)) // each diagnosis parses its --ca-bundle afresh
+		pool := x509.NewCertPool()
+		pool.AddCert(r)
+		served := []*x509.Certificate{must(x509.ParseCertificate(leaf.Cert.Raw)), must(x509.ParseCertificate(inter.Cert.Raw))}
+		rep := Verify(served, Options{Roots: pool, RootCerts: []*x509.Certificate{r}, Host: "a.test", TrustKey: key{"the same bundle"}})
+		if !rep.Trusted || rep.Anchor != r {
+			t.Errorf("call %d: trusted %v, anchor its own: %v", i, rep.Trusted, rep.Anchor == r)
+		}
+	}
+}

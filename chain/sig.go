@@ -129,7 +129,7 @@ func weakSignature(c *x509.Certificate) bool {
 
 // verifyMemo remembers the chains x509.Verify returned (none: it failed)
 // for a served chain, its AIA issuers and a trust (Options.TrustKey).
-var verifyMemo = memo.New[verifyKey, [][]*x509.Certificate](1024)
+var verifyMemo = memo.New[verifyKey, [][]*x509.Certificate](256)
 
 type verifyKey struct {
 	certs [32]byte // the served chain and the AIA issuers
@@ -141,9 +141,9 @@ func verifyKeyOf(served []*x509.Certificate, opts Options) verifyKey {
 }
 
 // own maps remembered chains onto this call's certificates (those served,
-// the AIA issuers and the known ones, equal by their bytes), so that a
-// report refers to its own parsed certificates; anchors from the pool are
-// shared already.
+// the AIA issuers, the known ones and the anchors it lists, equal by their
+// bytes), so that a report refers to its own parsed certificates and the
+// memo keeps no other call's alive through it.
 func (r *Report) own(chains [][]*x509.Certificate, opts Options) [][]*x509.Certificate {
 	out := make([][]*x509.Certificate, len(chains))
 	for i, ch := range chains {
@@ -151,7 +151,7 @@ func (r *Report) own(chains [][]*x509.Certificate, opts Options) [][]*x509.Certi
 		for j, c := range ch {
 			out[i][j] = c
 		find:
-			for _, list := range [][]*x509.Certificate{r.Served, opts.Extra, opts.Known} {
+			for _, list := range [][]*x509.Certificate{r.Served, opts.Extra, opts.Known, opts.RootCerts} {
 				for _, x := range list {
 					if x == c || bytes.Equal(x.Raw, c.Raw) {
 						out[i][j] = x
