@@ -215,14 +215,16 @@ var patterns = []Pattern{
 	p("openssl", "packet-length-too-long", `packet[ _]length[ _]too[ _]long|record[ _]length[ _]mismatch`,
 		"the server's reply is not a TLS record (its 'length' is plain text), or a TLS server sent a record over the limit", dNotTLS, notTLS, malformed),
 	p("openssl", "bad-extension", `tls_collect_extensions:bad extension|\[SSL: BAD_EXTENSION\]|SSL routines::bad extension`,
-		"the server's hello carries an extension twice or one it may not send: a server that breaks the protocol", dMalformed, malformed).alone(),
+		"the server's hello carries an extension twice or one it may not send: a server that breaks the protocol", dMalformed, malformed).alone().
+		onServer(View{Causes: []cause.Code{malformed}, Meaning: "logged by the TLS server: a connecting client's ClientHello carries an extension twice or a malformed one: a broken client or a scanner",
+			Fix: "update or fix the connecting client; this server is not at fault"}),
 	p("openssl", "wrong-cipher-returned", `wrong cipher returned|WRONG_CIPHER_RETURNED`,
 		"the server chose a cipher suite the client did not offer: a server that breaks the protocol", dMalformed, malformed).alone(),
 	p("openssl", "unsolicited-extension", `unsolicited extension|UNSOLICITED_EXTENSION`,
 		"the server sent an extension the client did not ask for (in a HelloRetryRequest, say): a server that breaks the protocol", dMalformed, malformed).alone(),
 	p("openssl", "unexpected-message-python", `\[SSL: UNEXPECTED_MESSAGE\] unexpected message|SSL routines::unexpected message`,
 		"a handshake message arrived out of turn (a second HelloRetryRequest, say): a broken TLS implementation on one side, or a middlebox that rewrites the stream", dAlert, malformed, alert, intercepted),
-	p("openssl", "unhandled-critical-extension", `unhandled critical extension|num=34\b`,
+	p("openssl", "unhandled-critical-extension", `unhandled critical extension|\bnum=34\b`,
 		"a certificate carries a critical extension the client does not know, so it refuses the certificate (RFC 5280 4.2)", dCert, certInvalid).alone(),
 	p("openssl", "http-request", `SSL routines[^ ]*:HTTP_REQUEST|:http request\b|OPENSSL_internal:HTTP_REQUEST`,
 		"logged by the TLS server: the client sent a plain HTTP request to the TLS port", dNotTLS, notTLS).alone().serverLog(),
@@ -463,7 +465,8 @@ var patterns = []Pattern{
 	// A TLS record where the HTTP reply should be (Go quotes its first
 	// bytes): the back end answered in TLS inside the TLS connection.
 	p("go", "http-tls-record", `malformed HTTP response "\\x1[4-7]\\x03\\x0[0-4]`,
-		"the reply after the handshake is a TLS record, not HTTP: the back end expects TLS inside the TLS connection (TLS twice), or a proxy in front of it passes TLS through to a TLS port", dHTTP, doubleTLS).alone(),
+		"a TLS record where the HTTP reply should be: the client spoke plain HTTP to a TLS port (an http:// URL, or an http:// proxy URL for a proxy that speaks TLS), or, inside a TLS connection, the back end expects TLS again",
+		dHTTP, notTLS, doubleTLS),
 	p("go", "http-no-response", `server closed idle connection|transport connection broken|malformed HTTP response|net/http: HTTP/1\.x transport connection broken`,
 		"after the handshake, the reply was missing or was not HTTP", dHTTP, httpBad, httpNone),
 
