@@ -120,6 +120,11 @@ func ClientsOf(ctx context.Context, t evidence.Target, base probe.Options, trust
 			}
 			run := copyRun(hr.run)
 			run.Profile = p.ID
+			if !base.NoProxy {
+				// The proxy record says how this client chose its route
+				// (which variable it read, why it goes direct): its own.
+				_, run.Proxy = probe.SelectProxy(p, run.Target, base.Proxy, base.Getenv)
+			}
 			shared := Share(run, first)
 			if shared {
 				probe.CompleteShared(ctx, run, h)
