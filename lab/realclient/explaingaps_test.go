@@ -7,7 +7,6 @@ package realclient_test
 // may be the one recorded.
 var knownExplainGaps = map[string]string{
 	"observed/chromium/dh-1024":                "WEAK_KEY is not among the candidates [PROTOCOL_VERSION_MISMATCH CIPHER_MISMATCH GROUP_MISMATCH SNI_REQUIRED] of chrome/version-or-cipher",
-	"observed/chromium/mtls-server-eku":        "not recognised",
 	"observed/gnutls-cli/http-endless-headers": "not recognised",
 	"observed/gnutls-cli/must-staple-missing":  "REVOCATION_UNAVAILABLE is not among the candidates [UNTRUSTED_ROOT CHAIN_INCOMPLETE INTERCEPTED SELF_SIGNED] of generic/authority",
 	"observed/go/dh-1024":                      "WEAK_KEY is not among the candidates [CIPHER_MISMATCH GROUP_MISMATCH SNI_REQUIRED PROTOCOL_VERSION_MISMATCH CLIENT_CERT_REQUIRED SERVER_ALERT] of go/remote-handshake-failure",
@@ -22,12 +21,6 @@ var knownExplainGaps = map[string]string{
 	"observed/wget/client-cert-http":           "not recognised",
 	"observed/wget/http-close":                 "not recognised",
 	"observed/wget/http-endless-headers":       "not recognised",
-	"observed/wget/mtls-key-mismatch":          "not recognised",
-	"observed/wget/mtls-server-eku":            "not recognised",
-	"observed/wget/mtls-wrong-ca":              "not recognised",
 	"observed/wget/silent":                     "HANDSHAKE_TIMEOUT is not among the candidates [PROTOCOL_VERSION_MISMATCH CIPHER_MISMATCH SNI_REQUIRED CLIENT_CERT_REQUIRED CLOSED_DURING_HANDSHAKE UNTRUSTED_ROOT CHAIN_INCOMPLETE HOSTNAME_MISMATCH CERT_EXPIRED NOT_TLS RESET_DURING_HANDSHAKE GROUP_MISMATCH] of generic/handshake-failed",
-	"observed/wget/client-cert":                "one of its wordings may not be recognised (the client's message races the server)",
-	"observed/java-17/client-cert":             "one of its wordings may not be recognised (the client's message races the server)",
 	"observed/java-17/mtls-expired":            "one of its wordings may not be recognised (the client's message races the server)",
-	"observed/chromium/mtls-wrong-ca":          "not recognised (one of the wordings of the racing TLS 1.3 alert)",
 }
