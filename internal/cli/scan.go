@@ -724,13 +724,22 @@ func scanLine(r *fleet.Result, m *scanMeta, mode fleet.Mode) []byte {
 		Gateway    string                `json:"gateway,omitempty"`
 		Where      string                `json:"where,omitempty"`
 		Settings   []string              `json:"settings,omitempty"`
-		FastPath   bool                  `json:"fast_path,omitempty"`
+		FastPath   *bool                 `json:"fast_path,omitempty"` // --mode cert only
 		DurationMS float64               `json:"duration_ms"`
 		Addresses  []fleet.RecordAddress `json:"addresses,omitempty"`
-	}{m.id, m.t.Source.String(), string(mode), m.t.Gateway, m.t.Where, m.settings, r.FastPath, float64(r.Duration.Microseconds()) / 1000, addrs})
+	}{m.id, m.t.Source.String(), string(mode), m.t.Gateway, m.t.Where, m.settings, fastPath(r, mode), float64(r.Duration.Microseconds()) / 1000, addrs})
 	line := append(doc[:len(doc)-1], ',')
 	line = append(line, extra[1:]...)
 	return append(line, '\n')
+}
+
+// fastPath says, in --mode cert, whether one handshake decided the target
+// (false: it was checked in full); other modes have no such field.
+func fastPath(r *fleet.Result, mode fleet.Mode) *bool {
+	if mode != fleet.ModeCert {
+		return nil
+	}
+	return &r.FastPath
 }
 
 // openResume reads the --resume file: the targets it holds are skipped and

@@ -438,11 +438,15 @@ func TestScanModes(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var d struct {
 			Target, Cause, Source string
-			FastPath              bool `json:"fast_path"`
+			FastPath              *bool `json:"fast_path"`
 			Mode                  string
 		}
 		json.Unmarshal([]byte(line), &d)
-		got[d.Target], fast[d.Target] = d.Cause, d.FastPath
+		if d.FastPath == nil {
+			t.Errorf("%s: no fast_path in cert mode: %s", d.Target, line)
+			continue
+		}
+		got[d.Target], fast[d.Target] = d.Cause, *d.FastPath
 		if d.Mode != "cert" || !strings.HasPrefix(d.Source, "-:") {
 			t.Errorf("%s: mode %s source %s", d.Target, d.Mode, d.Source)
 		}
@@ -451,6 +455,9 @@ func TestScanModes(t *testing.T) {
 		t.Errorf("cert mode: %v fast %v", got, fast)
 	}
 	code, out, _ = runScan(t, ok.URL()+" connect="+ok.Addrs[0]+"\n", scanArgs("--targets", "-", "--json", "--mode", "full")...)
+	if strings.Contains(out, `"fast_path"`) {
+		t.Errorf("fast_path outside cert mode: %s", out)
+	}
 	var m struct {
 		Clients []struct{ Profile, Cause string }
 		Server  map[string]any
