@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"errors"
 	"net"
 	"time"
 
@@ -147,7 +146,7 @@ func waitAlert(tc *tls.Conn, hs *evidence.Handshake, opts *Options) (*wire.Alert
 		if a := alertOf(err); a != nil {
 			return a, "alert"
 		}
-		if isTimeout(err) {
+		if kindOf(err) == KindTimeout {
 			return nil, "timeout"
 		}
 		return nil, "read"
@@ -180,9 +179,4 @@ func waitAlert(tc *tls.Conn, hs *evidence.Handshake, opts *Options) (*wire.Alert
 		<-done
 		return nil, "record"
 	}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
